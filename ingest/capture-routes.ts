@@ -1,0 +1,90 @@
+// The tracking routes of Segment, RudderStack (same paths) and PostHog (v0 and v1), all on one
+// handler: decode -> split into events (400 if there are none) -> authenticate -> publish -> answer.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { EventType } from '../models/event-row.ts'
+import { normalizePostHogEvent } from '../models/posthog-normalize.ts'
+import { splitRequest, type WireFormat } from '../models/request-envelope.ts'
+import { isPlainObject } from '../models/json-limits.ts'
+import { decodeBody } from './body-decoding.ts'
+import { HttpError } from './http-error.ts'
+import type { IngestMetrics } from './ingest-metrics.ts'
+import type { RequestPublisher } from './request-publisher.ts'
+import { keyFromHeader, type WriteKeys } from './write-keys.ts'
+
+export interface CaptureDeps {
+  keys: WriteKeys
+  publisher: RequestPublisher
+  metrics: IngestMetrics
+  maxBodyBytes: number
+  maxEventBytes: number
+  now: () => number
+}
+
+const SEGMENT_SINGLE: EventType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias']
+const POSTHOG_V0 = ['/batch', '/e', '/i/v0/e', '/capture', '/track', '/engage']
+
+function clientIp(req: FastifyRequest): string {
+  const fwd = req.headers['x-forwarded-for']
+  return (typeof fwd === 'string' ? fwd.split(',')[0].trim() : '') || req.ip
+}
+
+/** PostHog v1 answers per uuid; an event that will be dead-lettered is reported as dropped. */
+function v1Results(events: unknown[], deps: CaptureDeps, receivedAt: number): Record<string, { result: string; details?: string }> {
+  const results: Record<string, { result: string; details?: string }> = {}
+  const meta = { source: '', receivedAt, sentAt: null, ip: '', skipClockSkew: false, sdkInfo: '' }
+  for (const e of events) {
+    if (!isPlainObject(e) || typeof e.uuid !== 'string') continue
+    const out = normalizePostHogEvent(e, meta, { maxEventBytes: deps.maxEventBytes })
+    results[e.uuid] = out.ok ? { result: 'ok' } : { result: 'drop', details: out.detail }
+  }
+  return results
+}
+
+function handler(format: WireFormat, deps: CaptureDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const receivedAt = deps.now()
+    const headerKey = keyFromHeader(req.headers.authorization)
+    const query = req.query as Record<string, string | undefined>
+    let decodedBytes: Buffer | undefined
+    try {
+      const decoded = await decodeBody(req.body as Buffer | undefined, req.headers['content-encoding'], query.compression, deps.maxBodyBytes)
+      decodedBytes = decoded.bytes
+      const split = splitRequest(format, decoded.json)
+      if (!split.ok) throw new HttpError(400, split.code, split.message)
+      const source = deps.keys.sourceOf(headerKey, split.bodyKey)
+      if (format.startsWith('segment-') && format !== 'segment-batch' && decoded.bytes.length > deps.maxEventBytes) {
+        throw new HttpError(413, 'event_too_large', `the event is ${decoded.bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
+      }
+      const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
+      const historical = isPlainObject(decoded.json) && decoded.json.historical_migration === true
+      const started = performance.now()
+      await deps.publisher.publish({ format, source, receivedAt, ip: clientIp(req), sdkInfo, historical, bytes: decoded.bytes })
+      deps.metrics.publishSeconds.observe((performance.now() - started) / 1000)
+      deps.metrics.acceptedEvents.inc({ source, format }, split.events.length)
+      if (format === 'posthog-v1') return reply.send({ results: v1Results(split.events, deps, receivedAt) })
+      return reply.send(format.startsWith('posthog') ? { status: 1 } : { success: true })
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e
+      deps.metrics.rejectedRequests.inc({ reason: e.code })
+      if (e.status === 400) {
+        const source = deps.keys.trySource(headerKey)
+        if (source) deps.publisher.publishRejected(source, e.code, e.message, receivedAt, decodedBytes ?? (req.body as Buffer | undefined) ?? Buffer.alloc(0))
+      }
+      return reply.code(e.status).headers(e.headers).send(e.body())
+    }
+  }
+}
+
+export function registerCaptureRoutes(app: FastifyInstance, deps: CaptureDeps): void {
+  const post = (url: string, format: WireFormat) => {
+    app.post(url, handler(format, deps))
+  }
+  post('/v1/batch', 'segment-batch')
+  post('/v1/import', 'segment-batch')
+  for (const t of SEGMENT_SINGLE) post(`/v1/${t}`, `segment-${t}`)
+  for (const p of POSTHOG_V0) {
+    post(p, 'posthog-v0')
+    post(`${p}/`, 'posthog-v0')
+  }
+  post('/i/v1/analytics/events', 'posthog-v1')
+}

@@ -1,0 +1,16 @@
+// An error a client caused or must react to, with the status the SDKs understand
+// (shared/research/ingest-anchors.md §1: Segment drops on 400, retries 429/5xx; PostHog halves on 413).
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+
+  body(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } }
+  }
+}

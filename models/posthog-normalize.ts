@@ -1,0 +1,89 @@
+// PostHog capture event -> EventRow. Field meanings from PostHog's capture service: distinct_id
+// may sit at the top, as $distinct_id or in properties; uuid must be a UUID when present; the
+// special events $identify / $create_alias / $pageview / $screen / $groupidentify map onto the
+// Segment call types so both SDK families land in one table.
+import { correctClockSkew, parseTime } from './clock-skew.ts'
+import { checkLimits, type EventLimits } from './event-checks.ts'
+import { rejected, type EventOutcome, type EventType } from './event-row.ts'
+import { isPlainObject } from './json-limits.ts'
+import { jsonText, readId, readNumber, readString, typeName } from './field-coercion.ts'
+import { derivedMessageId, isUuid } from './message-id.ts'
+import type { RequestMeta } from './segment-normalize.ts'
+
+const TYPE_OF_EVENT: Record<string, EventType> = {
+  $identify: 'identify',
+  $create_alias: 'alias',
+  $pageview: 'page',
+  $screen: 'screen',
+  $groupidentify: 'group',
+}
+
+export interface PostHogMeta extends RequestMeta {
+  /** `PostHog-Sdk-Info` header of the v1 API, e.g. `posthog-node/5.70.0`. */
+  sdkInfo: string
+}
+
+export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: EventLimits): EventOutcome {
+  if (!isPlainObject(raw)) return rejected('not_an_object', `each event must be a JSON object, got ${typeName(raw)}`)
+  const uuid = raw.uuid
+  if (uuid !== undefined && uuid !== null && (typeof uuid !== 'string' || !isUuid(uuid))) {
+    return rejected('invalid_uuid', `uuid ${JSON.stringify(uuid)} is not a valid UUID: leave it out or send a UUID`)
+  }
+  const rawText = JSON.stringify(raw)
+  const tooBig = checkLimits(raw, rawText, limits, (uuid as string) ?? '')
+  if (tooBig) return tooBig
+  const givenId = (uuid as string | undefined) ?? ''
+
+  if (typeof raw.event !== 'string' || raw.event.trim() === '') {
+    return rejected('missing_event_name', `an event needs a non-empty string "event", got ${JSON.stringify(raw.event ?? null)}`, givenId)
+  }
+  if (raw.properties !== undefined && raw.properties !== null && !isPlainObject(raw.properties)) {
+    return rejected('invalid_field_type', `properties must be an object, got ${typeName(raw.properties)}`, givenId)
+  }
+  const props = (raw.properties ?? {}) as Record<string, unknown>
+  const distinctId = readId(raw.distinct_id ?? raw.$distinct_id ?? props.distinct_id)
+  if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or number)', givenId)
+  if (!distinctId) return rejected('missing_user_id', 'an event needs a distinct_id', givenId)
+
+  const event = raw.event.trim().slice(0, 200)
+  const type: EventType = TYPE_OF_EVENT[event] ?? 'track'
+  let original = parseTime(raw.timestamp)
+  if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${JSON.stringify(raw.timestamp)} is not an ISO-8601 date`, givenId)
+  const offset = readNumber(raw.offset)
+  if (original === null && offset !== null) original = meta.receivedAt - offset
+  const { ts, warnings } = correctClockSkew(original, meta.sentAt, meta.receivedAt, meta.skipClockSkew || props.$ignore_sent_at === true)
+
+  const anonId = type === 'identify' ? readId(props.$anon_distinct_id) ?? '' : ''
+  const messageId = givenId || derivedMessageId([meta.source, event, distinctId, raw.timestamp ?? null, raw.properties ?? null])
+  const [sdkName, sdkVersion] = meta.sdkInfo ? meta.sdkInfo.split('/') : ['', '']
+  const groupKey = type === 'group' ? String(readId(props.$group_key) ?? '') : ''
+  return {
+    ok: true,
+    row: {
+      source: meta.source,
+      message_id: messageId.toLowerCase(),
+      type,
+      event,
+      anonymous_id: anonId,
+      user_id: type === 'identify' || type === 'alias' ? distinctId : '',
+      distinct_id: distinctId,
+      group_id: groupKey,
+      previous_id: type === 'alias' ? String(readId(props.alias) ?? '') : '',
+      session_id: String(readId(props.$session_id) ?? ''),
+      ts,
+      original_ts: original,
+      sent_at: meta.sentAt,
+      received_at: meta.receivedAt,
+      properties: jsonText(raw.properties),
+      traits: jsonText(props.$set),
+      context: '{}',
+      revenue: readNumber(props.revenue ?? props.$revenue),
+      currency: readString(props.currency) ?? '',
+      url: readString(props.$current_url) ?? '',
+      ip: readString(props.$ip) || meta.ip,
+      library: readString(props.$lib) || sdkName || '',
+      library_version: readString(props.$lib_version) || sdkVersion || '',
+      warnings,
+    },
+  }
+}

@@ -1,0 +1,55 @@
+// One published request -> stored rows and dead letters. Pure: the caller passes the time it
+// was received (stamped at ingest) and the limits.
+import { WHOLE_REQUEST, type DeadLetterRow, type EventRow, type EventType } from './event-row.ts'
+import type { EventLimits } from './event-checks.ts'
+import { normalizePostHogEvent } from './posthog-normalize.ts'
+import { splitRequest, type WireFormat } from './request-envelope.ts'
+import { normalizeSegmentEvent } from './segment-normalize.ts'
+
+export interface PublishedRequest {
+  format: WireFormat
+  source: string
+  receivedAt: number
+  ip: string
+  sdkInfo: string
+  historical: boolean
+  body: unknown
+  /** The request body as received (after gunzip), kept whole in dead letters. */
+  rawText: string
+  streamSeq: number
+}
+
+export interface RequestResult {
+  rows: EventRow[]
+  deadLetters: DeadLetterRow[]
+}
+
+export function eventsOfRequest(req: PublishedRequest, limits: EventLimits): RequestResult {
+  const rows: EventRow[] = []
+  const deadLetters: DeadLetterRow[] = []
+  const dead = (reason: string, detail: string, messageId: string, raw: string, position: number) =>
+    deadLetters.push({ source: req.source, reason, detail, message_id: messageId, raw, received_at: req.receivedAt, stream_seq: req.streamSeq, position })
+
+  const split = splitRequest(req.format, req.body)
+  if (!split.ok) {
+    dead(split.code, split.message, '', req.rawText, WHOLE_REQUEST)
+    return { rows, deadLetters }
+  }
+  const meta = { source: req.source, receivedAt: req.receivedAt, sentAt: split.sentAt, ip: req.ip, skipClockSkew: req.historical, sdkInfo: req.sdkInfo }
+  const implied = req.format.startsWith('segment-') && req.format !== 'segment-batch' ? (req.format.slice(8) as EventType) : null
+  for (let i = 0; i < split.events.length; i++) {
+    const raw = split.events[i]
+    const out = req.format.startsWith('posthog') ? normalizePostHogEvent(raw, meta, limits) : normalizeSegmentEvent(raw, implied, meta, limits)
+    if (out.ok) rows.push(out.row)
+    else dead(out.reason, out.detail, out.messageId, safeStringify(raw), i)
+  }
+  return { rows, deadLetters }
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v)
+  } catch {
+    return String(v)
+  }
+}

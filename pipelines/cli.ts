@@ -1,0 +1,50 @@
+// The CLI entry: `pulse serve | sql | replay | demo`. Flags and environment are read by config.ts.
+import { Command, Option } from 'commander'
+import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from './config.ts'
+import { runDemo } from './demo-command.ts'
+import { runReplay } from './replay-command.ts'
+import { runServe } from './serve-command.ts'
+import { runSql } from './sql-command.ts'
+
+function withConfigOptions(cmd: Command): Command {
+  for (const spec of optionSpecs) {
+    const envNote = ` [env ${spec.env}]`
+    const opt = new Option(spec.flag, spec.help + envNote)
+    if (spec.default !== undefined && spec.kind !== 'bool') opt.default(undefined, spec.default)
+    if (spec.kind === 'list') opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    cmd.addOption(opt)
+  }
+  return cmd
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError()
+  withConfigOptions(program.command('serve').description('run the tracking endpoint, the stream processor and the query API')).action(
+    async (flags: FlagValues) => runServe(loadConfig(flags, processEnv())),
+  )
+  withConfigOptions(
+    program
+      .command('sql')
+      .description('run one read-only query: against a running Pulse (--url or the data folder\'s server) or directly on the data folder')
+      .argument('<query>', 'SQL, with {name:Type} parameters')
+      .option('--url <url>', 'base URL of a running Pulse')
+      .option('--param <name=value>', 'a query parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--format <format>', 'table, json or csv', 'table'),
+  ).action(async (query: string, flags: FlagValues) => runSql(query, flags, loadConfig(flags, processEnv())))
+  withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
+    async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
+  )
+  withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
+    async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
+  )
+  await program.parseAsync(argv)
+}
+
+main(process.argv).catch((err) => {
+  if (err instanceof ConfigError || err?.name === 'NatsServerMissing' || err?.userFacing) {
+    console.error(`pulse: ${err.message}`)
+  } else {
+    console.error('pulse: failed:', err)
+  }
+  process.exit(1)
+})

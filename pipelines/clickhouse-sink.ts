@@ -1,0 +1,19 @@
+// The processor's sink on ClickHouse, with the insert faults the fault tests switch on.
+import type { ClickHouseClient } from '@clickhouse/client'
+import { insertDeadLetters, insertEvents } from '../sql/event-writer.ts'
+import type { FaultConfig } from './config.ts'
+import type { EventSink } from './stream-processor.ts'
+
+export function clickHouseSink(client: ClickHouseClient, faults: FaultConfig): EventSink {
+  let failuresLeft = faults.failInserts
+  return {
+    async insertEvents(rows) {
+      if (failuresLeft > 0) {
+        failuresLeft--
+        throw new Error('injected fault: ClickHouse insert refused')
+      }
+      await insertEvents(client, rows)
+    },
+    insertDeadLetters: (rows) => insertDeadLetters(client, rows),
+  }
+}

@@ -1,0 +1,157 @@
+// The one place that reads process.env and command-line flags (DESIGN.md, non-negotiable 3).
+// Every setting has a flag and an environment variable; flags win over the environment,
+// the environment wins over the defaults. `pulse serve --help` prints this table.
+import path from 'node:path'
+
+export interface WriteKey {
+  key: string
+  source: string
+}
+
+export interface PulseConfig {
+  port: number
+  host: string
+  dataDir: string
+  natsUrl: string | undefined
+  clickhouseUrl: string | undefined
+  clickhouseUser: string
+  clickhousePassword: string
+  clickhouseDatabase: string
+  writeKeys: WriteKey[]
+  readKeys: string[]
+  stream: string
+  consumer: string
+  streamReplicas: number
+  batchSize: number
+  batchAgeMs: number
+  maxBodyBytes: number
+  maxEventBytes: number
+  maxStreamBytes: number
+  maxDeliver: number
+  shutdownTimeoutMs: number
+  queryTimeoutS: number
+  queryMaxRows: number
+  logLevel: string
+  processor: boolean
+  faults: FaultConfig
+}
+
+/** Faults injected on purpose by the fault tests; all off by default. */
+export interface FaultConfig {
+  /** Fail this many ClickHouse event inserts before letting them through. */
+  failInserts: number
+  /** Kill the process (SIGKILL) right after the first insert, before the ack. */
+  crashAfterInsert: boolean
+}
+
+type Kind = 'int' | 'string' | 'list' | 'bool'
+
+export interface OptionSpec {
+  key: keyof PulseConfig
+  flag: string
+  env: string
+  kind: Kind
+  help: string
+  default?: string
+}
+
+export const optionSpecs: OptionSpec[] = [
+  { key: 'port', flag: '--port <n>', env: 'PULSE_PORT', kind: 'int', help: 'HTTP port (0 = any free port)', default: '8080' },
+  { key: 'host', flag: '--host <addr>', env: 'PULSE_HOST', kind: 'string', help: 'HTTP listen address', default: '0.0.0.0' },
+  { key: 'dataDir', flag: '--data-dir <dir>', env: 'PULSE_DATA_DIR', kind: 'string', help: 'folder for the embedded engines, keys and logs', default: '.pulse' },
+  { key: 'natsUrl', flag: '--nats-url <url>', env: 'NATS_URL', kind: 'string', help: 'NATS server(s), comma separated; unset = start an embedded nats-server' },
+  { key: 'clickhouseUrl', flag: '--clickhouse-url <url>', env: 'CLICKHOUSE_URL', kind: 'string', help: 'ClickHouse server URL; unset = in-process engine (chdb) in the data folder' },
+  { key: 'clickhouseUser', flag: '--clickhouse-user <user>', env: 'CLICKHOUSE_USER', kind: 'string', help: 'ClickHouse user', default: 'default' },
+  { key: 'clickhousePassword', flag: '--clickhouse-password <pw>', env: 'CLICKHOUSE_PASSWORD', kind: 'string', help: 'ClickHouse password', default: '' },
+  { key: 'clickhouseDatabase', flag: '--clickhouse-database <db>', env: 'CLICKHOUSE_DATABASE', kind: 'string', help: 'ClickHouse database', default: 'pulse' },
+  { key: 'writeKeys', flag: '--write-key <key[:source]>', env: 'PULSE_WRITE_KEYS', kind: 'list', help: 'write key, optionally mapped to a source name (repeatable; env: comma separated)' },
+  { key: 'readKeys', flag: '--read-key <key>', env: 'PULSE_READ_KEYS', kind: 'list', help: 'read key for the query API (repeatable; env: comma separated)' },
+  { key: 'stream', flag: '--stream <name>', env: 'PULSE_STREAM', kind: 'string', help: 'JetStream stream name', default: 'EVENTS' },
+  { key: 'consumer', flag: '--consumer <name>', env: 'PULSE_CONSUMER', kind: 'string', help: 'durable consumer shared by all processors', default: 'clickhouse-writer' },
+  { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1' },
+  { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '20000' },
+  { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250' },
+  { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above)', default: String(5 * 1024 * 1024) },
+  { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024) },
+  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size limit; over it ingest answers 429', default: String(10 * 1024 * 1024 * 1024) },
+  { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20' },
+  { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000' },
+  { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },
+  { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
+  { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'run the stream processor in this process (env: 0 to disable)', default: 'true' },
+]
+
+/** Raw values as commander hands them over: flag name (camelCase) -> value. */
+export type FlagValues = Record<string, unknown>
+
+export class ConfigError extends Error {}
+
+function parseValue(spec: OptionSpec, raw: unknown): unknown {
+  if (raw === undefined) return undefined
+  switch (spec.kind) {
+    case 'int': {
+      const n = Number(raw)
+      if (!Number.isInteger(n) || n < 0) {
+        throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be a whole number >= 0, got "${raw}"`)
+      }
+      return n
+    }
+    case 'bool':
+      return typeof raw === 'boolean' ? raw : !['0', 'false', 'no', 'off'].includes(String(raw).toLowerCase())
+    case 'list':
+      return (Array.isArray(raw) ? raw : String(raw).split(',')).map((s) => String(s).trim()).filter(Boolean)
+    default:
+      return String(raw)
+  }
+}
+
+function parseWriteKey(entry: string): WriteKey {
+  const i = entry.indexOf(':')
+  const key = i < 0 ? entry : entry.slice(0, i)
+  const source = i < 0 ? 'default' : entry.slice(i + 1)
+  if (!key) throw new ConfigError(`write key "${entry}" is empty: use --write-key KEY or --write-key KEY:SOURCE`)
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(source)) {
+    throw new ConfigError(`source name "${source}" of write key ${key} may only hold letters, digits, "_" and "-"`)
+  }
+  return { key, source }
+}
+
+/** The property commander stores a flag under: `--write-key` -> writeKey, `--no-processor` -> processor. */
+export function flagAttribute(spec: OptionSpec): string {
+  const long = spec.flag.split(' ')[0].replace(/^--(no-)?/, '')
+  return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+}
+
+/** Builds the config from flags (already parsed by commander) and the environment. */
+export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = process.env): PulseConfig {
+  const out: Record<string, unknown> = {}
+  for (const spec of optionSpecs) {
+    const fromFlag = flags[flagAttribute(spec)]
+    // commander's --no-processor yields processor=true by default; only the env can override that default.
+    const flagGiven = fromFlag !== undefined && !(spec.kind === 'bool' && fromFlag === true && env[spec.env] !== undefined)
+    const raw = flagGiven ? fromFlag : env[spec.env] !== undefined && env[spec.env] !== '' ? env[spec.env] : spec.default
+    out[spec.key] = parseValue(spec, raw)
+  }
+  const writeKeys = ((out.writeKeys as string[] | undefined) ?? []).map(parseWriteKey)
+  return {
+    ...(out as unknown as PulseConfig),
+    dataDir: path.resolve(String(out.dataDir)),
+    writeKeys,
+    readKeys: (out.readKeys as string[] | undefined) ?? [],
+    faults: {
+      failInserts: Number(env.PULSE_FAULT_FAIL_INSERTS ?? 0),
+      crashAfterInsert: env.PULSE_FAULT_CRASH_AFTER_INSERT === '1',
+    },
+  }
+}
+
+/** The same config for code that starts Pulse programmatically (tests, demo, benchmarks). */
+export function configFor(overrides: Partial<PulseConfig>, env: NodeJS.ProcessEnv = {}): PulseConfig {
+  return { ...loadConfig({}, env), ...overrides }
+}
+
+/** The current environment, for the CLI entry only. */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env
+}

@@ -1,0 +1,75 @@
+// Starts and stops a private `nats-server -js` (Debian package nats-server) on a free loopback
+// port with its store in the data folder; used whenever NATS_URL is not set.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { freePort } from './free-port.ts'
+
+const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']
+
+export class NatsServerMissing extends Error {
+  constructor() {
+    super('nats-server is not installed: run `npm run setup` (installs the Debian package), or `apt-get install nats-server`, or point Pulse at a running NATS with --nats-url / NATS_URL')
+  }
+}
+
+export function findNatsServer(): string {
+  for (const c of CANDIDATES) if (c.includes('/') ? existsSync(c) : onPath(c)) return c
+  throw new NatsServerMissing()
+}
+
+function onPath(bin: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)))
+}
+
+export interface EmbeddedNats {
+  url: string
+  port: number
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) return reject(new Error(`nats-server exited with code ${child.exitCode}: ${stderr().slice(-500)}`))
+      const sock = net.connect(port, '127.0.0.1')
+      sock.once('connect', () => {
+        sock.destroy()
+        resolve()
+      })
+      sock.once('error', () => {
+        sock.destroy()
+        if (Date.now() > deadline) reject(new Error(`nats-server did not listen on port ${port} within ${timeoutMs} ms`))
+        else setTimeout(attempt, 50)
+      })
+    }
+    attempt()
+  })
+}
+
+/** Starts nats-server with JetStream on `port` (a free one when omitted), storing under `storeDir`. */
+export async function startNatsServer(storeDir: string, port?: number): Promise<EmbeddedNats> {
+  const bin = findNatsServer()
+  mkdirSync(storeDir, { recursive: true })
+  const p = port ?? (await freePort())
+  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(p), '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  child.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-4000)
+  })
+  await waitForPort(p, child, () => err)
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => {
+        clearTimeout(kill)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+  return { url: `nats://127.0.0.1:${p}`, port: p, process: child, stop }
+}

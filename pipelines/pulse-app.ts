@@ -1,0 +1,148 @@
+// The composition root: the only place that creates clients (NATS, ClickHouse, HTTP) and wires
+// the parts together (DESIGN.md, non-negotiable 3). Everything else receives what it needs.
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/nats-core'
+import { connect } from '@nats-io/transport-node'
+import type { FastifyInstance } from 'fastify'
+import pino, { type Logger } from 'pino'
+import { Registry, collectDefaultMetrics } from 'prom-client'
+import { registerCaptureRoutes } from '../ingest/capture-routes.ts'
+import { createHttpServer } from '../ingest/http-server.ts'
+import { ingestMetrics } from '../ingest/ingest-metrics.ts'
+import { registerOpsRoutes } from '../ingest/ops-routes.ts'
+import { registerQueryRoutes } from '../ingest/query-routes.ts'
+import { jetStreamPublisher } from '../ingest/request-publisher.ts'
+import { WriteKeys } from '../ingest/write-keys.ts'
+import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
+import { migrate } from '../sql/migrate.ts'
+import type { PulseConfig } from './config.ts'
+import { loadOrCreateDevKeys } from './dev-keys.ts'
+import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
+import { clickHouseSink } from './clickhouse-sink.ts'
+import { EVENTS_SUBJECT, REJECTED_SUBJECT, ensureStream } from './jetstream-setup.ts'
+import { processorMetrics } from './processor-metrics.ts'
+import { removeServerFile, writeServerFile } from './server-file.ts'
+import { StreamProcessor } from './stream-processor.ts'
+
+export interface RunningPulse {
+  url: string
+  port: number
+  config: PulseConfig
+  writeKeys: PulseConfig['writeKeys']
+  readKeys: string[]
+  /** Keys generated because none were configured (printed by `pulse serve`). */
+  devKeysCreated: boolean
+  clickhouse: ClickHouse
+  nc: NatsConnection
+  js: JetStreamClient
+  natsUrl: string
+  log: Logger
+  processor: StreamProcessor | undefined
+  stop(): Promise<void>
+}
+
+export async function connectNats(servers: string, name: string): Promise<NatsConnection> {
+  return connect({ servers: servers.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 5000 })
+}
+
+function withDefaultKeys(config: PulseConfig): { writeKeys: PulseConfig['writeKeys']; readKeys: string[]; created: boolean } {
+  if (config.writeKeys.length || config.readKeys.length) return { writeKeys: config.writeKeys, readKeys: config.readKeys, created: false }
+  const { keys, created } = loadOrCreateDevKeys(config.dataDir)
+  return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], created }
+}
+
+export async function startPulse(config: PulseConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningPulse> {
+  mkdirSync(config.dataDir, { recursive: true })
+  const keys = withDefaultKeys(config)
+  const cleanups: Array<() => Promise<unknown>> = []
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => log.warn({ err: String(err) }, 'shutdown step failed'))
+  }
+  try {
+    let embeddedNats: EmbeddedNats | undefined
+    if (!config.natsUrl) {
+      embeddedNats = await startNatsServer(path.join(config.dataDir, 'nats'))
+      cleanups.push(() => embeddedNats!.stop())
+    }
+    const natsUrl = config.natsUrl ?? embeddedNats!.url
+    const nc = await connectNats(natsUrl, 'pulse')
+    cleanups.push(() => nc.drain())
+    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas })
+    const js = jetstream(nc)
+
+    const clickhouse = await openClickHouse({
+      url: config.clickhouseUrl,
+      user: config.clickhouseUser,
+      password: config.clickhousePassword,
+      database: config.clickhouseDatabase,
+      embeddedPath: path.join(config.dataDir, 'clickhouse'),
+    })
+    cleanups.push(() => clickhouse.close())
+    await migrate(clickhouse.client)
+
+    const registry = new Registry()
+    collectDefaultMetrics({ register: registry })
+    let processor: StreamProcessor | undefined
+    if (config.processor) {
+      const pm = processorMetrics(registry)
+      const consumer = await js.consumers.get(config.stream, config.consumer)
+      const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
+      processor = new StreamProcessor(
+        consumer,
+        clickHouseSink(clickhouse.client, config.faults),
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, limits: { maxEventBytes: config.maxEventBytes }, afterInsert: crash },
+        pm,
+        log.child({ part: 'processor' }),
+      )
+      await processor.start()
+      const lagTimer = setInterval(() => {
+        consumer.info(true).then((i) => pm.consumerLag.set(i.num_pending), () => {})
+      }, 2000)
+      cleanups.push(async () => {
+        clearInterval(lagTimer)
+        await processor!.stop()
+      })
+    }
+
+    const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)
+    const publisher = jetStreamPublisher(nc, js, EVENTS_SUBJECT, REJECTED_SUBJECT)
+    registerCaptureRoutes(app, {
+      keys: new WriteKeys(keys.writeKeys),
+      publisher,
+      metrics: ingestMetrics(registry),
+      maxBodyBytes: config.maxBodyBytes,
+      maxEventBytes: config.maxEventBytes,
+      now: Date.now,
+    })
+    registerQueryRoutes(app, { client: clickhouse.client, readKeys: new Set(keys.readKeys), limits: { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows } })
+    registerOpsRoutes(app, {
+      registry,
+      readiness: { nats: async () => publisher.connected(), clickhouse: async () => (await clickhouse.client.ping()).success },
+    })
+    await app.listen({ port: config.port, host: config.host })
+    // The HTTP edge closes first so nothing new is accepted while the rest drains.
+    cleanups.push(() => app.close())
+    const port = (app.server.address() as { port: number }).port
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`
+    writeServerFile(config.dataDir, { url, pid: process.pid })
+    cleanups.unshift(async () => removeServerFile(config.dataDir))
+
+    let stopped: Promise<void> | undefined
+    const stop = () => {
+      stopped ??= Promise.race([
+        cleanup(),
+        new Promise<void>((resolve) => setTimeout(() => {
+          log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'graceful shutdown timed out; unacked messages will be redelivered')
+          resolve()
+        }, config.shutdownTimeoutMs).unref()),
+      ])
+      return stopped
+    }
+    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, log, processor, stop }
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+}

@@ -1,0 +1,31 @@
+// Query results for a terminal: an aligned table, JSON lines or CSV.
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  return typeof v === 'object' ? JSON.stringify(v) : String(v)
+}
+
+function csvCell(v: unknown): string {
+  const s = cell(v)
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export function formatTable(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(no rows)'
+  const cols = Object.keys(rows[0])
+  const widths = cols.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))))
+  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd()
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n')
+}
+
+export function printRows(rows: Record<string, unknown>[], format: string): void {
+  if (format === 'json') {
+    for (const r of rows) console.log(JSON.stringify(r))
+  } else if (format === 'csv') {
+    if (rows.length === 0) return
+    const cols = Object.keys(rows[0])
+    console.log(cols.join(','))
+    for (const r of rows) console.log(cols.map((c) => csvCell(r[c])).join(','))
+  } else {
+    console.log(formatTable(rows))
+  }
+}

@@ -1,0 +1,126 @@
+// The stream processor: pulls requests from the durable consumer, turns them into rows and dead
+// letters, inserts them in batches bounded by size and age, and acks the messages only after the
+// insert succeeded. A failed insert naks the whole batch with backoff (never acks); a message
+// delivered --max-deliver times is dead-lettered whole so one poison message cannot stall the stream.
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
+import type { Logger } from 'pino'
+import type { DeadLetterRow } from '../models/event-row.ts'
+import type { EventLimits } from '../models/event-checks.ts'
+import { eventsOfRequest } from '../models/request-events.ts'
+import type { SequencedRow } from '../sql/event-writer.ts'
+import { decodeMessage, wholeMessageLetter } from './message-decoding.ts'
+import type { ProcessorMetrics } from './processor-metrics.ts'
+
+export interface EventSink {
+  insertEvents(rows: SequencedRow[]): Promise<void>
+  insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
+}
+
+export interface ProcessorOptions {
+  batchSize: number
+  batchAgeMs: number
+  maxDeliver: number
+  limits: EventLimits
+  /** Called after a successful insert and before the ack (fault tests crash here). */
+  afterInsert?: () => void
+}
+
+interface Batch {
+  messages: JsMsg[]
+  rows: SequencedRow[]
+  deadLetters: DeadLetterRow[]
+}
+
+const emptyBatch = (): Batch => ({ messages: [], rows: [], deadLetters: [] })
+
+/** Redelivery delay after a failed insert: 0.5 s doubling to 30 s. */
+export function nakDelayMs(deliveryCount: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.max(0, deliveryCount - 1))
+}
+
+export class StreamProcessor {
+  private batch = emptyBatch()
+  private chain: Promise<void> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
+  private messages: ConsumerMessages | undefined
+  private loop: Promise<void> | undefined
+  private stopping = false
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly sink: EventSink,
+    private readonly opts: ProcessorOptions,
+    private readonly metrics: ProcessorMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
+    // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
+    this.messages = await this.consumer.consume({ max_messages: 2000 })
+    this.loop = this.run(this.messages)
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      this.add(m)
+      if (this.batch.rows.length + this.batch.deadLetters.length >= this.opts.batchSize) await this.flush()
+    }
+  }
+
+  private add(m: JsMsg): void {
+    const b = this.batch
+    b.messages.push(m)
+    if (m.info.deliveryCount > this.opts.maxDeliver) {
+      b.deadLetters.push(wholeMessageLetter(m, 'max_deliveries', `the message failed ${m.info.deliveryCount - 1} times and was set aside whole`))
+    } else {
+      const decoded = decodeMessage(m)
+      if (decoded.kind === 'dead') b.deadLetters.push(decoded.letter)
+      else {
+        const { rows, deadLetters } = eventsOfRequest(decoded.request, this.opts.limits)
+        for (const row of rows) b.rows.push({ row, streamSeq: m.seq })
+        b.deadLetters.push(...deadLetters)
+      }
+    }
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.batchAgeMs)
+  }
+
+  /** Serialised: one insert at a time, batches in stream order. */
+  flush(): Promise<void> {
+    this.chain = this.chain.then(() => this.flushNow())
+    return this.chain
+  }
+
+  private async flushNow(): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const b = this.batch
+    this.batch = emptyBatch()
+    if (b.messages.length === 0) return
+    const started = performance.now()
+    try {
+      await this.sink.insertEvents(b.rows)
+      await this.sink.insertDeadLetters(b.deadLetters)
+    } catch (err) {
+      this.metrics.insertFailures.inc()
+      this.log.warn({ err: (err as Error).message, messages: b.messages.length }, 'insert failed; batch will be redelivered')
+      for (const m of b.messages) m.nak(nakDelayMs(m.info.deliveryCount))
+      return
+    }
+    this.opts.afterInsert?.()
+    for (const m of b.messages) m.ack()
+    this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
+    this.metrics.batchEvents.observe(b.rows.length)
+    this.metrics.storedEvents.inc(b.rows.length)
+    for (const d of b.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
+  }
+
+  /** Stops pulling, inserts and acks what was pulled, within the caller's time budget. */
+  async stop(): Promise<void> {
+    if (this.stopping) return
+    this.stopping = true
+    await this.messages?.close()
+    await this.loop?.catch(() => {})
+    await this.flush()
+  }
+}

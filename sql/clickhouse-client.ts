@@ -1,0 +1,47 @@
+// The ClickHouse client factory: a server when a URL is given, else the in-process engine (chdb)
+// behind the same @clickhouse/client API. Only the composition root calls it (DESIGN.md:
+// chdb holds one engine and one data folder per process).
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { query } from './sql-files.ts'
+
+export interface ClickHouseTarget {
+  url?: string
+  user: string
+  password: string
+  database: string
+  /** Folder of the embedded engine, used when `url` is unset. */
+  embeddedPath: string
+}
+
+export interface ClickHouse {
+  client: ClickHouseClient
+  embedded: boolean
+  database: string
+  close(): Promise<void>
+}
+
+export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHouse> {
+  if (target.url) {
+    const bootstrap = createClient({ url: target.url, username: target.user, password: target.password })
+    await bootstrap.command({ query: query('create_database'), query_params: { database: target.database } })
+    await bootstrap.close()
+    const client = createClient({
+      url: target.url,
+      username: target.user,
+      password: target.password,
+      database: target.database,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    })
+    return { client, embedded: false, database: target.database, close: () => client.close() }
+  }
+  // chdb's Connection implements client-common's interface; the cast bridges the two copies of its types.
+  const connection = createChdbConnection({ path: target.embeddedPath }) as unknown as Parameters<typeof createClient>[0] extends infer O
+    ? O extends { connection?: infer C } ? C : never
+    : never
+  const client = createClient({ connection })
+  await client.command({ query: query('create_database'), query_params: { database: target.database } })
+  // The embedded engine keeps one session: USE makes unqualified table names resolve as on a server.
+  await client.command({ query: query('use_database'), query_params: { database: target.database } })
+  return { client, embedded: true, database: target.database, close: () => client.close() }
+}

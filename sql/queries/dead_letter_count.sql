@@ -1,0 +1,1 @@
+SELECT count() AS dead_letters FROM dead_letters FINAL
