@@ -116,7 +116,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       maxEventBytes: config.maxEventBytes,
       now: Date.now,
     })
-    registerQueryRoutes(app, { client: clickhouse.client, readKeys: new Set(keys.readKeys), limits: { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows } })
+    registerQueryRoutes(app, { client: clickhouse.readClient, readKeys: new Set(keys.readKeys), limits: { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows } })
     registerOpsRoutes(app, {
       registry,
       readiness: { nats: async () => publisher.connected(), clickhouse: async () => (await clickhouse.client.ping()).success },

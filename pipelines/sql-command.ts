@@ -46,7 +46,7 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
       embeddedPath: path.join(config.dataDir, 'clickhouse'),
     })
     try {
-      rows = await runReadOnlyQuery(ch.client, query, params, { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows })
+      rows = await runReadOnlyQuery(ch.readClient, query, params, { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows })
     } finally {
       await ch.close()
     }

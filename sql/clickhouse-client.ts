@@ -16,9 +16,26 @@ export interface ClickHouseTarget {
 
 export interface ClickHouse {
   client: ClickHouseClient
+  /**
+   * For analyst queries (read-only settings). The embedded engine applies per-query settings as
+   * session SETs that outlive the query, so there it is a second session on the same folder that
+   * is only ever used read-only; on a server each request carries its own settings.
+   */
+  readClient: ClickHouseClient
   embedded: boolean
   database: string
   close(): Promise<void>
+}
+
+type ConnectionOption = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never
+
+async function embeddedSession(target: ClickHouseTarget): Promise<ClickHouseClient> {
+  // chdb's Connection implements client-common's interface; the cast bridges the two copies of its types.
+  const client = createClient({ connection: createChdbConnection({ path: target.embeddedPath }) as unknown as ConnectionOption })
+  await client.command({ query: query('create_database'), query_params: { database: target.database } })
+  // Each embedded session is stateful: USE makes unqualified table names resolve as on a server.
+  await client.command({ query: query('use_database'), query_params: { database: target.database } })
+  return client
 }
 
 export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHouse> {
@@ -33,15 +50,13 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       database: target.database,
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     })
-    return { client, embedded: false, database: target.database, close: () => client.close() }
+    return { client, readClient: client, embedded: false, database: target.database, close: () => client.close() }
   }
-  // chdb's Connection implements client-common's interface; the cast bridges the two copies of its types.
-  const connection = createChdbConnection({ path: target.embeddedPath }) as unknown as Parameters<typeof createClient>[0] extends infer O
-    ? O extends { connection?: infer C } ? C : never
-    : never
-  const client = createClient({ connection })
-  await client.command({ query: query('create_database'), query_params: { database: target.database } })
-  // The embedded engine keeps one session: USE makes unqualified table names resolve as on a server.
-  await client.command({ query: query('use_database'), query_params: { database: target.database } })
-  return { client, embedded: true, database: target.database, close: () => client.close() }
+  const client = await embeddedSession(target)
+  const readClient = await embeddedSession(target)
+  const close = async () => {
+    await readClient.close()
+    await client.close()
+  }
+  return { client, readClient, embedded: true, database: target.database, close }
 }
