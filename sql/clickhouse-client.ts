@@ -2,6 +2,7 @@
 // behind the same @clickhouse/client API. Only the composition root calls it (DESIGN.md:
 // chdb holds one engine and one data folder per process).
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { drainPending } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { query } from './sql-files.ts'
 
@@ -57,6 +58,8 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const close = async () => {
     await readClient.close()
     await client.close()
+    // Lets the process open another data folder afterwards (chdb: one folder at a time).
+    await drainPending()
   }
   return { client, readClient, embedded: true, database: target.database, close }
 }
