@@ -1,6 +1,7 @@
 // Runs one analyst query read-only: ClickHouse's readonly=2 refuses every write, the time and row
 // limits bound the cost, and `final` makes every ReplacingMergeTree read exact (one row per key).
 import type { ClickHouseClient } from '@clickhouse/client'
+import { singleStatement } from './statement-check.ts'
 
 export interface QueryLimits {
   timeoutS: number
@@ -17,12 +18,14 @@ export async function runReadOnlyQuery(
   params: Record<string, unknown>,
   limits: QueryLimits,
 ): Promise<Record<string, unknown>[]> {
-  const text = sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, '')
+  const statement = singleStatement(sql)
+  if (statement === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
+  const text = statement.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, '')
   if (!READ_STATEMENT.test(text)) {
     throw new QueryRefused('only read-only statements are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS)')
   }
   const result = await client.query({
-    query: sql,
+    query: statement,
     query_params: params,
     format: 'JSONEachRow',
     clickhouse_settings: {
