@@ -38,7 +38,16 @@ export interface RequestPublisher {
 
 const RETRY_AFTER_S = '5'
 
-export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, subjectPrefix: string, rejectedPrefix: string, timeoutMs = 5000): RequestPublisher {
+export interface PublisherOptions {
+  subjectPrefix: string
+  rejectedPrefix: string
+  /** True while the processors are too far behind: new requests get 429. */
+  overLimit: () => boolean
+  timeoutMs?: number
+}
+
+export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, opts: PublisherOptions): RequestPublisher {
+  const { subjectPrefix, rejectedPrefix, overLimit, timeoutMs = 5000 } = opts
   let up = true
   void (async () => {
     for await (const s of nc.status()) {
@@ -50,6 +59,7 @@ export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, subj
     connected: () => up && !nc.isClosed(),
     async publish(req) {
       if (!up || nc.isClosed()) throw new HttpError(503, 'stream_unavailable', 'the event stream is unreachable; retry shortly', { 'Retry-After': RETRY_AFTER_S })
+      if (overLimit()) throw new HttpError(429, 'backlog_full', 'the processors are behind; retry later', { 'Retry-After': RETRY_AFTER_S })
       const h = natsHeaders()
       h.set(HEADER.format, req.format)
       h.set(HEADER.source, req.source)

@@ -8,9 +8,8 @@ import { runSql } from './sql-command.ts'
 
 function withConfigOptions(cmd: Command): Command {
   for (const spec of optionSpecs) {
-    const envNote = ` [env ${spec.env}]`
-    const opt = new Option(spec.flag, spec.help + envNote)
-    if (spec.default !== undefined && spec.kind !== 'bool') opt.default(undefined, spec.default)
+    const defaultNote = spec.default !== undefined && spec.kind !== 'bool' ? ` (default: ${spec.default})` : ''
+    const opt = new Option(spec.flag, `${spec.help}${defaultNote} [env ${spec.env}]`)
     if (spec.kind === 'list') opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     cmd.addOption(opt)
   }

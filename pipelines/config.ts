@@ -27,6 +27,7 @@ export interface PulseConfig {
   maxBodyBytes: number
   maxEventBytes: number
   maxStreamBytes: number
+  maxBacklog: number
   maxDeliver: number
   shutdownTimeoutMs: number
   queryTimeoutS: number
@@ -73,13 +74,14 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250' },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above)', default: String(5 * 1024 * 1024) },
   { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024) },
-  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size limit; over it ingest answers 429', default: String(10 * 1024 * 1024 * 1024) },
+  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size: the replay window (oldest processed requests leave first)', default: String(10 * 1024 * 1024 * 1024) },
+  { key: 'maxBacklog', flag: '--max-backlog <n>', env: 'PULSE_MAX_BACKLOG', kind: 'int', help: 'requests waiting for the processors; above it ingest answers 429', default: '100000' },
   { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20' },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000' },
   { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },
   { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
-  { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'run the stream processor in this process (env: 0 to disable)', default: 'true' },
+  { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
 ]
 
 /** Raw values as commander hands them over: flag name (camelCase) -> value. */

@@ -69,7 +69,7 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     console.log(`\r  stored ${stored}/${sent} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 60 s!)'}`)
     const byEvent = await namedQuery(pulse.clickhouse.client, 'events_by_name')
     console.log('\nEvents in ClickHouse by name:\n' + formatTable(byEvent))
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "SELECT event, count() FROM events GROUP BY event" --data-dir ${config.dataDir}`)
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}`)
     if (stored !== sent) process.exitCode = 1
   } finally {
     await pulse.stop()

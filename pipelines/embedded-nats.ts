@@ -3,24 +3,20 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import net from 'node:net'
-import path from 'node:path'
 import { freePort } from './free-port.ts'
 
-const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']
+// Debian installs it in /usr/sbin, which a non-root PATH often lacks; else the PATH decides.
+const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']
 
 export class NatsServerMissing extends Error {
+  readonly userFacing = true
   constructor() {
     super('nats-server is not installed: run `npm run setup` (installs the Debian package), or `apt-get install nats-server`, or point Pulse at a running NATS with --nats-url / NATS_URL')
   }
 }
 
 export function findNatsServer(): string {
-  for (const c of CANDIDATES) if (c.includes('/') ? existsSync(c) : onPath(c)) return c
-  throw new NatsServerMissing()
-}
-
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)))
+  return CANDIDATES.find((c) => existsSync(c)) ?? 'nats-server'
 }
 
 export interface EmbeddedNats {
@@ -56,11 +52,15 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
   mkdirSync(storeDir, { recursive: true })
   const p = port ?? (await freePort())
   const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(p), '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const missing = new Promise<never>((_, reject) =>
+    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new NatsServerMissing() : e)),
+  )
+  missing.catch(() => {}) // observed through the race below; never left unhandled
   let err = ''
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000)
   })
-  await waitForPort(p, child, () => err)
+  await Promise.race([waitForPort(p, child, () => err), missing])
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve()

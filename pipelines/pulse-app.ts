@@ -20,6 +20,7 @@ import { migrate } from '../sql/migrate.ts'
 import type { PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
 import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
+import { backlogGuard } from './backlog-guard.ts'
 import { clickHouseSink } from './clickhouse-sink.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT, ensureStream } from './jetstream-setup.ts'
 import { processorMetrics } from './processor-metrics.ts'
@@ -107,7 +108,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     }
 
     const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)
-    const publisher = jetStreamPublisher(nc, js, EVENTS_SUBJECT, REJECTED_SUBJECT)
+    const guard = backlogGuard(await js.consumers.get(config.stream, config.consumer), config.maxBacklog)
+    cleanups.push(async () => guard.stop())
+    const publisher = jetStreamPublisher(nc, js, { subjectPrefix: EVENTS_SUBJECT, rejectedPrefix: REJECTED_SUBJECT, overLimit: guard.overLimit })
     registerCaptureRoutes(app, {
       keys: new WriteKeys(keys.writeKeys),
       publisher,

@@ -18,7 +18,7 @@ afterAll(async () => {
 })
 
 async function send(path: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(pulse.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body })
+  const res = await fetch(pulse.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers }
 }

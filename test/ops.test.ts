@@ -65,3 +65,29 @@ describe('graceful shutdown', () => {
     }
   })
 })
+
+describe('backpressure', () => {
+  it('answers 429 with Retry-After while the processors are behind, and accepts again once they catch up', async () => {
+    const config = testConfig('backlog', { maxBacklog: 3, processor: false })
+    let pulse = await startPulse(config, pino({ level: 'silent' }))
+    try {
+      for (let b = 0; b < 4; b++) expect(await sendBatch(pulse.url, segmentBatch('bp', b, 10).body)).toBe(200)
+      await new Promise((r) => setTimeout(r, 1200)) // the guard samples the consumer every 500 ms
+      const res = await fetch(pulse.url + '/v1/batch', { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64') }, body: segmentBatch('bp', 9, 10).body })
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toBe('5')
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('backlog_full')
+    } finally {
+      await pulse.stop()
+    }
+    // With a processor running, the backlog drains and the same folder accepts again.
+    pulse = await startPulse({ ...config, processor: true }, pino({ level: 'silent' }))
+    try {
+      await waitFor(() => countEvents(pulse.url), (c) => c.rows >= 40)
+      await new Promise((r) => setTimeout(r, 1200))
+      expect(await sendBatch(pulse.url, segmentBatch('bp', 10, 10).body)).toBe(200)
+    } finally {
+      await pulse.stop()
+    }
+  })
+})
