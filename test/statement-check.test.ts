@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { singleStatement } from '../sql/statement-check.ts'
+
+describe('singleStatement', () => {
+  it('keeps one statement and drops trailing semicolons', () => {
+    expect(singleStatement('SELECT 1')).toBe('SELECT 1')
+    expect(singleStatement('SELECT 1;  \n')).toBe('SELECT 1')
+  })
+  it('ignores semicolons in strings, identifiers and comments', () => {
+    expect(singleStatement("SELECT ';', `a;b` FROM t -- x; y\n")).not.toBeNull()
+    expect(singleStatement("SELECT 'it\\'s; fine' /* ; */")).not.toBeNull()
+  })
+  it('refuses a second statement', () => {
+    expect(singleStatement('SELECT 1; DROP TABLE events')).toBeNull()
+    expect(singleStatement("SELECT ';'; SELECT 2")).toBeNull()
+  })
+})
