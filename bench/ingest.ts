@@ -1,0 +1,134 @@
+// bench/ingest: HTTP batches of 100 events -> JetStream -> ClickHouse committed, end to end.
+// Pulse runs as `pulse serve` (embedded nats-server and engine) in its own process; the load
+// generator is another process. Prints, from one run: the ceiling of a bare fastify route parsing
+// the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
+// latency at full load and at half of it; the serve process's peak RSS.
+// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32]
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { freePort } from '../pipelines/free-port.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' } } })
+const SECONDS = Number(values.seconds)
+const CONNECTIONS = Number(values.connections)
+const BATCH = 100
+const WRITE_KEY = 'wk_bench'
+const READ_KEY = 'rk_bench'
+
+interface LoadResult {
+  requests: number
+  ok: number
+  other: number
+  errors: number
+  statuses: Record<string, number>
+  events: number
+  seconds: number
+  p50: number
+  p99: number
+  max: number
+}
+
+function tsChild(file: string, args: string[], stdio: 'pipe' | 'inherit' = 'pipe'): ChildProcess {
+  return spawn(process.execPath, [...process.execArgv, path.join(here, file), ...args], { stdio: ['ignore', stdio, 'inherit'] })
+}
+
+async function load(url: string, seconds: number, rate: number, runId: string): Promise<LoadResult> {
+  const child = tsChild('load-generator.ts', [url, WRITE_KEY, String(seconds), String(CONNECTIONS), String(rate), String(BATCH), runId])
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  await new Promise((r) => child.once('exit', r))
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+async function committed(url: string): Promise<number> {
+  const res = await fetch(url + '/api/sql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+    body: JSON.stringify({ query: 'SELECT count() AS n, uniqExact(message_id) AS u FROM events' }),
+  })
+  const { rows } = (await res.json()) as { rows: Array<{ n: number; u: number }> }
+  if (Number(rows[0].n) !== Number(rows[0].u)) throw new Error(`duplicates visible: ${rows[0].n} rows, ${rows[0].u} ids`)
+  return Number(rows[0].n)
+}
+
+async function waitHttp(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+async function main(): Promise<void> {
+  console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores`)
+
+  // 1. Ceiling: bare fastify parsing the same bodies.
+  const barePort = await freePort()
+  const bare = tsChild('bare-fastify.ts', [String(barePort)])
+  await waitHttp(`http://127.0.0.1:${barePort}/nothing`).catch(() => {})
+  await new Promise((r) => setTimeout(r, 500))
+  const ceiling = await load(`http://127.0.0.1:${barePort}`, Math.min(10, SECONDS), 0, 'bare')
+  bare.kill('SIGTERM')
+  console.log(`  bare fastify ceiling: ${fmt(ceiling.events / ceiling.seconds)} events/s (p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms)`)
+
+  // 2. Pulse end to end.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const serve = spawn(process.execPath, [path.join(here, '..', 'pipelines', 'pulse.mjs'), 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1',
+    '--write-key', WRITE_KEY, '--read-key', READ_KEY, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  await waitHttp(url + '/readyz')
+  let peakRss = 0
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(serve.pid!))), 250)
+
+  const startCount = await committed(url)
+  const t0 = performance.now()
+  const full = await load(url, SECONDS, 0, 'full')
+  let now = startCount
+  while (now - startCount < full.events && performance.now() - t0 < (SECONDS + 120) * 1000) {
+    await new Promise((r) => setTimeout(r, 250))
+    now = await committed(url)
+  }
+  const commitSeconds = (performance.now() - t0) / 1000
+  const committedFull = now - startCount
+  console.log(`  Pulse accepted:  ${fmt(full.events / full.seconds)} events/s (${fmt(full.events)} events, ${full.ok} requests 200, other ${JSON.stringify(full.statuses)}, errors ${full.errors}); p50 ${full.p50.toFixed(1)} ms, p99 ${full.p99.toFixed(1)} ms`)
+  console.log(`  Pulse committed: ${fmt(committedFull / commitSeconds)} events/s (${fmt(committedFull)} of ${fmt(full.events)} accepted in ClickHouse after ${commitSeconds.toFixed(1)} s)`)
+
+  // 3. Latency at half of the measured maximum.
+  const halfRate = Math.max(1, Math.floor(full.ok / full.seconds / 2))
+  const half = await load(url, Math.min(10, SECONDS), halfRate, 'half')
+  const target = now + half.events
+  const t1 = performance.now()
+  while (now < target && performance.now() - t1 < 120_000) {
+    await new Promise((r) => setTimeout(r, 250))
+    now = await committed(url)
+  }
+  console.log(`  half load (${halfRate} req/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms`)
+
+  clearInterval(sampler)
+  const lost = full.events + half.events - (now - startCount)
+  console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`} (${fmt(now - startCount)} stored = ${fmt(full.events + half.events)} accepted)`)
+  console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): ${peakRss.toFixed(0)} MB`)
+  serve.kill('SIGTERM')
+  await new Promise((r) => serve.once('exit', r))
+  rmSync(dataDir, { recursive: true, force: true })
+  if (lost !== 0) process.exitCode = 1
+}
+
+await main()
