@@ -1,4 +1,6 @@
-// Checks common to every wire format, run on the raw event before it is normalised.
+// Limits on what an event stores (its properties, traits and context), checked before it is
+// stored: Segment caps an event at 32 KB, and every reader downstream assumes bounded depth.
+// Measuring the stored JSON texts, which are built anyway, avoids serialising each event twice.
 import { rejected, type EventOutcome } from './event-row.ts'
 import { jsonDepth, MAX_DEPTH } from './json-limits.ts'
 
@@ -6,9 +8,12 @@ export interface EventLimits {
   maxEventBytes: number
 }
 
-/** Returns a rejection, or null when the event is within the limits. */
-export function checkLimits(raw: unknown, rawText: string, limits: EventLimits, messageId: string): EventOutcome | null {
-  const bytes = Buffer.byteLength(rawText)
+/** A rejection, or null when the stored parts of the event are within the limits. */
+export function checkLimits(parts: unknown[], texts: string[], limits: EventLimits, messageId: string): EventOutcome | null {
+  let chars = 0
+  for (const t of texts) chars += t.length
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only near the limit is the exact count needed.
+  const bytes = chars * 3 <= limits.maxEventBytes ? chars : texts.reduce((n, t) => n + Buffer.byteLength(t), 0)
   if (bytes > limits.maxEventBytes) {
     return rejected(
       'event_too_large',
@@ -16,8 +21,10 @@ export function checkLimits(raw: unknown, rawText: string, limits: EventLimits, 
       messageId,
     )
   }
-  if (jsonDepth(raw) > MAX_DEPTH) {
-    return rejected('too_deeply_nested', `event nests objects/arrays more than ${MAX_DEPTH} levels deep: flatten its properties`, messageId)
+  for (const p of parts) {
+    if (p !== null && typeof p === 'object' && jsonDepth(p) > MAX_DEPTH) {
+      return rejected('too_deeply_nested', `event nests objects/arrays more than ${MAX_DEPTH} levels deep: flatten its properties`, messageId)
+    }
   }
   return null
 }

@@ -29,9 +29,6 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
   if (uuid !== undefined && uuid !== null && (typeof uuid !== 'string' || !isUuid(uuid))) {
     return rejected('invalid_uuid', `uuid ${JSON.stringify(uuid)} is not a valid UUID: leave it out or send a UUID`)
   }
-  const rawText = JSON.stringify(raw)
-  const tooBig = checkLimits(raw, rawText, limits, (uuid as string) ?? '')
-  if (tooBig) return tooBig
   const givenId = (uuid as string | undefined) ?? ''
 
   if (typeof raw.event !== 'string' || raw.event.trim() === '') {
@@ -41,6 +38,9 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
     return rejected('invalid_field_type', `properties must be an object, got ${typeName(raw.properties)}`, givenId)
   }
   const props = (raw.properties ?? {}) as Record<string, unknown>
+  const propertiesText = jsonText(raw.properties)
+  const tooBig = checkLimits([raw.properties], [propertiesText], limits, givenId)
+  if (tooBig) return tooBig
   const distinctId = readId(raw.distinct_id ?? raw.$distinct_id ?? props.distinct_id)
   if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or number)', givenId)
   if (!distinctId) return rejected('missing_user_id', 'an event needs a distinct_id', givenId)
@@ -74,7 +74,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       original_ts: original,
       sent_at: meta.sentAt,
       received_at: meta.receivedAt,
-      properties: jsonText(raw.properties),
+      properties: propertiesText,
       traits: jsonText(props.$set),
       context: '{}',
       revenue: readNumber(props.revenue ?? props.$revenue),

@@ -27,10 +27,6 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
   if (typeof givenId === 'string' && givenId.length > MAX_MESSAGE_ID_LENGTH) {
     return rejected('invalid_message_id', `messageId is ${givenId.length} characters, over the ${MAX_MESSAGE_ID_LENGTH} allowed`)
   }
-  const rawText = JSON.stringify(raw)
-  const tooBig = checkLimits(raw, rawText, limits, givenId ?? '')
-  if (tooBig) return tooBig
-
   const type = (impliedType ?? raw.type) as EventType
   if (!EVENT_TYPES.includes(type)) {
     return rejected('invalid_type', `type must be one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(raw.type ?? null)}`, givenId ?? '')
@@ -57,6 +53,12 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       return rejected('invalid_field_type', `${field} must be an object, got ${typeName(raw[field])}`, givenId ?? '')
     }
   }
+  const traitsValue = raw.traits ?? (isPlainObject(raw.context) && isPlainObject(raw.context.traits) ? raw.context.traits : undefined)
+  const propertiesText = jsonText(raw.properties)
+  const traitsText = jsonText(traitsValue)
+  const contextText = jsonText(raw.context)
+  const tooBig = checkLimits([raw.properties, traitsValue, raw.context], [propertiesText, traitsText, contextText], limits, givenId ?? '')
+  if (tooBig) return tooBig
   const context = (raw.context ?? {}) as Record<string, unknown>
   const properties = (raw.properties ?? {}) as Record<string, unknown>
   const groupId = readId(raw.groupId)
@@ -94,9 +96,9 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       original_ts: original,
       sent_at: sentAt,
       received_at: meta.receivedAt,
-      properties: jsonText(raw.properties),
-      traits: jsonText(raw.traits ?? (isPlainObject(context.traits) ? context.traits : undefined)),
-      context: jsonText(raw.context),
+      properties: propertiesText,
+      traits: traitsText,
+      context: contextText,
       revenue: readNumber(properties.revenue ?? properties.total ?? properties.value),
       currency: readString(properties.currency) ?? '',
       url: readString(properties.url ?? page.url) ?? '',

@@ -1,0 +1,1 @@
+INSERT INTO dead_letters FORMAT JSONEachRow
