@@ -155,6 +155,21 @@ describe('a mixed batch: the valid events are stored, each invalid one is dead-l
   })
 })
 
+describe('text that needs escaping on its way into ClickHouse', () => {
+  it('is stored unchanged', async () => {
+    const nasty = 'tab\there\nnew line\r\\ back\\slash "quotes" \'single\' \u0000 nul 😀 日本 [\'x\']'
+    const e = { type: 'track', messageId: 'esc-1', userId: `u\t${nasty}`, event: `Event ${nasty}`, properties: { s: nasty, nested: { k: nasty } }, context: { page: { url: `https://x.test/?q=${nasty}` } } }
+    const future = { type: 'track', messageId: 'esc-2', userId: 'u', event: 'E', timestamp: new Date(Date.now() + 9e9).toISOString() }
+    expect((await send('/v1/batch', JSON.stringify({ batch: [e, future] }))).status).toBe(200)
+    const [row] = await storedById('esc-1')
+    expect(row.user_id).toBe(`u\t${nasty}`)
+    expect(row.event).toBe(`Event ${nasty}`)
+    expect(JSON.parse(row.properties)).toEqual({ s: nasty, nested: { k: nasty } })
+    expect(row.url).toBe(`https://x.test/?q=${nasty}`)
+    expect((await storedById('esc-2'))[0].warnings).toEqual(['future_timestamp_clamped'])
+  })
+})
+
 describe('after all of it', () => {
   it('the server is still up', async () => {
     const res = await fetch(pulse.url + '/healthz')
