@@ -7,12 +7,12 @@ import type { EventSink } from './stream-processor.ts'
 export function clickHouseSink(client: ClickHouseClient, faults: FaultConfig): EventSink {
   let failuresLeft = faults.failInserts
   return {
-    async insertEvents(rows) {
+    async insertEvents(parts) {
       if (failuresLeft > 0) {
         failuresLeft--
         throw new Error('injected fault: ClickHouse insert refused')
       }
-      await insertEvents(client, rows)
+      await insertEvents(client, parts)
     },
     insertDeadLetters: (rows) => insertDeadLetters(client, rows),
   }

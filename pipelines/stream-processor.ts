@@ -7,12 +7,13 @@ import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../models/event-row.ts'
 import type { EventLimits } from '../models/event-checks.ts'
 import { eventsOfRequest } from '../models/request-events.ts'
-import type { SequencedRow } from '../sql/event-writer.ts'
+import { eventLines } from '../sql/event-writer.ts'
 import { decodeMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 
 export interface EventSink {
-  insertEvents(rows: SequencedRow[]): Promise<void>
+  /** Inserts one body made of the eventLines() of each message. */
+  insertEvents(parts: string[]): Promise<void>
   insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
 }
 
@@ -27,11 +28,13 @@ export interface ProcessorOptions {
 
 interface Batch {
   messages: JsMsg[]
-  rows: SequencedRow[]
+  /** Rows are serialised as each message arrives, so a flush never blocks the event loop for long. */
+  parts: string[]
+  rowCount: number
   deadLetters: DeadLetterRow[]
 }
 
-const emptyBatch = (): Batch => ({ messages: [], rows: [], deadLetters: [] })
+const emptyBatch = (): Batch => ({ messages: [], parts: [], rowCount: 0, deadLetters: [] })
 
 /** Redelivery delay after a failed insert: 0.5 s doubling to 30 s. */
 export function nakDelayMs(deliveryCount: number): number {
@@ -45,6 +48,7 @@ export class StreamProcessor {
   private messages: ConsumerMessages | undefined
   private loop: Promise<void> | undefined
   private stopping = false
+  private flushesPending = 0
 
   constructor(
     private readonly consumer: Consumer,
@@ -64,7 +68,11 @@ export class StreamProcessor {
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const m of messages) {
       this.add(m)
-      if (this.batch.rows.length + this.batch.deadLetters.length >= this.opts.batchSize) await this.flush()
+      if (this.batch.rowCount + this.batch.deadLetters.length >= this.opts.batchSize) {
+        // One insert in flight while the next batch fills; wait only when a second is queued.
+        const flushed = this.flush()
+        if (this.flushesPending > 1) await flushed
+      }
     }
   }
 
@@ -78,7 +86,8 @@ export class StreamProcessor {
       if (decoded.kind === 'dead') b.deadLetters.push(decoded.letter)
       else {
         const { rows, deadLetters } = eventsOfRequest(decoded.request, this.opts.limits)
-        for (const row of rows) b.rows.push({ row, streamSeq: m.seq })
+        if (rows.length) b.parts.push(eventLines(rows, m.seq))
+        b.rowCount += rows.length
         b.deadLetters.push(...deadLetters)
       }
     }
@@ -87,19 +96,23 @@ export class StreamProcessor {
 
   /** Serialised: one insert at a time, batches in stream order. */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.flushNow())
-    return this.chain
-  }
-
-  private async flushNow(): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
     const b = this.batch
     this.batch = emptyBatch()
+    this.flushesPending++
+    this.chain = this.chain
+      .then(() => this.insert(b))
+      .catch((err) => this.log.error({ err: String(err) }, 'batch handling failed; its messages will be redelivered'))
+      .finally(() => this.flushesPending--)
+    return this.chain
+  }
+
+  private async insert(b: Batch): Promise<void> {
     if (b.messages.length === 0) return
     const started = performance.now()
     try {
-      await this.sink.insertEvents(b.rows)
+      await this.sink.insertEvents(b.parts)
       await this.sink.insertDeadLetters(b.deadLetters)
     } catch (err) {
       this.metrics.insertFailures.inc()
@@ -110,8 +123,8 @@ export class StreamProcessor {
     this.opts.afterInsert?.()
     for (const m of b.messages) m.ack()
     this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
-    this.metrics.batchEvents.observe(b.rows.length)
-    this.metrics.storedEvents.inc(b.rows.length)
+    this.metrics.batchEvents.observe(b.rowCount)
+    this.metrics.storedEvents.inc(b.rowCount)
     for (const d of b.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
   }
 

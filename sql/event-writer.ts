@@ -8,11 +8,6 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../models/event-row.ts'
 import { query } from './sql-files.ts'
 
-export interface SequencedRow {
-  row: EventRow
-  streamSeq: number
-}
-
 const SPECIAL = /[\\\t\n\r]/
 const SPECIAL_ALL = /[\\\t\n\r]/g
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
@@ -39,10 +34,11 @@ function eventLine(r: EventRow, seq: number): string {
   )
 }
 
-export function eventsBody(rows: SequencedRow[]): string {
-  let body = ''
-  for (const r of rows) body += eventLine(r.row, r.streamSeq)
-  return body
+/** The TabSeparated lines of one message's rows; a batch body is these joined. */
+export function eventLines(rows: EventRow[], streamSeq: number): string {
+  let out = ''
+  for (const r of rows) out += eventLine(r, streamSeq)
+  return out
 }
 
 const str = JSON.stringify
@@ -52,9 +48,10 @@ async function insertBody(client: ClickHouseClient, queryName: string, body: str
   result.stream.resume()
 }
 
-export async function insertEvents(client: ClickHouseClient, rows: SequencedRow[]): Promise<void> {
-  if (rows.length === 0) return
-  await insertBody(client, 'insert_events', eventsBody(rows))
+/** Inserts a body made of eventLines() parts. */
+export async function insertEvents(client: ClickHouseClient, parts: string[]): Promise<void> {
+  if (parts.length === 0) return
+  await insertBody(client, 'insert_events', parts.join(''))
 }
 
 export async function insertDeadLetters(client: ClickHouseClient, rows: DeadLetterRow[]): Promise<void> {
