@@ -1,1 +1,0 @@
-INSERT INTO dead_letters FORMAT JSONEachRow

@@ -1,1 +1,0 @@
-INSERT INTO events (source, message_id, type, event, anonymous_id, user_id, distinct_id, group_id, previous_id, session_id, ts, original_ts, sent_at, received_at, properties, traits, context, revenue, currency, url, ip, library, library_version, warnings, stream_seq) FORMAT TabSeparated
