@@ -59,10 +59,31 @@ export class StreamProcessor {
   ) {}
 
   async start(): Promise<void> {
-    // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
-    // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
-    this.messages = await this.consumer.consume({ max_messages: 2000 })
-    this.loop = this.run(this.messages)
+    this.loop = this.consumeForever()
+  }
+
+  /** A consume iterator can end (consumer recreated, server restarted): start another until stopped. */
+  private async consumeForever(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
+        // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
+        this.messages = await this.consumer.consume({ max_messages: 2000 })
+        void this.watch(this.messages)
+        await this.run(this.messages)
+      } catch (err) {
+        this.log.warn({ err: String(err) }, 'consuming failed; retrying')
+      }
+      if (!this.stopping) await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
+
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
+        this.log.warn({ status: s.type }, 'consumer status')
+      }
+    }
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
