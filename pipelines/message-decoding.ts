@@ -27,7 +27,8 @@ export function decodeMessage(m: JsMsg): DecodedMessage {
     return { kind: 'dead', letter: wholeMessageLetter(m, m.headers?.get(HEADER.reason) || 'rejected_request', m.headers?.get(HEADER.detail) || 'the request was refused at ingest') }
   }
   const h = m.headers
-  const rawText = Buffer.from(m.data).toString('utf8')
+  // A view on the message's bytes, not a copy.
+  const rawText = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('utf8')
   let body: unknown
   try {
     body = JSON.parse(rawText)

@@ -13,7 +13,7 @@ import type { ProcessorMetrics } from './processor-metrics.ts'
 
 export interface EventSink {
   /** Inserts one body made of the eventLines() of each message. */
-  insertEvents(parts: string[]): Promise<void>
+  insertEvents(parts: Buffer[]): Promise<void>
   insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
 }
 
@@ -29,7 +29,7 @@ export interface ProcessorOptions {
 interface Batch {
   messages: JsMsg[]
   /** Rows are serialised as each message arrives, so a flush never blocks the event loop for long. */
-  parts: string[]
+  parts: Buffer[]
   rowCount: number
   deadLetters: DeadLetterRow[]
 }
@@ -68,7 +68,7 @@ export class StreamProcessor {
       try {
         // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
         // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
-        this.messages = await this.consumer.consume({ max_messages: 2000 })
+        this.messages = await this.consumer.consume({ max_messages: 300 })
         void this.watch(this.messages)
         await this.run(this.messages)
       } catch (err) {
