@@ -2,14 +2,14 @@
 // stored: Segment caps an event at 32 KB, and every reader downstream assumes bounded depth.
 // Measuring the stored JSON texts, which are built anyway, avoids serialising each event twice.
 import { rejected, type EventOutcome } from './event-row.ts'
-import { jsonDepth, MAX_DEPTH } from './json-limits.ts'
+import { jsonTextDepth, MAX_DEPTH } from './json-limits.ts'
 
 export interface EventLimits {
   maxEventBytes: number
 }
 
-/** A rejection, or null when the stored parts of the event are within the limits. */
-export function checkLimits(parts: unknown[], texts: string[], limits: EventLimits, messageId: string): EventOutcome | null {
+/** A rejection, or null when the stored JSON texts of the event are within the limits. */
+export function checkLimits(texts: string[], limits: EventLimits, messageId: string): EventOutcome | null {
   let chars = 0
   for (const t of texts) chars += t.length
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only near the limit is the exact count needed.
@@ -21,8 +21,8 @@ export function checkLimits(parts: unknown[], texts: string[], limits: EventLimi
       messageId,
     )
   }
-  for (const p of parts) {
-    if (p !== null && typeof p === 'object' && jsonDepth(p) > MAX_DEPTH) {
+  for (const t of texts) {
+    if (jsonTextDepth(t) > MAX_DEPTH) {
       return rejected('too_deeply_nested', `event nests objects/arrays more than ${MAX_DEPTH} levels deep: flatten its properties`, messageId)
     }
   }

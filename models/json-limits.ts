@@ -23,3 +23,24 @@ export function jsonDepth(value: unknown, limit = MAX_DEPTH): number {
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
+
+/**
+ * Nesting depth of a JSON text (as JSON.stringify writes it), stopping once past `limit`.
+ * One pass over the characters: cheaper than walking the parsed objects again.
+ */
+export function jsonTextDepth(text: string, limit = MAX_DEPTH): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max
+    } else if (c === 125 || c === 93) depth--
+  }
+  return max
+}

@@ -39,7 +39,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
   }
   const props = (raw.properties ?? {}) as Record<string, unknown>
   const propertiesText = jsonText(raw.properties)
-  const tooBig = checkLimits([raw.properties], [propertiesText], limits, givenId)
+  const tooBig = checkLimits([propertiesText], limits, givenId)
   if (tooBig) return tooBig
   const distinctId = readId(raw.distinct_id ?? raw.$distinct_id ?? props.distinct_id)
   if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or number)', givenId)

@@ -57,7 +57,7 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
   const propertiesText = jsonText(raw.properties)
   const traitsText = jsonText(traitsValue)
   const contextText = jsonText(raw.context)
-  const tooBig = checkLimits([raw.properties, traitsValue, raw.context], [propertiesText, traitsText, contextText], limits, givenId ?? '')
+  const tooBig = checkLimits([propertiesText, traitsText, contextText], limits, givenId ?? '')
   if (tooBig) return tooBig
   const context = (raw.context ?? {}) as Record<string, unknown>
   const properties = (raw.properties ?? {}) as Record<string, unknown>

@@ -1,10 +1,10 @@
 // The processor's sink on ClickHouse, with the insert faults the fault tests switch on.
-import type { ClickHouseClient } from '@clickhouse/client'
+import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import { insertDeadLetters, insertEvents } from '../sql/event-writer.ts'
 import type { FaultConfig } from './config.ts'
 import type { EventSink } from './stream-processor.ts'
 
-export function clickHouseSink(client: ClickHouseClient, faults: FaultConfig): EventSink {
+export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
   let failuresLeft = faults.failInserts
   return {
     async insertEvents(parts) {
@@ -12,8 +12,8 @@ export function clickHouseSink(client: ClickHouseClient, faults: FaultConfig): E
         failuresLeft--
         throw new Error('injected fault: ClickHouse insert refused')
       }
-      await insertEvents(client, parts)
+      await insertEvents(ch, parts)
     },
-    insertDeadLetters: (rows) => insertDeadLetters(client, rows),
+    insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),
   }
 }

@@ -92,7 +92,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
       processor = new StreamProcessor(
         consumer,
-        clickHouseSink(clickhouse.client, config.faults),
+        clickHouseSink(clickhouse, config.faults),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, limits: { maxEventBytes: config.maxEventBytes }, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),

@@ -3,7 +3,8 @@
 // chdb holds one engine and one data folder per process).
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
-import { createChdbConnection } from 'chdb/connection'
+import { Readable } from 'node:stream'
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import { query } from './sql-files.ts'
 
 export interface ClickHouseTarget {
@@ -23,6 +24,11 @@ export interface ClickHouse {
    * is only ever used read-only; on a server each request carries its own settings.
    */
   readClient: ClickHouseClient
+  /**
+   * Inserts rows already encoded as TabSeparated in the given column order. The embedded engine
+   * takes the bytes as they are (no copy, no string); a server gets them as the request body.
+   */
+  insertTabSeparated(table: string, columns: readonly string[], body: Buffer): Promise<void>
   embedded: boolean
   database: string
   close(): Promise<void>
@@ -30,13 +36,19 @@ export interface ClickHouse {
 
 type ConnectionOption = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never
 
-async function embeddedSession(target: ClickHouseTarget): Promise<ClickHouseClient> {
+interface EmbeddedSession {
+  client: ClickHouseClient
+  connection: ChdbConnection
+}
+
+async function embeddedSession(target: ClickHouseTarget): Promise<EmbeddedSession> {
+  const connection = createChdbConnection({ path: target.embeddedPath })
   // chdb's Connection implements client-common's interface; the cast bridges the two copies of its types.
-  const client = createClient({ connection: createChdbConnection({ path: target.embeddedPath }) as unknown as ConnectionOption })
+  const client = createClient({ connection: connection as unknown as ConnectionOption })
   await client.command({ query: query('create_database'), query_params: { database: target.database } })
   // Each embedded session is stateful: USE makes unqualified table names resolve as on a server.
   await client.command({ query: query('use_database'), query_params: { database: target.database } })
-  return client
+  return { client, connection }
 }
 
 export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHouse> {
@@ -51,15 +63,21 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       database: target.database,
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     })
-    return { client, readClient: client, embedded: false, database: target.database, close: () => client.close() }
+    const insertTabSeparated = async (table: string, columns: readonly string[], body: Buffer) => {
+      await client.insert({ table, columns: [...columns] as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) })
+    }
+    return { client, readClient: client, insertTabSeparated, embedded: false, database: target.database, close: () => client.close() }
   }
-  const client = await embeddedSession(target)
-  const readClient = await embeddedSession(target)
+  const { client, connection } = await embeddedSession(target)
+  const { client: readClient } = await embeddedSession(target)
+  const insertTabSeparated = async (table: string, columns: readonly string[], body: Buffer) => {
+    await connection.chdb.rawInsert({ table: `${target.database}.${table}`, columns: [...columns], format: 'TabSeparated', values: body })
+  }
   const close = async () => {
     await readClient.close()
     await client.close()
     // Lets the process open another data folder afterwards (chdb: one folder at a time).
     await drainPending()
   }
-  return { client, readClient, embedded: true, database: target.database, close }
+  return { client, readClient, insertTabSeparated, embedded: true, database: target.database, close }
 }

@@ -88,3 +88,13 @@ describe('json depth', () => {
     expect(jsonDepth(JSON.parse('['.repeat(1000) + ']'.repeat(1000)), 32)).toBe(33)
   })
 })
+
+describe('json text depth', () => {
+  it('matches the depth of the parsed value, ignoring brackets inside strings', async () => {
+    const { jsonTextDepth } = await import('../models/json-limits.ts')
+    for (const v of [{}, [], { a: { b: [1, { c: 2 }] } }, { s: '{{[[\\"}}' }, [[[[]]]], { a: 'x\\\\', b: ['{', { c: '"]' }] }]) {
+      expect(jsonTextDepth(JSON.stringify(v))).toBe(jsonDepth(v))
+    }
+    expect(jsonTextDepth('['.repeat(100) + ']'.repeat(100), 32)).toBe(33)
+  })
+})
