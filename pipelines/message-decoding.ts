@@ -1,5 +1,6 @@
-// A JetStream message -> the request it carries (or a refused request for the dead letters).
-// Published by ingest/request-publisher.ts; the headers are that file's contract.
+// A stored JetStream message -> the request it carries (or a refused request for the dead
+// letters). Published by ingest/request-publisher.ts; the headers are that file's contract.
+// Works on a plain copy of the message so that it can run in the processing worker.
 import type { JsMsg } from '@nats-io/jetstream'
 import { WHOLE_REQUEST, type DeadLetterRow } from '../models/event-row.ts'
 import type { PublishedRequest } from '../models/request-events.ts'
@@ -7,28 +8,52 @@ import type { WireFormat } from '../models/request-envelope.ts'
 import { HEADER } from '../ingest/request-publisher.ts'
 import { REJECTED_SUBJECT } from './jetstream-setup.ts'
 
+export interface StoredMessage {
+  subject: string
+  seq: number
+  headers: Record<string, string>
+  data: Uint8Array
+}
+
 export type DecodedMessage = { kind: 'request'; request: PublishedRequest } | { kind: 'dead'; letter: DeadLetterRow }
 
-export function wholeMessageLetter(m: JsMsg, reason: string, detail: string): DeadLetterRow {
+const WANTED = Object.values(HEADER)
+
+/** A structured-cloneable copy of what the processor needs from a JetStream message. */
+export function storedMessage(m: JsMsg): StoredMessage {
+  const headers: Record<string, string> = {}
+  for (const name of WANTED) {
+    const v = m.headers?.get(name)
+    if (v) headers[name] = v
+  }
+  // A copy: the client's buffer is larger than the message, and a worker would get all of it.
+  return { subject: m.subject, seq: m.seq, headers, data: new Uint8Array(m.data) }
+}
+
+function text(data: Uint8Array): string {
+  // A view on the message's bytes, not a copy.
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
+}
+
+export function wholeMessageLetter(m: StoredMessage, reason: string, detail: string): DeadLetterRow {
   return {
-    source: m.headers?.get(HEADER.source) || 'unknown',
+    source: m.headers[HEADER.source] || 'unknown',
     reason,
     detail,
     message_id: '',
-    raw: Buffer.from(m.data).toString('utf8'),
-    received_at: Number(m.headers?.get(HEADER.receivedAt)) || Date.now(),
+    raw: text(m.data),
+    received_at: Number(m.headers[HEADER.receivedAt]) || Date.now(),
     stream_seq: m.seq,
     position: WHOLE_REQUEST,
   }
 }
 
-export function decodeMessage(m: JsMsg): DecodedMessage {
-  if (m.subject.startsWith(REJECTED_SUBJECT + '.')) {
-    return { kind: 'dead', letter: wholeMessageLetter(m, m.headers?.get(HEADER.reason) || 'rejected_request', m.headers?.get(HEADER.detail) || 'the request was refused at ingest') }
-  }
+export function decodeMessage(m: StoredMessage): DecodedMessage {
   const h = m.headers
-  // A view on the message's bytes, not a copy.
-  const rawText = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('utf8')
+  if (m.subject.startsWith(REJECTED_SUBJECT + '.')) {
+    return { kind: 'dead', letter: wholeMessageLetter(m, h[HEADER.reason] || 'rejected_request', h[HEADER.detail] || 'the request was refused at ingest') }
+  }
+  const rawText = text(m.data)
   let body: unknown
   try {
     body = JSON.parse(rawText)
@@ -38,12 +63,12 @@ export function decodeMessage(m: JsMsg): DecodedMessage {
   return {
     kind: 'request',
     request: {
-      format: (h?.get(HEADER.format) || 'segment-batch') as WireFormat,
-      source: h?.get(HEADER.source) || 'unknown',
-      receivedAt: Number(h?.get(HEADER.receivedAt)) || Date.now(),
-      ip: h?.get(HEADER.ip) || '',
-      sdkInfo: h?.get(HEADER.sdkInfo) || '',
-      historical: h?.get(HEADER.historical) === '1',
+      format: (h[HEADER.format] || 'segment-batch') as WireFormat,
+      source: h[HEADER.source] || 'unknown',
+      receivedAt: Number(h[HEADER.receivedAt]) || Date.now(),
+      ip: h[HEADER.ip] || '',
+      sdkInfo: h[HEADER.sdkInfo] || '',
+      historical: h[HEADER.historical] === '1',
       body,
       rawText,
       streamSeq: m.seq,

@@ -23,6 +23,7 @@ import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
 import { backlogGuard } from './backlog-guard.ts'
 import { clickHouseSink } from './clickhouse-sink.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT, ensureStream } from './jetstream-setup.ts'
+import { ProcessingWorker } from './processing-pool.ts'
 import { processorMetrics } from './processor-metrics.ts'
 import { removeServerFile, writeServerFile } from './server-file.ts'
 import { StreamProcessor } from './stream-processor.ts'
@@ -93,6 +94,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
+        new ProcessingWorker({ maxEventBytes: config.maxEventBytes }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, limits: { maxEventBytes: config.maxEventBytes }, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),

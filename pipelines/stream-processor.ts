@@ -6,14 +6,14 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../models/event-row.ts'
 import type { EventLimits } from '../models/event-checks.ts'
-import { eventsOfRequest } from '../models/request-events.ts'
-import { eventLines } from '../sql/event-writer.ts'
-import { decodeMessage, wholeMessageLetter } from './message-decoding.ts'
+import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
+import type { MessageResult } from './message-processing.ts'
+import type { ProcessingWorker } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 
 export interface EventSink {
   /** Inserts one body made of the eventLines() of each message. */
-  insertEvents(parts: Buffer[]): Promise<void>
+  insertEvents(parts: Uint8Array[]): Promise<void>
   insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
 }
 
@@ -28,13 +28,17 @@ export interface ProcessorOptions {
 
 interface Batch {
   messages: JsMsg[]
-  /** Rows are serialised as each message arrives, so a flush never blocks the event loop for long. */
-  parts: Buffer[]
+  /** Each message's rows, parsed and encoded by the worker as the message arrives. */
+  results: Array<Promise<MessageResult>>
+  /** Rows of the results that have arrived (the size bound lags by the worker's queue). */
   rowCount: number
   deadLetters: DeadLetterRow[]
 }
 
-const emptyBatch = (): Batch => ({ messages: [], parts: [], rowCount: 0, deadLetters: [] })
+const emptyBatch = (): Batch => ({ messages: [], results: [], rowCount: 0, deadLetters: [] })
+
+/** Messages handed to the worker and not yet back; above it the consume loop waits. */
+const MAX_QUEUED = 400
 
 /** Redelivery delay after a failed insert: 0.5 s doubling to 30 s. */
 export function nakDelayMs(deliveryCount: number): number {
@@ -53,6 +57,7 @@ export class StreamProcessor {
   constructor(
     private readonly consumer: Consumer,
     private readonly sink: EventSink,
+    private readonly worker: ProcessingWorker,
     private readonly opts: ProcessorOptions,
     private readonly metrics: ProcessorMetrics,
     private readonly log: Logger,
@@ -89,6 +94,7 @@ export class StreamProcessor {
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const m of messages) {
       this.add(m)
+      await this.worker.waitBelow(MAX_QUEUED)
       if (this.batch.rowCount + this.batch.deadLetters.length >= this.opts.batchSize) {
         // One insert in flight while the next batch fills; wait only when a second is queued.
         const flushed = this.flush()
@@ -100,17 +106,13 @@ export class StreamProcessor {
   private add(m: JsMsg): void {
     const b = this.batch
     b.messages.push(m)
+    const stored = storedMessage(m)
     if (m.info.deliveryCount > this.opts.maxDeliver) {
-      b.deadLetters.push(wholeMessageLetter(m, 'max_deliveries', `the message failed ${m.info.deliveryCount - 1} times and was set aside whole`))
+      b.deadLetters.push(wholeMessageLetter(stored, 'max_deliveries', `the message failed ${m.info.deliveryCount - 1} times and was set aside whole`))
     } else {
-      const decoded = decodeMessage(m)
-      if (decoded.kind === 'dead') b.deadLetters.push(decoded.letter)
-      else {
-        const { rows, deadLetters } = eventsOfRequest(decoded.request, this.opts.limits)
-        if (rows.length) b.parts.push(eventLines(rows, m.seq))
-        b.rowCount += rows.length
-        b.deadLetters.push(...deadLetters)
-      }
+      const result = this.worker.process(stored)
+      result.then((r) => (b.rowCount += r.rowCount), () => {})
+      b.results.push(result)
     }
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.batchAgeMs)
   }
@@ -132,9 +134,19 @@ export class StreamProcessor {
   private async insert(b: Batch): Promise<void> {
     if (b.messages.length === 0) return
     const started = performance.now()
+    let rowCount = 0
     try {
-      await this.sink.insertEvents(b.parts)
-      await this.sink.insertDeadLetters(b.deadLetters)
+      const results = await Promise.all(b.results)
+      const parts: Uint8Array[] = []
+      const deadLetters = [...b.deadLetters]
+      for (const r of results) {
+        if (r.tsv) parts.push(r.tsv)
+        rowCount += r.rowCount
+        deadLetters.push(...r.deadLetters)
+      }
+      await this.sink.insertEvents(parts)
+      await this.sink.insertDeadLetters(deadLetters)
+      b.deadLetters = deadLetters
     } catch (err) {
       this.metrics.insertFailures.inc()
       this.log.warn({ err: (err as Error).message, messages: b.messages.length }, 'insert failed; batch will be redelivered')
@@ -144,8 +156,8 @@ export class StreamProcessor {
     this.opts.afterInsert?.()
     for (const m of b.messages) m.ack()
     this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
-    this.metrics.batchEvents.observe(b.rowCount)
-    this.metrics.storedEvents.inc(b.rowCount)
+    this.metrics.batchEvents.observe(rowCount)
+    this.metrics.storedEvents.inc(rowCount)
     for (const d of b.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
   }
 
@@ -156,5 +168,6 @@ export class StreamProcessor {
     await this.messages?.close()
     await this.loop?.catch(() => {})
     await this.flush()
+    await this.worker.close()
   }
 }

@@ -50,7 +50,7 @@ export function eventLines(rows: EventRow[], streamSeq: number): Buffer {
 }
 
 /** Inserts a body made of eventLines() parts. */
-export async function insertEvents(ch: Pick<ClickHouse, 'insertTabSeparated'>, parts: Buffer[]): Promise<void> {
+export async function insertEvents(ch: Pick<ClickHouse, 'insertTabSeparated'>, parts: Uint8Array[]): Promise<void> {
   if (parts.length === 0) return
   await ch.insertTabSeparated('events', EVENT_COLUMNS, Buffer.concat(parts))
 }
