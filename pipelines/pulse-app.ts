@@ -95,7 +95,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         consumer,
         clickHouseSink(clickhouse, config.faults),
         new ProcessingWorker({ maxEventBytes: config.maxEventBytes }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, limits: { maxEventBytes: config.maxEventBytes }, afterInsert: crash },
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),
       )

@@ -5,7 +5,6 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../models/event-row.ts'
-import type { EventLimits } from '../models/event-checks.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { MessageResult } from './message-processing.ts'
 import type { ProcessingWorker } from './processing-pool.ts'
@@ -21,7 +20,6 @@ export interface ProcessorOptions {
   batchSize: number
   batchAgeMs: number
   maxDeliver: number
-  limits: EventLimits
   /** Called after a successful insert and before the ack (fault tests crash here). */
   afterInsert?: () => void
 }
