@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core'
-import type { WireFormat } from '../models/request-envelope.ts'
+import type { RequestEnvelope } from '../models/request-events.ts'
 import { HttpError } from './http-error.ts'
 
 export const HEADER = {
@@ -19,13 +19,7 @@ export const HEADER = {
   detail: 'Pulse-Detail',
 } as const
 
-export interface PublishRequest {
-  format: WireFormat
-  source: string
-  receivedAt: number
-  ip: string
-  sdkInfo: string
-  historical: boolean
+export interface PublishRequest extends RequestEnvelope {
   bytes: Buffer
 }
 

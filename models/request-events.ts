@@ -6,13 +6,19 @@ import { normalizePostHogEvent } from './posthog-normalize.ts'
 import { splitRequest, type WireFormat } from './request-envelope.ts'
 import { normalizeSegmentEvent } from './segment-normalize.ts'
 
-export interface PublishedRequest {
+/** What ingest records about a request beside its body; travels as JetStream headers. */
+export interface RequestEnvelope {
   format: WireFormat
   source: string
   receivedAt: number
   ip: string
+  /** `PostHog-Sdk-Info` header of the v1 API, e.g. `posthog-node/5.70.0`. */
   sdkInfo: string
+  /** Imports keep historical timestamps as they are (no clock-skew correction). */
   historical: boolean
+}
+
+export interface PublishedRequest extends RequestEnvelope {
   body: unknown
   /** The request body as received (after gunzip), kept whole in dead letters. */
   rawText: string
