@@ -2,7 +2,8 @@
 // Pulse runs as `pulse serve` (embedded nats-server and engine) in its own process; the load
 // generator is another process. Prints, from one run: the ceiling of a bare fastify route parsing
 // the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
-// latency at full load and at half of it; the serve process's peak RSS.
+// latency at full load and at half of it; whether the committed rate holds when offered steadily;
+// the serve process's peak RSS.
 // Usage: npm run bench:ingest -- [--seconds 20] [--connections 32]
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -110,7 +111,20 @@ async function main(): Promise<void> {
   console.log(`  Pulse accepted:  ${fmt(full.events / full.seconds)} events/s (${fmt(full.events)} events, ${full.ok} requests 200, other ${JSON.stringify(full.statuses)}, errors ${full.errors}); p50 ${full.p50.toFixed(1)} ms, p99 ${full.p99.toFixed(1)} ms`)
   console.log(`  Pulse committed: ${fmt(committedFull / commitSeconds)} events/s (${fmt(committedFull)} of ${fmt(full.events)} accepted in ClickHouse after ${commitSeconds.toFixed(1)} s)`)
 
-  // 3. Latency at half of the measured maximum.
+  // 3. Sustained: offer exactly the committed rate of phase 2 and see whether the processor keeps
+  // up (everything committed within a few seconds of the load's end) or falls behind.
+  const sustainedRate = Math.floor(committedFull / commitSeconds / BATCH)
+  const sustained = await load(url, SECONDS, sustainedRate, 'sustained')
+  const loadEnd = performance.now()
+  const sustainedTarget = now + sustained.events
+  while (now < sustainedTarget && performance.now() - loadEnd < 120_000) {
+    await new Promise((r) => setTimeout(r, 100))
+    now = await committed(url)
+  }
+  const trailing = (performance.now() - loadEnd) / 1000
+  console.log(`  sustained at ${fmt(sustainedRate * BATCH)} events/s offered: ${fmt(sustained.events / sustained.seconds)} accepted, all committed ${trailing.toFixed(1)} s after the load ended; p50 ${sustained.p50.toFixed(1)} ms, p99 ${sustained.p99.toFixed(1)} ms`)
+
+  // 4. Latency at half of the measured maximum.
   const halfRate = Math.max(1, Math.floor(full.ok / full.seconds / 2))
   const half = await load(url, Math.min(10, SECONDS), halfRate, 'half')
   const target = now + half.events
@@ -122,8 +136,9 @@ async function main(): Promise<void> {
   console.log(`  half load (${halfRate} req/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms`)
 
   clearInterval(sampler)
-  const lost = full.events + half.events - (now - startCount)
-  console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`} (${fmt(now - startCount)} stored = ${fmt(full.events + half.events)} accepted)`)
+  const accepted = full.events + sustained.events + half.events
+  const lost = accepted - (now - startCount)
+  console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`} (${fmt(now - startCount)} stored = ${fmt(accepted)} accepted)`)
   console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): ${peakRss.toFixed(0)} MB`)
   serve.kill('SIGTERM')
   await new Promise((r) => serve.once('exit', r))
