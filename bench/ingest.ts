@@ -5,76 +5,17 @@
 // latency at full load and at half of it; whether the committed rate holds when offered steadily;
 // the serve process's peak RSS.
 // Usage: npm run bench:ingest -- [--seconds 20] [--connections 32]
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../pipelines/free-port.ts'
+import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
+const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId)
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' } } })
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
-const BATCH = 100
-const WRITE_KEY = 'wk_bench'
-const READ_KEY = 'rk_bench'
-
-interface LoadResult {
-  requests: number
-  ok: number
-  other: number
-  errors: number
-  statuses: Record<string, number>
-  events: number
-  seconds: number
-  p50: number
-  p99: number
-  max: number
-}
-
-function tsChild(file: string, args: string[], stdio: 'pipe' | 'inherit' = 'pipe'): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, path.join(here, file), ...args], { stdio: ['ignore', stdio, 'inherit'] })
-}
-
-async function load(url: string, seconds: number, rate: number, runId: string): Promise<LoadResult> {
-  const child = tsChild('load-generator.ts', [url, WRITE_KEY, String(seconds), String(CONNECTIONS), String(rate), String(BATCH), runId])
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  await new Promise((r) => child.once('exit', r))
-  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : 0
-  } catch {
-    return 0
-  }
-}
-
-async function committed(url: string): Promise<number> {
-  const res = await fetch(url + '/api/sql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
-    body: JSON.stringify({ query: 'SELECT count() AS n, uniqExact(message_id) AS u FROM events' }),
-  })
-  const { rows } = (await res.json()) as { rows: Array<{ n: number; u: number }> }
-  if (Number(rows[0].n) !== Number(rows[0].u)) throw new Error(`duplicates visible: ${rows[0].n} rows, ${rows[0].u} ids`)
-  return Number(rows[0].n)
-}
-
-async function waitHttp(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${url} did not come up`)
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
 async function main(): Promise<void> {
   console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores`)
@@ -92,19 +33,21 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const serve = spawn(process.execPath, [path.join(here, '..', 'pipelines', 'pulse.mjs'), 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1',
-    '--write-key', WRITE_KEY, '--read-key', READ_KEY, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const serve = serveChild(dataDir, port)
   await waitHttp(url + '/readyz')
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(serve.pid!))), 250)
 
+  // Progress is read from the processor's counter (a count over the table would compete for
+  // the same two cores); what queries see is checked with committed() at the end.
+  const stored = () => metric(url, 'pulse_processor_stored_events_total')
   const startCount = await committed(url)
   const t0 = performance.now()
   const full = await load(url, SECONDS, 0, 'full')
   let now = startCount
   while (now - startCount < full.events && performance.now() - t0 < (SECONDS + 120) * 1000) {
     await new Promise((r) => setTimeout(r, 250))
-    now = await committed(url)
+    now = await stored()
   }
   const commitSeconds = (performance.now() - t0) / 1000
   const committedFull = now - startCount
@@ -119,7 +62,7 @@ async function main(): Promise<void> {
   const sustainedTarget = now + sustained.events
   while (now < sustainedTarget && performance.now() - loadEnd < 120_000) {
     await new Promise((r) => setTimeout(r, 100))
-    now = await committed(url)
+    now = await stored()
   }
   const trailing = (performance.now() - loadEnd) / 1000
   console.log(`  sustained at ${fmt(sustainedRate * BATCH)} events/s offered: ${fmt(sustained.events / sustained.seconds)} accepted, all committed ${trailing.toFixed(1)} s after the load ended; p50 ${sustained.p50.toFixed(1)} ms, p99 ${sustained.p99.toFixed(1)} ms`)
@@ -131,17 +74,17 @@ async function main(): Promise<void> {
   const t1 = performance.now()
   while (now < target && performance.now() - t1 < 120_000) {
     await new Promise((r) => setTimeout(r, 250))
-    now = await committed(url)
+    now = await stored()
   }
   console.log(`  half load (${halfRate} req/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms`)
 
   clearInterval(sampler)
   const accepted = full.events + sustained.events + half.events
+  now = await committed(url)
   const lost = accepted - (now - startCount)
   console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`} (${fmt(now - startCount)} stored = ${fmt(accepted)} accepted)`)
   console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): ${peakRss.toFixed(0)} MB`)
-  serve.kill('SIGTERM')
-  await new Promise((r) => serve.once('exit', r))
+  await stop(serve)
   rmSync(dataDir, { recursive: true, force: true })
   if (lost !== 0) process.exitCode = 1
 }

@@ -1,0 +1,89 @@
+// Pieces the benchmarks share: a `pulse serve` child, the load-generator child, polling
+// ClickHouse through the query API, and reading a process's RSS.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const BATCH = 100
+export const WRITE_KEY = 'wk_bench'
+export const READ_KEY = 'rk_bench'
+
+export interface LoadResult {
+  requests: number
+  ok: number
+  other: number
+  errors: number
+  statuses: Record<string, number>
+  events: number
+  seconds: number
+  p50: number
+  p99: number
+  max: number
+}
+
+export function tsChild(file: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [...process.execArgv, path.join(here, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+}
+
+/** Runs the load generator in its own process: full speed when `rate` (requests/s) is 0. */
+export async function load(url: string, seconds: number, connections: number, rate: number, runId: string): Promise<LoadResult> {
+  const child = tsChild('load-generator.ts', [url, WRITE_KEY, String(seconds), String(connections), String(rate), String(BATCH), runId])
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  await new Promise((r) => child.once('exit', r))
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult
+}
+
+/** `pulse serve` on embedded defaults in its own process. */
+export function serve(dataDir: string, port: number, extra: string[] = []): ChildProcess {
+  const args = [path.join(here, '..', 'pipelines', 'pulse.mjs'), 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1',
+    '--write-key', WRITE_KEY, '--read-key', READ_KEY, '--log-level', 'warn', ...extra]
+  return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Events visible in ClickHouse; throws if any is visible twice. */
+export async function committed(url: string): Promise<number> {
+  const res = await fetch(url + '/api/sql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+    body: JSON.stringify({ query: 'SELECT count() AS n, uniqExact(message_id) AS u FROM events' }),
+  })
+  const { rows } = (await res.json()) as { rows: Array<{ n: number; u: number }> }
+  if (Number(rows[0].n) !== Number(rows[0].u)) throw new Error(`duplicates visible: ${rows[0].n} rows, ${rows[0].u} ids`)
+  return Number(rows[0].n)
+}
+
+export async function waitHttp(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+/** A counter or gauge from /metrics (cheap to poll, unlike a count over the events table). */
+export async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(url + '/metrics')).text()
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '))
+  return line ? Number(line.split(' ')[1]) : 0
+}
