@@ -2,7 +2,7 @@
 // stored: Segment caps an event at 32 KB, and every reader downstream assumes bounded depth.
 // Measuring the stored JSON texts, which are built anyway, avoids serialising each event twice.
 import { rejected, type EventOutcome } from './event-row.ts'
-import { jsonTextDepth, MAX_DEPTH } from './json-limits.ts'
+import { jsonTextDepth, MAX_DEPTH, mayNestDeeperThan } from './json-limits.ts'
 
 export interface EventLimits {
   maxEventBytes: number
@@ -22,7 +22,7 @@ export function checkLimits(texts: string[], limits: EventLimits, messageId: str
     )
   }
   for (const t of texts) {
-    if (jsonTextDepth(t) > MAX_DEPTH) {
+    if (mayNestDeeperThan(t) && jsonTextDepth(t) > MAX_DEPTH) {
       return rejected('too_deeply_nested', `event nests objects/arrays more than ${MAX_DEPTH} levels deep: flatten its properties`, messageId)
     }
   }

@@ -24,6 +24,19 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
 
+/** Occurrences of `ch` in `text`, counting no further than `limit` + 1 (indexOf is native). */
+function countUpTo(text: string, ch: string, limit: number): number {
+  let n = 0
+  for (let i = text.indexOf(ch); i >= 0 && n <= limit; i = text.indexOf(ch, i + 1)) n++
+  return n
+}
+
+/** Quick bound: a text with at most `limit` opening brackets cannot nest deeper than `limit`. */
+export function mayNestDeeperThan(text: string, limit = MAX_DEPTH): boolean {
+  const objects = countUpTo(text, '{', limit)
+  return objects > limit || objects + countUpTo(text, '[', limit - objects) > limit
+}
+
 /**
  * Nesting depth of a JSON text (as JSON.stringify writes it), stopping once past `limit`.
  * One pass over the characters: cheaper than walking the parsed objects again.

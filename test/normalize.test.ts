@@ -98,3 +98,15 @@ describe('json text depth', () => {
     expect(jsonTextDepth('['.repeat(100) + ']'.repeat(100), 32)).toBe(33)
   })
 })
+
+describe('the quick nesting bound', () => {
+  it('never clears a text that nests too deep', async () => {
+    const { mayNestDeeperThan, jsonTextDepth } = await import('../models/json-limits.ts')
+    for (const depth of [1, 16, 32, 33, 40]) {
+      const text = JSON.stringify(JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)))
+      if (jsonTextDepth(text) > 32) expect(mayNestDeeperThan(text)).toBe(true)
+    }
+    expect(mayNestDeeperThan(JSON.stringify({ a: [1, 2], b: { c: 'x' } }))).toBe(false)
+    expect(mayNestDeeperThan('['.repeat(20) + '{'.repeat(13))).toBe(true)
+  })
+})
