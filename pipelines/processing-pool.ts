@@ -27,7 +27,8 @@ export class ProcessingWorker {
     const id = this.nextId++
     return new Promise<MessageResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.ensureWorker().postMessage({ id, message, limits: this.limits })
+      // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
+      this.ensureWorker().postMessage({ id, message, limits: this.limits }, [message.data.buffer as ArrayBuffer])
     })
   }
 

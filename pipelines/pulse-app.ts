@@ -22,6 +22,7 @@ import { loadOrCreateDevKeys } from './dev-keys.ts'
 import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
 import { backlogGuard } from './backlog-guard.ts'
 import { clickHouseSink } from './clickhouse-sink.ts'
+import { deprioritiseEngineThreads } from './engine-thread-priority.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT, ensureStream } from './jetstream-setup.ts'
 import { ProcessingWorker } from './processing-pool.ts'
 import { processorMetrics } from './processor-metrics.ts'
@@ -83,6 +84,10 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     cleanups.push(() => clickhouse.close())
     await migrate(clickhouse.client)
+    if (clickhouse.embedded) {
+      const stopRenicing = deprioritiseEngineThreads()
+      cleanups.push(async () => stopRenicing())
+    }
 
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
