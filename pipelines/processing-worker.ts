@@ -14,10 +14,11 @@ export interface WorkerJob {
 }
 
 // Batch work yields the CPU to the main thread, whose HTTP answers are what clients wait on.
+const WORKER_NICE = 10
 // Linux: /proc/thread-self names this thread's id, and a thread's nice value is its own.
 try {
   const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
-  if (tid) setPriority(tid, 10)
+  if (tid) setPriority(tid, WORKER_NICE)
 } catch {
   // Not Linux, or not allowed: the worker runs at normal priority.
 }
