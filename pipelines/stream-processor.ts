@@ -131,10 +131,11 @@ export class StreamProcessor {
 
   private async insert(b: Batch): Promise<void> {
     if (b.messages.length === 0) return
-    const started = performance.now()
+    let started = performance.now()
     let rowCount = 0
     try {
       const results = await Promise.all(b.results)
+      started = performance.now() // the insert latency metric starts once the rows are ready
       const parts: Uint8Array[] = []
       const deadLetters = [...b.deadLetters]
       for (const r of results) {
