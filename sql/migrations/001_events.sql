@@ -2,6 +2,8 @@
 -- ReplacingMergeTree keyed on exactly that pair collapses every copy an SDK retry, a JetStream
 -- redelivery or a replay may insert; readers add FINAL (or the `final` setting) so a copy not yet
 -- merged away is never counted. The version keeps the copy the endpoint received first.
+-- The JSON columns keep the default LZ4 codec: ZSTD cost a seventh of the sustained ingest rate
+-- (bench/RESULTS.md), paid again on every merge.
 CREATE TABLE IF NOT EXISTS events
 (
     source          LowCardinality(String),
