@@ -5,16 +5,17 @@ import type { Consumer } from '@nats-io/jetstream'
 
 export interface BacklogGuard {
   overLimit(): boolean
-  backlog(): number
   stop(): void
 }
 
-export function backlogGuard(consumer: Consumer, maxBacklog: number, intervalMs = 500): BacklogGuard {
+/** `onSample` receives the messages not yet delivered (the consumer lag) at each sample. */
+export function backlogGuard(consumer: Consumer, maxBacklog: number, onSample: (undelivered: number) => void = () => {}, intervalMs = 500): BacklogGuard {
   let waiting = 0
   const check = () =>
     consumer.info(false).then(
       (i) => {
         waiting = i.num_pending + i.num_ack_pending
+        onSample(i.num_pending)
       },
       () => {},
     )
@@ -23,7 +24,6 @@ export function backlogGuard(consumer: Consumer, maxBacklog: number, intervalMs 
   timer.unref()
   return {
     overLimit: () => waiting > maxBacklog,
-    backlog: () => waiting,
     stop: () => clearInterval(timer),
   }
 }

@@ -91,10 +91,12 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
 
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
+    const consumer = await js.consumers.get(config.stream, config.consumer)
     let processor: StreamProcessor | undefined
+    let onLagSample: ((undelivered: number) => void) | undefined
     if (config.processor) {
       const pm = processorMetrics(registry)
-      const consumer = await js.consumers.get(config.stream, config.consumer)
+      onLagSample = (undelivered) => pm.consumerLag.set(undelivered)
       const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
       processor = new StreamProcessor(
         consumer,
@@ -105,17 +107,12 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         log.child({ part: 'processor' }),
       )
       await processor.start()
-      const lagTimer = setInterval(() => {
-        consumer.info(true).then((i) => pm.consumerLag.set(i.num_pending), () => {})
-      }, 2000)
-      cleanups.push(async () => {
-        clearInterval(lagTimer)
-        await processor!.stop()
-      })
+      cleanups.push(() => processor!.stop())
     }
 
     const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)
-    const guard = backlogGuard(await js.consumers.get(config.stream, config.consumer), config.maxBacklog)
+    // One sampling of the consumer serves both the 429 guard and the consumer-lag metric.
+    const guard = backlogGuard(consumer, config.maxBacklog, onLagSample)
     cleanups.push(async () => guard.stop())
     const publisher = jetStreamPublisher(nc, js, { subjectPrefix: EVENTS_SUBJECT, rejectedPrefix: REJECTED_SUBJECT, overLimit: guard.overLimit })
     registerCaptureRoutes(app, {

@@ -61,7 +61,6 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       username: target.user,
       password: target.password,
       database: target.database,
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
     })
     const insertTabSeparated = async (table: string, columns: readonly string[], body: Buffer) => {
       await client.insert({ table, columns: [...columns] as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) })

@@ -4,7 +4,21 @@ import { correctClockSkew, MAX_FUTURE_MS } from '../models/clock-skew.ts'
 import { normalizePostHogEvent } from '../models/posthog-normalize.ts'
 import { splitRequest } from '../models/request-envelope.ts'
 import { normalizeSegmentEvent } from '../models/segment-normalize.ts'
-import { jsonDepth } from '../models/json-limits.ts'
+
+/** Reference depth of a parsed value (objects and arrays), to check the text-based measure against. */
+function jsonDepth(value: unknown, limit = 32): number {
+  let max = 0
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length) {
+    const [v, d] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    const depth = d + 1
+    if (depth > max) max = depth
+    if (max > limit) return max
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth])
+  }
+  return max
+}
 
 const received = Date.parse('2026-11-23T12:00:00.000Z')
 const meta = { source: 's', receivedAt: received, sentAt: null, ip: '10.0.0.1', skipClockSkew: false, sdkInfo: '' }

@@ -1,1 +1,0 @@
-SELECT count() AS dead_letters FROM dead_letters FINAL
