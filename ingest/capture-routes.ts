@@ -8,7 +8,7 @@ import { isPlainObject } from '../models/json-limits.ts'
 import { decodeBody } from './body-decoding.ts'
 import { HttpError } from './http-error.ts'
 import type { IngestMetrics } from './ingest-metrics.ts'
-import type { RequestPublisher } from './request-publisher.ts'
+import type { PublishRequest, RequestPublisher } from './request-publisher.ts'
 import { keyFromHeader, type WriteKeys } from './write-keys.ts'
 
 export interface CaptureDeps {
@@ -40,35 +40,50 @@ function v1Results(events: unknown[], deps: CaptureDeps, receivedAt: number): Re
   return results
 }
 
+interface CheckedRequest {
+  publish: PublishRequest
+  eventCount: number
+  /** The body of the 200 answer. */
+  answer: unknown
+}
+
+/**
+ * Decodes and checks a request (throws HttpError when it can never succeed). The parsed body
+ * stays inside this function: kept across the publish wait, its objects would outlive a young-
+ * generation collection and be promoted, and full collections would then run several times a second.
+ */
+async function checkRequest(format: WireFormat, req: FastifyRequest, deps: CaptureDeps, headerKey: string, receivedAt: number): Promise<CheckedRequest> {
+  const query = req.query as Record<string, string | undefined>
+  const decoded = await decodeBody(req.body as Buffer | undefined, req.headers['content-encoding'], query.compression, deps.maxBodyBytes)
+  const split = splitRequest(format, decoded.json)
+  if (!split.ok) throw new HttpError(400, split.code, split.message, {}, decoded.bytes)
+  const source = deps.keys.sourceOf(headerKey, split.bodyKey)
+  if (format.startsWith('segment-') && format !== 'segment-batch' && decoded.bytes.length > deps.maxEventBytes) {
+    throw new HttpError(413, 'event_too_large', `the event is ${decoded.bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
+  }
+  const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
+  const historical = isPlainObject(decoded.json) && decoded.json.historical_migration === true
+  const answer = format === 'posthog-v1' ? { results: v1Results(split.events, deps, receivedAt) } : format.startsWith('posthog') ? { status: 1 } : { success: true }
+  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical, bytes: decoded.bytes }, eventCount: split.events.length, answer }
+}
+
 function handler(format: WireFormat, deps: CaptureDeps) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const receivedAt = deps.now()
     const headerKey = keyFromHeader(req.headers.authorization)
-    const query = req.query as Record<string, string | undefined>
-    let decodedBytes: Buffer | undefined
     try {
-      const decoded = await decodeBody(req.body as Buffer | undefined, req.headers['content-encoding'], query.compression, deps.maxBodyBytes)
-      decodedBytes = decoded.bytes
-      const split = splitRequest(format, decoded.json)
-      if (!split.ok) throw new HttpError(400, split.code, split.message)
-      const source = deps.keys.sourceOf(headerKey, split.bodyKey)
-      if (format.startsWith('segment-') && format !== 'segment-batch' && decoded.bytes.length > deps.maxEventBytes) {
-        throw new HttpError(413, 'event_too_large', `the event is ${decoded.bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
-      }
-      const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
-      const historical = isPlainObject(decoded.json) && decoded.json.historical_migration === true
+      const checked = await checkRequest(format, req, deps, headerKey, receivedAt)
       const started = performance.now()
-      await deps.publisher.publish({ format, source, receivedAt, ip: clientIp(req), sdkInfo, historical, bytes: decoded.bytes })
+      await deps.publisher.publish(checked.publish)
       deps.metrics.publishSeconds.observe((performance.now() - started) / 1000)
-      deps.metrics.acceptedEvents.inc({ source, format }, split.events.length)
-      if (format === 'posthog-v1') return reply.send({ results: v1Results(split.events, deps, receivedAt) })
-      return reply.send(format.startsWith('posthog') ? { status: 1 } : { success: true })
+      deps.metrics.acceptedEvents.inc({ source: checked.publish.source, format }, checked.eventCount)
+      return reply.send(checked.answer)
     } catch (e) {
       if (!(e instanceof HttpError)) throw e
       deps.metrics.rejectedRequests.inc({ reason: e.code })
       if (e.status === 400) {
         const source = deps.keys.trySource(headerKey)
-        if (source) deps.publisher.publishRejected(source, e.code, e.message, receivedAt, decodedBytes ?? (req.body as Buffer | undefined) ?? Buffer.alloc(0))
+        if (source) deps.publisher.publishRejected(source, e.code, e.message, receivedAt, e.decodedBody ?? (req.body as Buffer | undefined) ?? Buffer.alloc(0))
       }
       return reply.code(e.status).headers(e.headers).send(e.body())
     }

@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The request body after decoding, when known: what a refused request's dead letter keeps. */
+    readonly decodedBody?: Buffer,
   ) {
     super(message)
   }

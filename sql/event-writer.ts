@@ -5,13 +5,15 @@
 // engine parses it in half the time (bench/RESULTS.md).
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../models/event-row.ts'
-import type { ClickHouse } from './clickhouse-client.ts'
+import type { ClickHouse, TabSeparatedTarget } from './clickhouse-client.ts'
 
 export const EVENT_COLUMNS = [
   'source', 'message_id', 'type', 'event', 'anonymous_id', 'user_id', 'distinct_id', 'group_id', 'previous_id', 'session_id',
   'ts', 'original_ts', 'sent_at', 'received_at', 'properties', 'traits', 'context', 'revenue', 'currency', 'url', 'ip',
   'library', 'library_version', 'warnings', 'stream_seq',
 ] as const
+
+const EVENTS_TARGET: TabSeparatedTarget = { table: 'events', columns: EVENT_COLUMNS, fileStatement: 'insert_events_from_file' }
 
 const SPECIAL = /[\\\t\n\r]/
 const SPECIAL_ALL = /[\\\t\n\r]/g
@@ -52,7 +54,7 @@ export function eventLines(rows: EventRow[], streamSeq: number): Buffer {
 /** Inserts a body made of eventLines() parts. */
 export async function insertEvents(ch: Pick<ClickHouse, 'insertTabSeparated'>, parts: Uint8Array[]): Promise<void> {
   if (parts.length === 0) return
-  await ch.insertTabSeparated('events', EVENT_COLUMNS, Buffer.concat(parts))
+  await ch.insertTabSeparated(EVENTS_TARGET, parts)
 }
 
 export async function insertDeadLetters(client: ClickHouseClient, rows: DeadLetterRow[]): Promise<void> {
