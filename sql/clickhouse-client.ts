@@ -85,7 +85,8 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, parts: Uint8Array[]) => {
     const file = path.join(spool, `${spooled++}.tsv`)
     try {
-      await writeFile(file, parts)
+      // One buffer: writeFile over the array of parts kept the parts' memory alive (Node 20).
+      await writeFile(file, Buffer.concat(parts))
       await client.command({ query: query(fileStatement), query_params: { path: file } })
     } finally {
       await rm(file, { force: true })
