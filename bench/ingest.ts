@@ -4,7 +4,8 @@
 // the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
 // latency at full load and at half of it; whether the committed rate holds when offered steadily;
 // the serve process's peak RSS.
-// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32]
+// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S]
+// (--steady runs only the sustained search, starting at that rate.)
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,12 +14,17 @@ import { freePort } from '../pipelines/free-port.ts'
 import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 
 const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId)
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' } } })
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, steady: { type: 'string' } } })
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
 
 async function main(): Promise<void> {
   console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores`)
+  if (values.steady) {
+    const { rate } = await sustainedSearch(Math.floor(Number(values.steady) / BATCH))
+    console.log(`  sustained: ${fmt(rate * BATCH)} events/s`)
+    return
+  }
 
   // 1. Ceiling: bare fastify parsing the same bodies.
   const barePort = await freePort()
@@ -54,54 +60,83 @@ async function main(): Promise<void> {
   console.log(`  Pulse accepted:  ${fmt(full.events / full.seconds)} events/s (${fmt(full.events)} events, ${full.ok} requests 200, other ${JSON.stringify(full.statuses)}, errors ${full.errors}); p50 ${full.p50.toFixed(1)} ms, p99 ${full.p99.toFixed(1)} ms`)
   console.log(`  Pulse committed: ${fmt(committedFull / commitSeconds)} events/s (${fmt(committedFull)} of ${fmt(full.events)} accepted in ClickHouse after ${commitSeconds.toFixed(1)} s)`)
 
+  clearInterval(sampler)
+  const lost = full.events - ((await committed(url)) - startCount)
+  console.log(`  zero loss after the burst: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`}`)
+  await stop(serve)
+  rmSync(dataDir, { recursive: true, force: true })
+  if (lost !== 0) process.exitCode = 1
+
   // 3. Sustained: offer a steady rate and measure what is committed *during* the load. A rate
   // is sustainable when the backlog left at the end is under one second of load; otherwise try
-  // 10% less (at most four tries, draining in between).
-  let offered = Math.floor(committedFull / commitSeconds / BATCH)
+  // 10% less (at most four tries). Each try runs on a fresh Pulse and data folder, so that no try
+  // inherits the backlog or the merge work of the burst or of the try before.
+  const sustained = await sustainedSearch(Math.floor(committedFull / commitSeconds / BATCH))
+  console.log(`  sustained: ${fmt(sustained.rate * BATCH)} events/s`)
+
+  // 4. Latency at half of the maximum load, the maximum being what the pipeline sustains: ingest
+  // alone accepts more for a while, but only by building a backlog.
+  const halfRate = Math.max(1, Math.floor(sustained.rate / 2))
+  const half = await steadyTrial(halfRate, 'half', Math.min(10, SECONDS))
+  console.log(`  half load (${fmt(halfRate * BATCH)} events/s, ${halfRate} req/s, fresh Pulse): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms; all ${fmt(half.accepted)} accepted stored: ${half.lost === 0 ? 'yes' : `NO, ${half.lost} missing`}`)
+  if (half.lost !== 0) process.exitCode = 1
+  console.log(`  zero loss in every phase: ${process.exitCode ? 'NO' : 'yes'}`)
+  console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): burst ${peakRss.toFixed(0)} MB, steady ${Math.max(sustained.peakRss, half.peakRss).toFixed(0)} MB`)
+}
+
+/** Requests/s that a fresh Pulse sustains, searching down by 10% from `offered`. */
+async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss: number }> {
   let sustainedRate = 0
-  let sustainedEvents = 0
+  let peakRss = 0
   for (let attempt = 0; attempt < 4 && !sustainedRate; attempt++) {
-    const before = await stored()
-    const startedAt = performance.now()
-    const steady = await load(url, SECONDS, offered, `steady${attempt}`)
-    const during = (await stored()) - before
-    const seconds = (performance.now() - startedAt) / 1000
-    sustainedEvents += steady.events
-    const backlog = steady.events - during
-    const ok = backlog <= offered * BATCH
-    console.log(`  steady ${fmt(offered * BATCH)} events/s offered for ${seconds.toFixed(0)} s: ${fmt(during / seconds)} events/s committed during the load, backlog at the end ${fmt(backlog)} events (${(backlog / (offered * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${steady.p99.toFixed(1)} ms`)
-    const target = before + steady.events
-    while (now < target) {
-      await new Promise((r) => setTimeout(r, 100))
-      now = await stored()
-    }
+    const trial = await steadyTrial(offered, `steady${attempt}`, SECONDS)
+    peakRss = Math.max(peakRss, trial.peakRss)
+    const ok = trial.backlog <= offered * BATCH
+    console.log(`  steady ${fmt(offered * BATCH)} events/s offered for ${trial.seconds.toFixed(0)} s (fresh Pulse): ${fmt(trial.committed / trial.seconds)} events/s committed during the load, backlog at the end ${fmt(trial.backlog)} events (${(trial.backlog / (offered * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${trial.p99.toFixed(1)} ms; all ${fmt(trial.accepted)} accepted stored: ${trial.lost === 0 ? 'yes' : `NO, ${trial.lost} missing`}`)
+    if (trial.lost !== 0) process.exitCode = 1
     if (ok) sustainedRate = offered
     else offered = Math.floor(offered * 0.9)
   }
   if (!sustainedRate) sustainedRate = offered
-  console.log(`  sustained: ${fmt(sustainedRate * BATCH)} events/s`)
+  return { rate: sustainedRate, peakRss }
+}
 
-  // 4. Latency at half of the maximum load, the maximum being what the pipeline sustains (the
-  // committed rate): ingest alone accepts more for a while, but only by building a backlog.
-  const halfRate = Math.max(1, Math.floor(sustainedRate / 2))
-  const half = await load(url, Math.min(10, SECONDS), halfRate, 'half')
-  const target = now + half.events
-  const t1 = performance.now()
-  while (now < target && performance.now() - t1 < 120_000) {
-    await new Promise((r) => setTimeout(r, 250))
-    now = await stored()
+interface SteadyTrial {
+  seconds: number
+  accepted: number
+  committed: number
+  backlog: number
+  p50: number
+  p99: number
+  max: number
+  lost: number
+  peakRss: number
+}
+
+/** One steady-rate try on a fresh `pulse serve` and data folder; drains and checks for loss. */
+async function steadyTrial(rate: number, runId: string, seconds: number): Promise<SteadyTrial> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-steady-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const serve = serveChild(dataDir, port)
+  let peakRss = 0
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(serve.pid!))), 250)
+  try {
+    await waitHttp(url + '/readyz')
+    const stored = () => metric(url, 'pulse_processor_stored_events_total')
+    const startedAt = performance.now()
+    const steady = await load(url, seconds, rate, runId)
+    const during = await stored()
+    const elapsed = (performance.now() - startedAt) / 1000
+    const drainStart = performance.now()
+    while ((await stored()) < steady.events && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 100))
+    const lost = steady.events - (await committed(url))
+    return { seconds: elapsed, accepted: steady.events, committed: during, backlog: steady.events - during, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss }
+  } finally {
+    clearInterval(sampler)
+    await stop(serve)
+    rmSync(dataDir, { recursive: true, force: true })
   }
-  console.log(`  half load (${fmt(halfRate * BATCH)} events/s, ${halfRate} req/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms`)
-
-  clearInterval(sampler)
-  const accepted = full.events + sustainedEvents + half.events
-  now = await committed(url)
-  const lost = accepted - (now - startCount)
-  console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`} (${fmt(now - startCount)} stored = ${fmt(accepted)} accepted)`)
-  console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): ${peakRss.toFixed(0)} MB`)
-  await stop(serve)
-  rmSync(dataDir, { recursive: true, force: true })
-  if (lost !== 0) process.exitCode = 1
 }
 
 await main()
