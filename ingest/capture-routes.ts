@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventType } from '../models/event-row.ts'
 import { normalizePostHogEvent } from '../models/posthog-normalize.ts'
-import { splitRequest, type WireFormat } from '../models/request-envelope.ts'
+import { scanJson } from '../models/json-scan.ts'
+import { segmentBatchSummary, splitRequest, type EnvelopeSummary, type WireFormat } from '../models/request-envelope.ts'
 import { isPlainObject } from '../models/json-limits.ts'
-import { decodeBody } from './body-decoding.ts'
+import { decodeBody, malformedJson, parseBody } from './body-decoding.ts'
 import { HttpError } from './http-error.ts'
 import type { IngestMetrics } from './ingest-metrics.ts'
 import type { PublishRequest, RequestPublisher } from './request-publisher.ts'
@@ -47,24 +48,45 @@ interface CheckedRequest {
   answer: unknown
 }
 
+/** The envelope of a request: from a scan for Segment batches, else from the parsed body. */
+function envelopeOf(format: WireFormat, bytes: Buffer, deps: CaptureDeps, receivedAt: number): { summary: EnvelopeSummary; answer: unknown } {
+  if (format === 'segment-batch') {
+    const scan = scanJson(bytes)
+    if (!scan.ok) throw malformedJson(scan.message)
+    const summary = segmentBatchSummary(bytes, scan)
+    if (!summary.ok) throw new HttpError(400, summary.code, summary.message)
+    return { summary, answer: { success: true } }
+  }
+  const json = parseBody(bytes)
+  const split = splitRequest(format, json)
+  if (!split.ok) throw new HttpError(400, split.code, split.message)
+  const historical = isPlainObject(json) && json.historical_migration === true
+  const answer = format === 'posthog-v1' ? { results: v1Results(split.events, deps, receivedAt) } : format.startsWith('posthog') ? { status: 1 } : { success: true }
+  return { summary: { ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical }, answer }
+}
+
 /**
- * Decodes and checks a request (throws HttpError when it can never succeed). The parsed body
+ * Decodes and checks a request (throws HttpError when it can never succeed). Whatever was parsed
  * stays inside this function: kept across the publish wait, its objects would outlive a young-
  * generation collection and be promoted, and full collections would then run several times a second.
  */
 async function checkRequest(format: WireFormat, req: FastifyRequest, deps: CaptureDeps, headerKey: string, receivedAt: number): Promise<CheckedRequest> {
   const query = req.query as Record<string, string | undefined>
-  const decoded = await decodeBody(req.body as Buffer | undefined, req.headers['content-encoding'], query.compression, deps.maxBodyBytes)
-  const split = splitRequest(format, decoded.json)
-  if (!split.ok) throw new HttpError(400, split.code, split.message, {}, decoded.bytes)
-  const source = deps.keys.sourceOf(headerKey, split.bodyKey)
-  if (format.startsWith('segment-') && format !== 'segment-batch' && decoded.bytes.length > deps.maxEventBytes) {
-    throw new HttpError(413, 'event_too_large', `the event is ${decoded.bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
+  const bytes = await decodeBody(req.body as Buffer | undefined, req.headers['content-encoding'], query.compression, deps.maxBodyBytes)
+  let envelope: ReturnType<typeof envelopeOf>
+  try {
+    envelope = envelopeOf(format, bytes, deps, receivedAt)
+  } catch (e) {
+    // The dead letter of a refused request keeps its decoded text.
+    throw e instanceof HttpError ? new HttpError(e.status, e.code, e.message, e.headers, bytes) : e
+  }
+  const { summary, answer } = envelope
+  const source = deps.keys.sourceOf(headerKey, summary.bodyKey)
+  if (format.startsWith('segment-') && format !== 'segment-batch' && bytes.length > deps.maxEventBytes) {
+    throw new HttpError(413, 'event_too_large', `the event is ${bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
   }
   const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
-  const historical = isPlainObject(decoded.json) && decoded.json.historical_migration === true
-  const answer = format === 'posthog-v1' ? { results: v1Results(split.events, deps, receivedAt) } : format.startsWith('posthog') ? { status: 1 } : { success: true }
-  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical, bytes: decoded.bytes }, eventCount: split.events.length, answer }
+  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
 }
 
 function handler(format: WireFormat, deps: CaptureDeps) {

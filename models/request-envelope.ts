@@ -5,6 +5,7 @@ import { parseTime } from './clock-skew.ts'
 import type { EventType } from './event-row.ts'
 import { isPlainObject } from './json-limits.ts'
 import { typeName } from './field-coercion.ts'
+import type { JsonScan } from './json-scan.ts'
 
 export type WireFormat = 'segment-batch' | `segment-${EventType}` | 'posthog-v0' | 'posthog-v1'
 
@@ -84,4 +85,30 @@ function postHogEvents(format: WireFormat, body: unknown): RequestEvents | Reque
 
 export function splitRequest(format: WireFormat, body: unknown): RequestEvents | RequestProblem {
   return format.startsWith('segment-') ? segmentEvents(format, body) : postHogEvents(format, body)
+}
+
+export interface EnvelopeSummary {
+  ok: true
+  eventCount: number
+  bodyKey: string
+  /** `historical_migration: true`: an import, whose timestamps are kept as they are. */
+  historical: boolean
+}
+
+const utf8 = new TextDecoder()
+
+/**
+ * What ingest needs of a Segment batch, read from a validating scan of its bytes so that the
+ * events are not materialised at ingest as well as in the processor. Same answers as
+ * segmentEvents() on the parsed body (a test holds them together).
+ */
+export function segmentBatchSummary(bytes: Uint8Array, scan: Extract<JsonScan, { ok: true }>): EnvelopeSummary | RequestProblem {
+  if (scan.kind !== 'object') return problem('invalid_body', `the body must be a JSON object, got ${scan.kind}`)
+  const batch = scan.members.get('batch')
+  if (!batch || batch.kind !== 'array') return problem('no_events', 'the body needs a "batch" array of events')
+  if (batch.elements === 0) return problem('no_events', 'the "batch" array is empty')
+  const key = scan.members.get('writeKey')
+  const bodyKey = key?.kind === 'string' ? (JSON.parse(utf8.decode(bytes.subarray(key.start, key.end))) as string) : ''
+  const historical = scan.members.get('historical_migration')
+  return { ok: true, eventCount: batch.elements, bodyKey, historical: historical?.kind === 'boolean' && bytes[historical.start] === 0x74 }
 }

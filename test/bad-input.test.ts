@@ -83,6 +83,11 @@ describe('requests that can never succeed', () => {
     const bytes = Buffer.concat([Buffer.from('{"batch":[{"type":"track","userId":"u","event":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]}')])
     expectError(await send('/v1/batch', bytes), 400, 'invalid_utf8')
   })
+  it('a UTF-8 byte order mark is ignored, not dead-lettered', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ batch: [{ type: 'track', userId: 'u', event: 'Bom', messageId: 'bom-1' }] }))])
+    expect((await send('/v1/batch', body)).status).toBe(200)
+    expect((await storedById('bom-1'))[0].event).toBe('Bom')
+  })
   it('an oversize single event -> 413 event_too_large', async () => {
     const body = JSON.stringify({ userId: 'u', event: 'Big', properties: { s: 'y'.repeat(MAX_EVENT) } })
     expectError(await send('/v1/track', body), 413, 'event_too_large')
