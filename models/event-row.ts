@@ -29,6 +29,7 @@ export interface EventRow {
   original_ts: number | null
   sent_at: number | null
   received_at: number
+  /** JSON texts as JSON.stringify writes them (no raw tab or line break: the writer relies on it). */
   properties: string
   traits: string
   context: string

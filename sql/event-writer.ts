@@ -24,6 +24,33 @@ function tsv(s: string): string {
   return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s
 }
 
+/** A JSON.stringify text holds no raw tab or line break (JSON escapes them), only backslashes. */
+function tsvJson(s: string): string {
+  return s.indexOf('\\') < 0 ? s : s.replaceAll('\\', '\\\\')
+}
+
+/**
+ * Number -> text, remembering the last value per column: within one message the receive time,
+ * usually the send time and often the event times repeat, and the conversion is a visible cost.
+ */
+class NumberText {
+  private last = NaN
+  private text = ''
+  of(v: number | null): string {
+    if (v === null) return '\\N'
+    if (v !== this.last) {
+      this.last = v
+      this.text = String(v)
+    }
+    return this.text
+  }
+}
+
+const tsText = new NumberText()
+const originalText = new NumberText()
+const sentText = new NumberText()
+const receivedText = new NumberText()
+
 function nullable(v: number | null): string {
   return v === null ? '\\N' : String(v)
 }
@@ -32,11 +59,11 @@ function tsvArray(items: string[]): string {
   return items.length === 0 ? '[]' : tsv('[' + items.map((i) => "'" + i.replace(/[\\']/g, '\\$&') + "'").join(',') + ']')
 }
 
-function eventLine(r: EventRow, seq: number): string {
+function eventLine(r: EventRow, seq: string): string {
   return (
     `${tsv(r.source)}\t${tsv(r.message_id)}\t${r.type}\t${tsv(r.event)}\t${tsv(r.anonymous_id)}\t${tsv(r.user_id)}\t${tsv(r.distinct_id)}` +
-    `\t${tsv(r.group_id)}\t${tsv(r.previous_id)}\t${tsv(r.session_id)}\t${r.ts}\t${nullable(r.original_ts)}\t${nullable(r.sent_at)}\t${r.received_at}` +
-    `\t${tsv(r.properties)}\t${tsv(r.traits)}\t${tsv(r.context)}\t${nullable(r.revenue)}\t${tsv(r.currency)}\t${tsv(r.url)}\t${tsv(r.ip)}` +
+    `\t${tsv(r.group_id)}\t${tsv(r.previous_id)}\t${tsv(r.session_id)}\t${tsText.of(r.ts)}\t${originalText.of(r.original_ts)}\t${sentText.of(r.sent_at)}\t${receivedText.of(r.received_at)}` +
+    `\t${tsvJson(r.properties)}\t${tsvJson(r.traits)}\t${tsvJson(r.context)}\t${nullable(r.revenue)}\t${tsv(r.currency)}\t${tsv(r.url)}\t${tsv(r.ip)}` +
     `\t${tsv(r.library)}\t${tsv(r.library_version)}\t${tsvArray(r.warnings)}\t${seq}\n`
   )
 }
@@ -47,7 +74,8 @@ function eventLine(r: EventRow, seq: number): string {
  */
 export function eventLines(rows: EventRow[], streamSeq: number): Buffer {
   let out = ''
-  for (const r of rows) out += eventLine(r, streamSeq)
+  const seq = String(streamSeq)
+  for (const r of rows) out += eventLine(r, seq)
   return Buffer.from(out)
 }
 
