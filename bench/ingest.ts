@@ -113,7 +113,9 @@ interface SteadyTrial {
   peakRss: number
 }
 
-/** One steady-rate try on a fresh `pulse serve` and data folder; drains and checks for loss. */
+const WARMUP_SECONDS = 5
+
+/** One steady-rate try on a fresh `pulse serve` and data folder, after a warm-up; drains and checks for loss. */
 async function steadyTrial(rate: number, runId: string, seconds: number): Promise<SteadyTrial> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-steady-'))
   const port = await freePort()
@@ -124,14 +126,18 @@ async function steadyTrial(rate: number, runId: string, seconds: number): Promis
   try {
     await waitHttp(url + '/readyz')
     const stored = () => metric(url, 'pulse_processor_stored_events_total')
+    // Warm-up at the same rate (code compiled, first parts written), not measured.
+    const warm = await load(url, WARMUP_SECONDS, rate, `${runId}-warm`)
+    const before = await stored()
     const startedAt = performance.now()
     const steady = await load(url, seconds, rate, runId)
-    const during = await stored()
+    const after = await stored()
     const elapsed = (performance.now() - startedAt) / 1000
+    const accepted = warm.events + steady.events
     const drainStart = performance.now()
-    while ((await stored()) < steady.events && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 100))
-    const lost = steady.events - (await committed(url))
-    return { seconds: elapsed, accepted: steady.events, committed: during, backlog: steady.events - during, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss }
+    while ((await stored()) < accepted && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 100))
+    const lost = accepted - (await committed(url))
+    return { seconds: elapsed, accepted, committed: after - before, backlog: accepted - after, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss }
   } finally {
     clearInterval(sampler)
     await stop(serve)
