@@ -7,12 +7,13 @@ import type { EventSink } from './stream-processor.ts'
 export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
   let failuresLeft = faults.failInserts
   return {
-    async insertEvents(parts) {
+    spoolFile: () => ch.spoolFile(),
+    async insertEvents(rows) {
       if (failuresLeft > 0) {
         failuresLeft--
         throw new Error('injected fault: ClickHouse insert refused')
       }
-      await insertEvents(ch, parts)
+      await insertEvents(ch, rows)
     },
     insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),
   }

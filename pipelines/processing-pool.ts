@@ -1,12 +1,29 @@
-// The main thread's handle on the processing worker: one job per message, results in order,
-// a bounded queue, and a fresh worker if one dies (its jobs fail, so their batch is redelivered).
+// The main thread's handle on the processing worker: one job per message, each tagged with its
+// batch; sealing a batch has the worker write (or hand back) the batch's encoded rows. Replies
+// come in order, the queue is bounded, and a fresh worker starts if one dies (its jobs fail, so
+// their batch is redelivered).
 import { Worker } from 'node:worker_threads'
+import type { DeadLetterRow } from '../models/event-row.ts'
 import type { EventLimits } from '../models/event-checks.ts'
+import type { EncodedRows } from '../sql/clickhouse-client.ts'
 import type { StoredMessage } from './message-decoding.ts'
-import type { MessageResult } from './message-processing.ts'
+import type { WorkerRequest } from './processing-worker.ts'
+
+export interface ProcessedMessage {
+  rowCount: number
+  deadLetters: DeadLetterRow[]
+}
+
+export interface SealedBatch {
+  /** Rows the worker holds for the batch: the caller compares it with what its messages made. */
+  rowCount: number
+  rows: EncodedRows | null
+}
+
+type Reply = { id: number; result?: ProcessedMessage; sealed?: SealedBatch; error?: string }
 
 interface Pending {
-  resolve(r: MessageResult): void
+  resolve(r: Reply): void
   reject(e: Error): void
 }
 
@@ -23,13 +40,15 @@ export class ProcessingWorker {
     return this.pending.size
   }
 
-  process(message: StoredMessage): Promise<MessageResult> {
-    const id = this.nextId++
-    return new Promise<MessageResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
-      this.ensureWorker().postMessage({ id, message, limits: this.limits }, [message.data.buffer as ArrayBuffer])
-    })
+  async process(message: StoredMessage, batch: number): Promise<ProcessedMessage> {
+    // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
+    const reply = await this.send((id) => ({ kind: 'process', id, batch, message, limits: this.limits }), [message.data.buffer as ArrayBuffer])
+    return reply.result!
+  }
+
+  /** Ends a batch: its rows go to `spoolFile` when given, else come back as bytes. */
+  async seal(batch: number, spoolFile: string | null): Promise<SealedBatch> {
+    return (await this.send((id) => ({ kind: 'seal', id, batch, spoolFile }), [])).sealed!
   }
 
   /** Resolves once fewer than `below` jobs are queued (backpressure for the consume loop). */
@@ -44,17 +63,25 @@ export class ProcessingWorker {
     this.worker = undefined
   }
 
+  private send(request: (id: number) => WorkerRequest, transfer: ArrayBuffer[]): Promise<Reply> {
+    const id = this.nextId++
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.ensureWorker().postMessage(request(id), transfer)
+    })
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker
     // A larger young generation: each request's objects die young, so fewer scavenges run.
     const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     w.unref()
-    w.on('message', (msg: { id: number; result?: MessageResult; error?: string }) => {
+    w.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
       if (msg.error !== undefined) p.reject(new Error(msg.error))
-      else p.resolve(msg.result!)
+      else p.resolve(msg)
       this.wake()
     })
     const fail = (err: Error) => {

@@ -2,17 +2,20 @@
 // letters, inserts them in batches bounded by size and age, and acks the messages only after the
 // insert succeeded. A failed insert naks the whole batch with backoff (never acks); a message
 // delivered --max-deliver times is dead-lettered whole so one poison message cannot stall the stream.
+import { rm } from 'node:fs/promises'
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../models/event-row.ts'
+import type { EncodedRows } from '../sql/clickhouse-client.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
-import type { MessageResult } from './message-processing.ts'
-import type { ProcessingWorker } from './processing-pool.ts'
+import type { ProcessedMessage, ProcessingWorker } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 
 export interface EventSink {
-  /** Inserts one body made of the eventLines() of each message. */
-  insertEvents(parts: Uint8Array[]): Promise<void>
+  /** Where the worker should write a batch's rows, or null to have them handed back. */
+  spoolFile(): string | null
+  /** Inserts a batch's encoded rows (a spooled file is removed afterwards). */
+  insertEvents(rows: EncodedRows): Promise<void>
   insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
 }
 
@@ -25,15 +28,17 @@ export interface ProcessorOptions {
 }
 
 interface Batch {
+  id: number
   messages: JsMsg[]
-  /** Each message's rows, parsed and encoded by the worker as the message arrives. */
-  results: Array<Promise<MessageResult>>
+  /** Each message's outcome; the worker keeps the encoded rows until the batch is sealed. */
+  results: Array<Promise<ProcessedMessage>>
   /** Rows of the results that have arrived (the size bound lags by the worker's queue). */
   rowCount: number
   deadLetters: DeadLetterRow[]
 }
 
-const emptyBatch = (): Batch => ({ messages: [], results: [], rowCount: 0, deadLetters: [] })
+let batchIds = 0
+const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [] })
 
 /** Messages handed to the worker and not yet back; above it the consume loop waits. */
 const MAX_QUEUED = 400
@@ -108,7 +113,7 @@ export class StreamProcessor {
     if (m.info.deliveryCount > this.opts.maxDeliver) {
       b.deadLetters.push(wholeMessageLetter(stored, 'max_deliveries', `the message failed ${m.info.deliveryCount - 1} times and was set aside whole`))
     } else {
-      const result = this.worker.process(stored)
+      const result = this.worker.process(stored, b.id)
       result.then((r) => (b.rowCount += r.rowCount), () => {})
       b.results.push(result)
     }
@@ -131,22 +136,29 @@ export class StreamProcessor {
 
   private async insert(b: Batch): Promise<void> {
     if (b.messages.length === 0) return
+    // Posted after every job of the batch, so the worker seals it once they are all done.
+    const sealed = this.worker.seal(b.id, this.sink.spoolFile())
     let started = performance.now()
     let rowCount = 0
     try {
       const results = await Promise.all(b.results)
+      const batchRows = await sealed
       started = performance.now() // the insert latency metric starts once the rows are ready
-      const parts: Uint8Array[] = []
       const deadLetters = [...b.deadLetters]
       for (const r of results) {
-        if (r.tsv) parts.push(r.tsv)
         rowCount += r.rowCount
         deadLetters.push(...r.deadLetters)
       }
-      await this.sink.insertEvents(parts)
+      // A worker that died and restarted mid-batch holds only part of it: never ack on that.
+      if (batchRows.rowCount !== rowCount) throw new Error(`the worker holds ${batchRows.rowCount} of the batch's ${rowCount} rows`)
+      if (batchRows.rows) await this.sink.insertEvents(batchRows.rows)
       await this.sink.insertDeadLetters(deadLetters)
       b.deadLetters = deadLetters
     } catch (err) {
+      // A spooled file the insert did not get to is removed (rm of a consumed one is a no-op).
+      void sealed.then(async (s) => {
+        if (s.rows && 'file' in s.rows) await rm(s.rows.file, { force: true })
+      }, () => {})
       this.metrics.insertFailures.inc()
       this.log.warn({ err: (err as Error).message, messages: b.messages.length }, 'insert failed; batch will be redelivered')
       for (const m of b.messages) m.nak(nakDelayMs(m.info.deliveryCount))

@@ -4,7 +4,7 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -28,8 +28,13 @@ export interface ClickHouse {
    * is only ever used read-only; on a server each request carries its own settings.
    */
   readClient: ClickHouseClient
-  /** Inserts rows already encoded as TabSeparated (the parts concatenated) in `target`'s column order. */
-  insertTabSeparated(target: TabSeparatedTarget, parts: Uint8Array[]): Promise<void>
+  /** Inserts rows already encoded as TabSeparated in `target`'s column order; a spooled file is removed afterwards. */
+  insertTabSeparated(target: TabSeparatedTarget, rows: EncodedRows): Promise<void>
+  /**
+   * A fresh file path for a batch's encoded rows when the engine reads them from a file (the
+   * embedded one), null when they go as a request body (a server).
+   */
+  spoolFile(): string | null
   embedded: boolean
   database: string
   close(): Promise<void>
@@ -40,6 +45,18 @@ export interface TabSeparatedTarget {
   columns: readonly string[]
   /** sql/queries statement that inserts the same columns from file({path:String}) (embedded engine). */
   fileStatement: string
+}
+
+/** TabSeparated rows, in memory or in a spooled file. */
+export type EncodedRows = { bytes: Uint8Array } | { file: string }
+
+async function bytesOf(rows: EncodedRows): Promise<Uint8Array> {
+  if ('bytes' in rows) return rows.bytes
+  try {
+    return await readFile(rows.file)
+  } finally {
+    await rm(rows.file, { force: true })
+  }
 }
 
 type ConnectionOption = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never
@@ -70,17 +87,17 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       password: target.password,
       database: target.database,
     })
-    const insertTabSeparated = async ({ table, columns }: TabSeparatedTarget, parts: Uint8Array[]) => {
+    const insertTabSeparated = async ({ table, columns }: TabSeparatedTarget, rows: EncodedRows) => {
       // As in the file statement: rows of one insert are not collapsed on insert; FINAL does it.
       await client.insert({
         table,
         columns: [...columns] as [string, ...string[]],
         format: 'TabSeparated',
-        values: Readable.from(parts, { objectMode: false }),
+        values: Readable.from([await bytesOf(rows)], { objectMode: false }),
         clickhouse_settings: { optimize_on_insert: 0 },
       })
     }
-    return { client, readClient: client, insertTabSeparated, embedded: false, database: target.database, close: () => client.close() }
+    return { client, readClient: client, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, close: () => client.close() }
   }
   const { client, connection } = await embeddedSession(target)
   const { client: readClient } = await embeddedSession(target)
@@ -89,11 +106,11 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   // memory-backed /dev/shm when there is one, read with file(), and removed.
   const spool = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pulse-spool-'))
   let spooled = 0
-  const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, parts: Uint8Array[]) => {
-    const file = path.join(spool, `${spooled++}.tsv`)
+  const spoolFile = () => path.join(spool, `${spooled++}.tsv`)
+  const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
+    const file = 'file' in rows ? rows.file : spoolFile()
     try {
-      // One buffer: writeFile over the array of parts kept the parts' memory alive (Node 20).
-      await writeFile(file, Buffer.concat(parts))
+      if ('bytes' in rows) await writeFile(file, rows.bytes)
       await client.command({ query: query(fileStatement), query_params: { path: file } })
     } finally {
       await rm(file, { force: true })
@@ -106,5 +123,5 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
     // Lets the process open another data folder afterwards (chdb: one folder at a time).
     await drainPending()
   }
-  return { client, readClient, insertTabSeparated, embedded: true, database: target.database, close }
+  return { client, readClient, insertTabSeparated, spoolFile, embedded: true, database: target.database, close }
 }

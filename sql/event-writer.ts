@@ -5,7 +5,7 @@
 // engine parses it in half the time (bench/RESULTS.md).
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../models/event-row.ts'
-import type { ClickHouse, TabSeparatedTarget } from './clickhouse-client.ts'
+import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
 
 export const EVENT_COLUMNS = [
   'source', 'message_id', 'type', 'event', 'anonymous_id', 'user_id', 'distinct_id', 'group_id', 'previous_id', 'session_id',
@@ -79,10 +79,9 @@ export function eventLines(rows: EventRow[], streamSeq: number): Buffer {
   return Buffer.from(out)
 }
 
-/** Inserts a body made of eventLines() parts. */
-export async function insertEvents(ch: Pick<ClickHouse, 'insertTabSeparated'>, parts: Uint8Array[]): Promise<void> {
-  if (parts.length === 0) return
-  await ch.insertTabSeparated(EVENTS_TARGET, parts)
+/** Inserts encoded event rows (eventLines() of each message, concatenated). */
+export async function insertEvents(ch: Pick<ClickHouse, 'insertTabSeparated'>, rows: EncodedRows): Promise<void> {
+  await ch.insertTabSeparated(EVENTS_TARGET, rows)
 }
 
 export async function insertDeadLetters(client: ClickHouseClient, rows: DeadLetterRow[]): Promise<void> {
