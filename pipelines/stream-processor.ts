@@ -8,7 +8,7 @@ import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../models/event-row.ts'
 import type { EncodedRows } from '../sql/clickhouse-client.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
-import type { ProcessedMessage, ProcessingWorker } from './processing-pool.ts'
+import type { ProcessedMessage, ProcessingWorker, SealedBatch } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 
 export interface EventSink {
@@ -35,6 +35,8 @@ interface Batch {
   /** Rows of the results that have arrived (the size bound lags by the worker's queue). */
   rowCount: number
   deadLetters: DeadLetterRow[]
+  /** The worker's hand-over of the batch's rows, asked for as the batch closes. */
+  sealed?: Promise<SealedBatch>
 }
 
 let batchIds = 0
@@ -126,6 +128,8 @@ export class StreamProcessor {
     this.timer = undefined
     const b = this.batch
     this.batch = emptyBatch()
+    // Queued right behind the batch's last job, so the rows are ready as soon as it is processed.
+    if (b.messages.length > 0) b.sealed = this.worker.seal(b.id, this.sink.spoolFile())
     this.flushesPending++
     this.chain = this.chain
       .then(() => this.insert(b))
@@ -135,9 +139,8 @@ export class StreamProcessor {
   }
 
   private async insert(b: Batch): Promise<void> {
-    if (b.messages.length === 0) return
-    // Posted after every job of the batch, so the worker seals it once they are all done.
-    const sealed = this.worker.seal(b.id, this.sink.spoolFile())
+    const sealed = b.sealed
+    if (!sealed) return
     let started = performance.now()
     let rowCount = 0
     try {
