@@ -3,12 +3,10 @@
 // chdb holds one engine and one data folder per process).
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
-import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
+import { openSpoolFolder } from './spool-folder.ts'
 import { query } from './sql-files.ts'
 
 export interface ClickHouseTarget {
@@ -103,10 +101,9 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const { client: readClient } = await embeddedSession(target)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
-  // memory-backed /dev/shm when there is one, read with file(), and removed.
-  const spool = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pulse-spool-'))
-  let spooled = 0
-  const spoolFile = () => path.join(spool, `${spooled++}.tsv`)
+  // spool folder (spool-folder.ts), read with file(), and removed.
+  const spool = await openSpoolFolder()
+  const spoolFile = () => spool.file()
   const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
     const file = 'file' in rows ? rows.file : spoolFile()
     try {
@@ -117,7 +114,7 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
     }
   }
   const close = async () => {
-    await rm(spool, { recursive: true, force: true })
+    await spool.remove()
     await readClient.close()
     await client.close()
     // Lets the process open another data folder afterwards (chdb: one folder at a time).
