@@ -1,9 +1,10 @@
-// The CLI entry: `pulse serve | sql | replay | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | replay | simulate | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from './config.ts'
 import { runDemo } from './demo-command.ts'
 import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
+import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 import { runSql } from './sql-command.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -33,6 +34,32 @@ async function main(argv: string[]): Promise<void> {
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )
+  const int = (v: string) => Number(v)
+  withConfigOptions(
+    program
+      .command('simulate')
+      .description('simulate a service platform\'s customers and send their events to a running Pulse (or write NDJSON with --out)')
+      .option('--customers <n>', 'people to simulate', int, 1000)
+      .option('--days <n>', 'length of the simulated period', int, 365)
+      .option('--start <date>', 'first day, YYYY-MM-DD (default: --days before today)')
+      .option('--seed <n>', 'random seed: the same seed gives the same events', int, 1)
+      .option('--rate <events/s>', 'send at most this many events per second (0: as fast as Pulse takes them)', int, 0)
+      .option('--out <dir>', 'write events.ndjson and truth.ndjson here instead of sending')
+      .option('--truth <file>', 'where the truth file goes (default: <out>/truth.ndjson or <data-dir>/simulation-truth.ndjson)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--batch <n>', 'events per request', int, 100)
+      .option('--concurrency <n>', 'requests in flight', int, 8),
+  ).action(async (flags: FlagValues) => {
+    const f = flags as Record<string, unknown>
+    const summary = await runSimulate(
+      {
+        customers: f.customers as number, days: f.days as number, start: f.start as string | undefined, seed: f.seed as number, rate: f.rate as number,
+        out: f.out as string | undefined, url: f.url as string | undefined, truth: f.truth as string | undefined, batch: f.batch as number, concurrency: f.concurrency as number,
+      },
+      loadConfig(flags, processEnv()),
+    )
+    printSimulateSummary(summary)
+  })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
     async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
   )
