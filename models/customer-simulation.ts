@@ -94,7 +94,8 @@ export function simulateCustomer(p: SimulationParams, index: number, rng: Seeded
   // Purchases: BG/NBD from the first (trial) purchase on.
   let activeEnd = Math.min(p.days, signupDay + rng.exponential(1 / p.nonBuyerActiveDays))
   if (rng.chance(p.firstPurchaseProbability)) {
-    const t0 = signupDay + rng.exponential(1 / 3)
+    // At least half an hour after sign-up, so the journey before it follows the identify.
+    const t0 = signupDay + 30 * MINUTE + rng.exponential(1 / 3)
     if (t0 < p.days) {
       const { r, alpha, a, b } = p.bgnbd
       const lambda = rng.gamma(r, alpha)
@@ -135,7 +136,7 @@ function simulateOrders(p: SimulationParams, rng: SeededRandom, truth: CustomerT
       let reached = 1
       while (reached < JOURNEY_STEPS.length && rng.chance(p.stepConversion[reached - 1])) reached++
       const completed = reached === JOURNEY_STEPS.length
-      const earliest = Math.min(truth.signupDay! + 10 * MINUTE, day - 20 * MINUTE)
+      const earliest = truth.signupDay! + 10 * MINUTE
       const start = completed ? day - (JOURNEY_STEPS.length - 1) * 3 * MINUTE : Math.max(earliest, day - rng.exponential(1))
       const d = sessionDevice()
       const id = `j-${truth.index}-${journey++}`
