@@ -1,43 +1,41 @@
-// `pulse demo` (the README's `npm run demo`): starts Pulse on the embedded defaults, sends a
-// small shop's events through the Segment and PostHog endpoints, waits until every one is
-// counted in ClickHouse, prints what arrived, and leaves the data folder for `pulse serve`.
+// `pulse demo` (the README's `npm run demo`): starts Pulse on the embedded defaults, simulates a
+// service platform's customers over a year and sends their events through the tracking API (plus
+// a few PostHog-style page views), waits until every one is in ClickHouse, and reports what
+// arrived, the best customers and the purchase funnel. The data folder stays for `pulse serve`.
 import { randomUUID } from 'node:crypto'
-import type { PulseConfig } from './config.ts'
+import { JOURNEY_STEPS } from '../models/simulation-params.ts'
 import { namedQuery } from '../sql/named-query.ts'
-import { formatTable } from './row-printing.ts'
+import type { PulseConfig } from './config.ts'
 import { startPulse, type RunningPulse } from './pulse-app.ts'
+import { formatTable } from './row-printing.ts'
+import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 
-const CUSTOMERS = 500
-const PER_BATCH = 100
-
-function demoEvents(customer: number, day0: number): Record<string, unknown>[] {
-  const anon = `anon-${customer}-${randomUUID().slice(0, 8)}`
-  const user = `customer-${customer}`
-  const at = (minutes: number) => new Date(day0 + customer * 60_000 + minutes * 60_000).toISOString()
-  const events: Record<string, unknown>[] = [
-    { type: 'page', anonymousId: anon, name: 'Home', properties: { url: 'https://shop.example/' }, timestamp: at(0) },
-    { type: 'identify', anonymousId: anon, userId: user, traits: { plan: customer % 3 ? 'free' : 'pro' }, timestamp: at(1) },
-    { type: 'track', userId: user, event: 'Product Viewed', properties: { product_id: `sku-${customer % 17}`, price: 20 + (customer % 50) }, timestamp: at(2) },
-  ]
-  if (customer % 2 === 0) events.push({ type: 'track', userId: user, event: 'Checkout Started', properties: {}, timestamp: at(3) })
-  if (customer % 3 === 0) {
-    events.push({ type: 'track', userId: user, event: 'Order Completed', properties: { revenue: 20 + (customer % 50), currency: 'EUR' }, timestamp: at(4) })
-  }
-  return events.map((e) => ({ ...e, messageId: randomUUID() }))
-}
-
-async function post(url: string, path: string, key: string, body: unknown): Promise<void> {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(key + ':').toString('base64') },
-    body: JSON.stringify(body),
-  })
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
-}
+const CUSTOMERS = 3000
+const DAYS = 365
 
 async function countEvents(pulse: RunningPulse): Promise<number> {
   const [row] = await namedQuery<{ n: number }>(pulse.clickhouse.client, 'events_total')
   return Number(row.n)
+}
+
+async function sendPostHogPageviews(pulse: RunningPulse, key: string): Promise<number> {
+  const batch = Array.from({ length: 50 }, (_, i) => ({ event: '$pageview', distinct_id: `visitor-${i}`, uuid: randomUUID(), properties: { $current_url: 'https://app.example.com/pricing' }, timestamp: new Date().toISOString() }))
+  const res = await fetch(pulse.url + '/batch/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: key, batch, sent_at: new Date().toISOString() }) })
+  if (!res.ok) throw new Error(`/batch/ answered ${res.status}: ${await res.text()}`)
+  return batch.length
+}
+
+async function funnel(pulse: RunningPulse): Promise<Record<string, unknown>[]> {
+  const rows = await namedQuery<{ step: string; journeys: number }>(pulse.clickhouse.client, 'journey_funnel', { steps: [...JOURNEY_STEPS] })
+  const reached = new Map(rows.map((r) => [r.step, Number(r.journeys)]))
+  const first = reached.get(JOURNEY_STEPS[0]) || 1
+  let previous = first
+  return JOURNEY_STEPS.map((step) => {
+    const n = reached.get(step) ?? 0
+    const row = { step, journeys: n, 'of start': `${((100 * n) / first).toFixed(1)}%`, 'of previous': `${((100 * n) / (previous || 1)).toFixed(1)}%` }
+    previous = n
+    return row
+  })
 }
 
 export async function runDemo(config: PulseConfig): Promise<void> {
@@ -47,29 +45,24 @@ export async function runDemo(config: PulseConfig): Promise<void> {
   try {
     const key = pulse.writeKeys[0].key
     const before = await countEvents(pulse)
-    const day0 = Date.now() - 2 * 3600_000
-    const all = Array.from({ length: CUSTOMERS }, (_, c) => demoEvents(c, day0)).flat()
-    const sendStart = Date.now()
-    for (let i = 0; i < all.length; i += PER_BATCH) {
-      await post(pulse.url, '/v1/batch', key, { batch: all.slice(i, i + PER_BATCH), sentAt: new Date().toISOString() })
-      process.stdout.write(`\r  sent ${Math.min(i + PER_BATCH, all.length)}/${all.length} Segment events`)
-    }
-    const phEvents = Array.from({ length: 50 }, (_, i) => ({ event: '$pageview', distinct_id: `customer-${i}`, uuid: randomUUID(), properties: { $current_url: 'https://shop.example/pricing' }, timestamp: new Date().toISOString() }))
-    await post(pulse.url, '/batch/', key, { api_key: key, batch: phEvents, sent_at: new Date().toISOString() })
-    const sent = all.length + phEvents.length
-    const sendSecs = (Date.now() - sendStart) / 1000
-    console.log(`\r  sent ${sent} events (${all.length} Segment, ${phEvents.length} PostHog) in ${sendSecs.toFixed(2)} s, ${Math.round(sent / sendSecs)} events/s`)
+    // A new seed each run, so that a second demo on the same folder adds new customers.
+    const seed = Date.now() % 1_000_000_000
+    console.log(`Simulating ${CUSTOMERS.toLocaleString('en-US')} people over ${DAYS} days and sending their events to ${pulse.url} ...`)
+    const summary = await runSimulate({ customers: CUSTOMERS, days: DAYS, seed, rate: 0, url: pulse.url, batch: 100, concurrency: 8 }, { ...config, writeKeys: [{ key, source: '' }] })
+    printSimulateSummary(summary)
+    const sent = summary.sent!.sent + (await sendPostHogPageviews(pulse, key))
 
-    const deadline = Date.now() + 60_000
+    const waitStart = Date.now()
     let stored = 0
-    while ((stored = (await countEvents(pulse)) - before) < sent && Date.now() < deadline) {
-      process.stdout.write(`\r  stored ${stored}/${sent}`)
-      await new Promise((r) => setTimeout(r, 200))
+    while ((stored = (await countEvents(pulse)) - before) < sent && Date.now() - waitStart < 120_000) {
+      process.stdout.write(`\r  stored ${stored.toLocaleString('en-US')}/${sent.toLocaleString('en-US')}`)
+      await new Promise((r) => setTimeout(r, 250))
     }
-    console.log(`\r  stored ${stored}/${sent} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 60 s!)'}`)
-    const byEvent = await namedQuery(pulse.clickhouse.client, 'events_by_name')
-    console.log('\nEvents in ClickHouse by name:\n' + formatTable(byEvent))
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}`)
+    console.log(`\r  stored ${stored.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 120 s!)'}, ${((Date.now() - waitStart) / 1000).toFixed(1)} s after the last was sent`)
+    console.log('\nEvents by name:\n' + formatTable(await namedQuery(pulse.clickhouse.client, 'events_by_name')))
+    console.log('\nBest customers:\n' + formatTable(await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5 })))
+    console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}\nThe simulation's truth (each customer's latent purchase rate, drop-out and spend): ${summary.truthFile}`)
     if (stored !== sent) process.exitCode = 1
   } finally {
     await pulse.stop()
