@@ -1,7 +1,8 @@
-// The CLI entry: `pulse serve | sql | replay | simulate | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | replay | simulate | import | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from './config.ts'
 import { runDemo } from './demo-command.ts'
+import { printImportSummary, runImport } from './import-command.ts'
 import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
@@ -59,6 +60,41 @@ async function main(argv: string[]): Promise<void> {
       loadConfig(flags, processEnv()),
     )
     printSimulateSummary(summary)
+  })
+  withConfigOptions(
+    program
+      .command('import')
+      .description('backfill history into a running Pulse from NDJSON (Segment or PostHog events) or CSV with a column mapping')
+      .argument('<file>', 'the file to import')
+      .option('--format <format>', 'ndjson or csv (default: from the file name)')
+      .option('--delimiter <d>', 'CSV delimiter: a character, "tab" or "whitespace"', ',')
+      .option('--columns <names>', 'comma-separated column names, for a CSV file without a header row')
+      .option('--event <name>', 'the event each CSV row becomes', 'Order Completed')
+      .option('--user-col <column>', 'CSV column with the customer id')
+      .option('--time-col <column>', 'CSV column with the time')
+      .option('--time-format <format>', 'auto, iso, yyyymmdd, epoch-ms or epoch-s', 'auto')
+      .option('--revenue-col <column>', 'CSV column with the amount (stored as revenue)')
+      .option('--id-col <column>', 'CSV column with a unique row id (default: derived from the row)')
+      .option('--rejected <file>', 'where rows that cannot be imported go (default: <file>.rejected.ndjson)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--batch <n>', 'events per request', int, 500)
+      .option('--concurrency <n>', 'requests in flight', int, 4)
+      .option('--rate <events/s>', 'send at most this many events per second (0: no limit)', int, 0),
+  ).action(async (file: string, flags: FlagValues) => {
+    const f = flags as Record<string, string | number | undefined>
+    const timeFormat = String(f.timeFormat)
+    if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw Object.assign(new Error(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`), { userFacing: true })
+    const format = f.format as string | undefined
+    if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw Object.assign(new Error(`--format must be ndjson or csv, got ${format}`), { userFacing: true })
+    const summary = await runImport(
+      {
+        file, format, delimiter: String(f.delimiter), columns: typeof f.columns === 'string' ? f.columns.split(',').map((c) => c.trim()) : undefined,
+        mapping: { event: String(f.event), userCol: f.userCol as string | undefined, timeCol: f.timeCol as string | undefined, timeFormat: timeFormat as 'auto', revenueCol: f.revenueCol as string | undefined, idCol: f.idCol as string | undefined },
+        rejected: f.rejected as string | undefined, url: f.url as string | undefined, batch: Number(f.batch), concurrency: Number(f.concurrency), rate: Number(f.rate),
+      },
+      loadConfig(flags, processEnv()),
+    )
+    printImportSummary(summary)
   })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
     async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),

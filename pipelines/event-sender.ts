@@ -1,4 +1,4 @@
-// Sends events to a running Pulse as Segment batches: several requests in flight, an optional
+// Sends events to a running Pulse in batches (Segment's by default, any route and envelope): several requests in flight, an optional
 // rate cap, and retries the way the SDKs do (429/503/network errors with back-off, honouring
 // Retry-After); a 400 is final and is counted as rejected with the server's message.
 
@@ -9,6 +9,10 @@ export interface SenderOptions {
   concurrency: number
   /** Events per second at most; 0 = as fast as the server answers. */
   rate: number
+  /** Route to post to; default the Segment batch endpoint. */
+  path?: string
+  /** The request body around a batch; default Segment's `{ batch, sentAt }`. */
+  envelope?: (batch: unknown[], now: number) => Record<string, unknown>
   now?: () => number
 }
 
@@ -69,13 +73,14 @@ export class EventSender {
   private queuedEvents = 0
 
   private async post(batch: unknown[]): Promise<void> {
-    const body = JSON.stringify({ batch, sentAt: new Date((this.opts.now ?? Date.now)()).toISOString() })
+    const now = (this.opts.now ?? Date.now)()
+    const body = JSON.stringify(this.opts.envelope ? this.opts.envelope(batch, now) : { batch, sentAt: new Date(now).toISOString() })
     for (let attempt = 1; ; attempt++) {
       let status = 0
       let text = ''
       let retryAfter = 0
       try {
-        const res = await fetch(new URL('/v1/batch', this.opts.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: this.auth }, body })
+        const res = await fetch(new URL(this.opts.path ?? '/v1/batch', this.opts.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: this.auth }, body })
         status = res.status
         text = await res.text()
         retryAfter = Number(res.headers.get('retry-after')) || 0

@@ -7,10 +7,9 @@ import type { CustomerTruth } from '../models/customer-simulation.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
 import type { SimulationParams } from '../models/simulation-params.ts'
 import type { PulseConfig } from './config.ts'
-import { readDevKeys } from './dev-keys.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
 import { progressBar } from './progress-bar.ts'
-import { runningServer } from './server-file.ts'
+import { sendTarget, userError } from './send-target.ts'
 
 export interface SimulateOptions {
   customers: number
@@ -38,8 +37,6 @@ export interface SimulateSummary {
   truthFile: string
 }
 
-const userError = (message: string) => Object.assign(new Error(message), { userFacing: true })
-
 function startMs(start: string | undefined, days: number, now: number): number {
   if (start === undefined) return Math.floor(now / 86_400_000) * 86_400_000 - days * 86_400_000
   const ms = Date.parse(`${start}T00:00:00Z`)
@@ -51,21 +48,12 @@ async function write(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain')
 }
 
-function target(opts: SimulateOptions, config: PulseConfig): { url: string; writeKey: string } | null {
-  if (opts.out) return null
-  const url = opts.url ?? runningServer(config.dataDir)?.url
-  if (!url) throw userError(`no running Pulse serves ${config.dataDir}: start \`pulse serve\`, pass --url URL, or write files with --out DIR`)
-  const writeKey = config.writeKeys[0]?.key ?? readDevKeys(config.dataDir)?.writeKey
-  if (!writeKey) throw userError('no write key: pass --write-key KEY (or PULSE_WRITE_KEYS)')
-  return { url, writeKey }
-}
-
 export async function runSimulate(opts: SimulateOptions, config: PulseConfig, quiet = false): Promise<SimulateSummary> {
   for (const [name, v] of Object.entries({ customers: opts.customers, days: opts.days, batch: opts.batch, concurrency: opts.concurrency })) {
     if (!Number.isInteger(v) || v < 1) throw userError(`--${name} must be a whole number of at least 1, got ${v}`)
   }
   const params = simulationParams({ seed: opts.seed, customers: opts.customers, days: opts.days, startMs: startMs(opts.start, opts.days, Date.now()) })
-  const http = target(opts, config)
+  const http = opts.out ? null : sendTarget(opts.url, config, ', or write files with --out DIR')
   const sender = http ? new EventSender({ ...http, batchSize: opts.batch, concurrency: opts.concurrency, rate: opts.rate }) : null
   if (opts.out) mkdirSync(opts.out, { recursive: true })
   const eventsFile = opts.out ? path.join(opts.out, 'events.ndjson') : undefined
