@@ -102,16 +102,19 @@ export function simulateCustomer(p: SimulationParams, index: number, rng: Seeded
       const dropoutP = rng.beta(a, b)
       const nu = rng.gamma(p.gammaGamma.q, p.gammaGamma.gamma)
       Object.assign(truth, { firstPurchaseDay: t0, lambda, dropoutP, nu, meanSpend: p.gammaGamma.p / nu })
+      // BG/NBD: the drop-out chance follows each *repeat* purchase, not the first one (its
+      // likelihood has (1-p)^x for x repeat purchases; P(alive) is 1 when x = 0).
       let t = t0
       activeEnd = p.days
+      truth.purchaseDays.push(t0)
       for (;;) {
+        t += rng.exponential(lambda)
+        if (t >= p.days) break
         truth.purchaseDays.push(t)
         if (rng.chance(dropoutP)) {
           activeEnd = t
           break
         }
-        t += rng.exponential(lambda)
-        if (t >= p.days) break
       }
     }
   }

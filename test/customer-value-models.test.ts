@@ -1,0 +1,129 @@
+// The numerical pieces of the customer-value models against known values, the published CDNOW
+// fits, and the simulator's truth (a fit on simulated summaries must recover its parameters).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { bfgs } from '../models/bfgs.ts'
+import { bgnbdCustomerLl, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
+import { fitGammaGamma, gammaGammaCustomerLl } from '../models/gamma-gamma.ts'
+import { simulate, simulationParams } from '../models/simulation.ts'
+import { digamma, lnGamma, logSumExp } from '../models/special-functions.ts'
+
+const DATA = path.resolve(import.meta.dirname, '../../shared/data/cdnow')
+const csv = (file: string) => readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
+
+describe('special functions', () => {
+  it('lnGamma matches known values', () => {
+    expect(lnGamma(1)).toBeCloseTo(0, 14)
+    expect(lnGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 13)
+    expect(lnGamma(10)).toBeCloseTo(Math.log(362880), 12)
+    expect(lnGamma(100)).toBeCloseTo(359.13420536957540, 10)
+    expect(lnGamma(171)).toBeCloseTo(706.5730622457874, 9) // ln(170!)
+    expect(lnGamma(1e-3)).toBeCloseTo(6.907178885383854, 12)
+    // ln Γ(x + 1) = ln Γ(x) + ln x, across the range the likelihoods use.
+    for (const x of [1e-6, 0.01, 0.3, 0.999, 1.5, 7.25, 42, 999.5, 1e5]) expect(lnGamma(x + 1) - lnGamma(x) - Math.log(x)).toBeCloseTo(0, 9)
+  })
+  it('digamma matches known values', () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 13)
+    expect(digamma(0.5)).toBeCloseTo(-1.9635100260214235, 13)
+    expect(digamma(10)).toBeCloseTo(2.251752589066721, 13)
+    // ψ(x + 1) = ψ(x) + 1/x
+    for (const x of [1e-4, 0.2, 3.3, 55, 1e4]) expect(digamma(x + 1) - digamma(x) - 1 / x).toBeCloseTo(0, 9)
+  })
+  it('logSumExp neither overflows nor loses the smaller term', () => {
+    expect(logSumExp(1000, 1000)).toBeCloseTo(1000 + Math.log(2), 12)
+    expect(logSumExp(-1000, -Infinity)).toBe(-1000)
+    expect(logSumExp(0, -40)).toBeCloseTo(Math.exp(-40), 25)
+  })
+})
+
+describe('BFGS', () => {
+  it('finds the minimum of the Rosenbrock function', () => {
+    const rosenbrock = ([x, y]: number[]) => ({ value: (1 - x) ** 2 + 100 * (y - x * x) ** 2, gradient: [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)] })
+    const result = bfgs(rosenbrock, [-1.2, 1], { gradientTolerance: 1e-9 })
+    expect(result.converged).toBe(true)
+    expect(result.x[0]).toBeCloseTo(1, 6)
+    expect(result.x[1]).toBeCloseTo(1, 6)
+  })
+})
+
+/** Central finite differences of f at x. */
+function numericGradient(f: (x: number[]) => number, x: number[]): number[] {
+  return x.map((_, i) => {
+    const h = 1e-6 * Math.max(1, Math.abs(x[i]))
+    const up = [...x]
+    const down = [...x]
+    up[i] += h
+    down[i] -= h
+    return (f(up) - f(down)) / (2 * h)
+  })
+}
+
+describe('BG/NBD', () => {
+  it('has the gradient of its log-likelihood, also at the edges (x = 0, x = 1000, t_x = T, a near 1)', () => {
+    const cases: CustomerSummary[] = [{ x: 0, tx: 0, T: 38.86 }, { x: 2, tx: 30.43, T: 38.86 }, { x: 1000, tx: 50, T: 52 }, { x: 3, tx: 10, T: 10 }, { x: 1, tx: 0.5, T: 400 }]
+    for (const params of [{ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { r: 2, alpha: 0.5, a: 1.0001, b: 0.3 }]) {
+      for (const c of cases) {
+        const { ll, grad } = bgnbdCustomerLl(c, params)
+        expect(Number.isFinite(ll)).toBe(true)
+        const numeric = numericGradient(([r, alpha, a, b]) => bgnbdCustomerLl(c, { r, alpha, a, b }).ll, [params.r, params.alpha, params.a, params.b])
+        grad.forEach((g, i) => expect(g).toBeCloseTo(numeric[i], 4))
+      }
+    }
+  })
+
+  it('fits CDNOW to the published parameters and log-likelihood', () => {
+    const customers = csv('cdnow_customers_summary.csv').map(([, x, tx, T]) => ({ x, tx, T }))
+    const fit = fitBgNbd(customers)
+    expect(fit.converged).toBe(true)
+    expect(fit.r).toBeCloseTo(0.243, 3)
+    expect(fit.alpha).toBeCloseTo(4.414, 3)
+    expect(fit.a).toBeCloseTo(0.793, 3)
+    expect(fit.b).toBeCloseTo(2.426, 3)
+    expect(Math.abs(fit.ll - -9582.4)).toBeLessThanOrEqual(0.05)
+  })
+})
+
+describe('Gamma-Gamma', () => {
+  it('has the gradient of its log-likelihood', () => {
+    for (const c of [{ x: 1, m: 11.77 }, { x: 20, m: 250 }, { x: 1000, m: 0.5 }]) {
+      const params = { p: 6.25, q: 3.74, gamma: 15.44 }
+      const { grad } = gammaGammaCustomerLl(c, params)
+      const numeric = numericGradient(([p, q, gamma]) => gammaGammaCustomerLl(c, { p, q, gamma }).ll, [params.p, params.q, params.gamma])
+      grad.forEach((g, i) => expect(g).toBeCloseTo(numeric[i], 4))
+    }
+  })
+
+  it('fits the 946 repeat customers of CDNOW to the published parameters', () => {
+    const customers = csv('cdnow_customers_summary_with_transactions.csv').map(([, x, , , m]) => ({ x, m }))
+    const fit = fitGammaGamma(customers)
+    expect(customers.filter((c) => c.x > 0).length).toBe(946)
+    expect(fit.p).toBeCloseTo(6.25, 2)
+    expect(fit.q).toBeCloseTo(3.74, 2)
+    expect(fit.gamma).toBeCloseTo(15.44, 1)
+  })
+})
+
+describe('fits on the simulator output recover its truth', () => {
+  it('BG/NBD and Gamma-Gamma parameters land near the truth file', () => {
+    const params = simulationParams({ seed: 2024, customers: 40_000, days: 730, startMs: Date.UTC(2024, 0, 1) })
+    const summaries: CustomerSummary[] = []
+    const spend: Array<{ x: number; m: number }> = []
+    for (const { truth, events } of simulate(params)) {
+      if (truth.firstPurchaseDay === null) continue
+      const days = truth.purchaseDays
+      // Weeks, as in the papers; the whole simulated period is the calibration period.
+      summaries.push({ x: days.length - 1, tx: (days[days.length - 1] - days[0]) / 7, T: (params.days - days[0]) / 7 })
+      const values = events.filter((e) => e.event === 'Order Completed').map((e) => (e.properties as { revenue: number }).revenue)
+      if (values.length > 1) spend.push({ x: values.length - 1, m: values.slice(1).reduce((s, v) => s + v, 0) / (values.length - 1) })
+    }
+    expect(summaries.length).toBeGreaterThan(15_000)
+    const bg = fitBgNbd(summaries)
+    const truthWeekly = { r: params.bgnbd.r, alpha: params.bgnbd.alpha / 7, a: params.bgnbd.a, b: params.bgnbd.b }
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(bg[k] / truthWeekly[k] - 1)).toBeLessThan(0.15)
+    const gg = fitGammaGamma(spend)
+    expect(Math.abs(gg.p / params.gammaGamma.p - 1)).toBeLessThan(0.15)
+    expect(Math.abs(gg.q / params.gammaGamma.q - 1)).toBeLessThan(0.2)
+    expect(Math.abs(gg.gamma / params.gammaGamma.gamma - 1)).toBeLessThan(0.25)
+  })
+})
