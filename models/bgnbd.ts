@@ -82,3 +82,13 @@ export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradi
   const params = { r, alpha: alphaScaled * scale, a, b }
   return { ...params, ll: bgnbdLl(customers, params), iterations: result.iterations, converged: result.converged }
 }
+
+/**
+ * P(alive): the probability that the customer has not dropped out by T (Fader, Hardie & Lee
+ * 2005, eq. 13): exactly 1 without repeat purchases, since drop-out only follows a repeat one.
+ */
+export function bgnbdPAlive({ x, tx, T }: CustomerSummary, { r, alpha, a, b }: BgNbdParams): number {
+  if (x === 0) return 1
+  const logRatio = (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))
+  return 1 / (1 + Math.exp(Math.log(a / (b + x - 1)) + logRatio))
+}
