@@ -1,5 +1,5 @@
 // An error a client caused or must react to, with the status the SDKs understand
-// (shared/research/ingest-anchors.md §1: Segment drops on 400, retries 429/5xx; PostHog halves on 413).
+// (the SDKs: Segment drops a batch on 400 and retries 429/5xx; PostHog halves its batch on 413).
 export class HttpError extends Error {
   constructor(
     readonly status: number,

@@ -56,7 +56,7 @@ export function bgnbdLl(customers: readonly CustomerSummary[], params: BgNbdPara
 }
 
 /**
- * Maximum likelihood as the reference does it (shared/research/ltv-math.md): time rescaled so
+ * Maximum likelihood as the reference implementation (lifetimes' BetaGeoFitter) does it: time rescaled so
  * the longest observation is 1, log-parameters started at 0.1, BFGS on the mean negative
  * log-likelihood with its analytic gradient to a gradient norm of 1e-7; alpha scaled back after.
  */

@@ -9,7 +9,7 @@ import { fitGammaGamma, gammaGammaCustomerLl } from '../models/gamma-gamma.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
 import { digamma, lnGamma, logSumExp } from '../models/special-functions.ts'
 
-const DATA = path.resolve(import.meta.dirname, '../../shared/data/cdnow')
+const DATA = path.resolve(import.meta.dirname, 'fixtures/cdnow')
 const csv = (file: string) => readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
 
 describe('special functions', () => {

@@ -8,7 +8,7 @@ import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { runImport, type ImportOptions } from '../pipelines/import-command.ts'
 import { countEvents, sql, startTestPulse, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 
-const CDNOW = path.resolve(import.meta.dirname, '../../shared/data/cdnow/CDNOW_sample.txt')
+const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')
 let pulse: RunningPulse
 const config = testConfig('import-cli')
 
