@@ -2,7 +2,7 @@
 // 24(2)): purchases at rate lambda ~ Gamma(r, alpha) while alive, drop-out with probability
 // p ~ Beta(a, b) after each purchase. Log-likelihood, its gradient, and the maximum-likelihood fit.
 import { bfgs } from './bfgs.ts'
-import { digamma, lnGamma, logSumExp } from './special-functions.ts'
+import { digamma, hyp2f1, lnGamma, logSumExp } from './special-functions.ts'
 
 /** One customer: x repeat purchases, the last at t_x after the first, observed for T since the first. */
 export interface CustomerSummary {
@@ -91,4 +91,31 @@ export function bgnbdPAlive({ x, tx, T }: CustomerSummary, { r, alpha, a, b }: B
   if (x === 0) return 1
   const logRatio = (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))
   return 1 / (1 + Math.exp(Math.log(a / (b + x - 1)) + logRatio))
+}
+
+/** a = 1 makes the expectations 0/0 (removable): take the mean of the values just beside it. */
+function besideOne(a: number, f: (a: number) => number): number {
+  return Math.abs(a - 1) < 1e-7 ? (f(1 - 1e-6) + f(1 + 1e-6)) / 2 : f(a)
+}
+
+/**
+ * Expected purchases in (T, T + t] of a customer with history (x, t_x, T) (Fader, Hardie & Lee
+ * 2005, eq. 10), in the overflow-free form that Euler's transformation of the 2F1 term gives.
+ */
+export function bgnbdConditionalExpected(c: CustomerSummary, t: number, params: BgNbdParams): number {
+  const { x, tx, T } = c
+  const { r, alpha, b } = params
+  if (t <= 0) return 0
+  return besideOne(params.a, (a) => {
+    const z = t / (alpha + T + t)
+    const second = 1 - Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    const alive = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 1
+    return ((a + b + x - 1) / (a - 1)) * (second / alive)
+  })
+}
+
+/** Expected purchases of a new customer in (0, t] (Fader, Hardie & Lee 2005, eq. 9). */
+export function bgnbdExpected(t: number, { r, alpha, a: aIn, b }: BgNbdParams): number {
+  if (t <= 0) return 0
+  return besideOne(aIn, (a) => ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, t / (alpha + t))))
 }

@@ -39,3 +39,21 @@ export function logSumExp(a: number, b: number): number {
   if (b === -Infinity) return a
   return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))
 }
+
+/**
+ * Gauss hypergeometric 2F1(a, b; c; z) by its power series, for 0 <= z < 1 (where the customer
+ * models use it): terms t_{k+1} = t_k (a+k)(b+k) / ((c+k)(k+1)) z, summed until they no longer
+ * change the sum.
+ */
+export function hyp2f1(a: number, b: number, c: number, z: number): number {
+  if (z < 0 || z >= 1) throw new RangeError(`hyp2f1 is evaluated here for 0 <= z < 1 only, got ${z}`)
+  let term = 1
+  let sum = 1
+  for (let k = 0; k < 200_000; k++) {
+    term *= ((a + k) * (b + k) * z) / ((c + k) * (k + 1))
+    sum += term
+    if (Math.abs(term) <= 1e-16 * Math.abs(sum)) return sum
+    if (!Number.isFinite(sum)) break
+  }
+  return sum
+}

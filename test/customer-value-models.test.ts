@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bfgs } from '../models/bfgs.ts'
-import { bgnbdCustomerLl, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
+import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
 import { fitGammaGamma, gammaGammaCustomerLl } from '../models/gamma-gamma.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
-import { digamma, lnGamma, logSumExp } from '../models/special-functions.ts'
+import { digamma, hyp2f1, lnGamma, logSumExp } from '../models/special-functions.ts'
+import { summarizeTransactions } from '../models/transaction-summary.ts'
 
 const DATA = path.resolve(import.meta.dirname, 'fixtures/cdnow')
 const csv = (file: string) => readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
@@ -34,6 +35,17 @@ describe('special functions', () => {
     expect(logSumExp(1000, 1000)).toBeCloseTo(1000 + Math.log(2), 12)
     expect(logSumExp(-1000, -Infinity)).toBe(-1000)
     expect(logSumExp(0, -40)).toBeCloseTo(Math.exp(-40), 25)
+  })
+})
+
+describe('hyp2f1', () => {
+  it('matches closed forms', () => {
+    // 2F1(1, 1; 2; z) = -ln(1 - z) / z and 2F1(a, b; b; z) = (1 - z)^-a
+    for (const z of [0.1, 0.5, 0.9, 0.99]) {
+      expect(hyp2f1(1, 1, 2, z)).toBeCloseTo(-Math.log(1 - z) / z, 10)
+      expect(hyp2f1(0.7, 2.5, 2.5, z)).toBeCloseTo(Math.pow(1 - z, -0.7), 10)
+    }
+    expect(hyp2f1(3, -2, 1.5, 0.4)).toBeCloseTo(1 + (3 * -2 * 0.4) / 1.5 + (3 * 4 * -2 * -1 * 0.16) / (1.5 * 2.5 * 2), 12)
   })
 })
 
@@ -81,6 +93,61 @@ describe('BG/NBD', () => {
     expect(fit.a).toBeCloseTo(0.793, 3)
     expect(fit.b).toBeCloseTo(2.426, 3)
     expect(Math.abs(fit.ll - -9582.4)).toBeLessThanOrEqual(0.05)
+  })
+})
+
+describe('BG/NBD predictions', () => {
+  const cdnow = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
+
+  it('gives the published conditional expectation (x = 2, t_x = 30.43, T = 38.86, next 39 weeks: 1.226)', () => {
+    expect(bgnbdConditionalExpected({ x: 2, tx: 30.43, T: 38.86 }, 39, cdnow)).toBeCloseTo(1.226, 3)
+  })
+
+  it('stays finite and sensible at the edges', () => {
+    const edge: CustomerSummary[] = [{ x: 0, tx: 0, T: 38 }, { x: 1, tx: 0, T: 38 }, { x: 1000, tx: 50, T: 52 }, { x: 5, tx: 20, T: 20 }]
+    for (const params of [cdnow, { ...cdnow, a: 1 }, { ...cdnow, a: 1 + 1e-9 }]) {
+      for (const c of edge) {
+        for (const t of [0, 1, 39, 1e4]) {
+          const e = bgnbdConditionalExpected(c, t, params)
+          expect(Number.isFinite(e) && e >= 0).toBe(true)
+        }
+        const p = bgnbdPAlive(c, params)
+        expect(p > 0 && p <= 1).toBe(true)
+      }
+    }
+    // a = 1 is a removable singularity: the value there joins its neighbours.
+    const at = bgnbdConditionalExpected({ x: 2, tx: 30.43, T: 38.86 }, 39, { ...cdnow, a: 1 })
+    expect(at).toBeCloseTo(bgnbdConditionalExpected({ x: 2, tx: 30.43, T: 38.86 }, 39, { ...cdnow, a: 1.001 }), 2)
+    expect(bgnbdPAlive({ x: 0, tx: 0, T: 100 }, cdnow)).toBe(1)
+    // A customer silent for long after many purchases has most likely left.
+    expect(bgnbdPAlive({ x: 1000, tx: 50, T: 52 }, cdnow)).toBeLessThan(1e-6)
+  })
+
+  it('expects of a new customer what the population does', () => {
+    // E[X(t)] over a long horizon approaches the expected number of purchases before drop-out.
+    const params = { r: 2, alpha: 1, a: 3, b: 5 }
+    expect(bgnbdExpected(1e7, params)).toBeCloseTo((params.a + params.b - 1) / (params.a - 1), 2)
+    expect(bgnbdExpected(0, params)).toBe(0)
+    expect(bgnbdExpected(39, cdnow)).toBeGreaterThan(0)
+  })
+})
+
+describe('transaction summaries', () => {
+  it('reproduce the published CDNOW calibration summary to two decimals', () => {
+    const transactions = readFileSync(path.join(DATA, 'CDNOW_sample.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .map(([, id, d, , spent]) => ({ customer: String(Number(id)), time: Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8)), amount: Number(spent) }))
+    const summaries = summarizeTransactions(transactions, { calibrationEnd: Date.UTC(1997, 8, 30, 23, 59, 59, 999), periodDays: 1, unitDays: 7 })
+    const published = new Map(csv('cdnow_customers_summary_with_transactions.csv').map(([id, x, tx, T, zbar]) => [String(id), { x, tx, T, zbar }]))
+    expect(summaries.length).toBe(published.size)
+    const near = (a: number, b: number) => Math.abs(a - b) <= 0.005 + 1e-9
+    const off = summaries.filter((s) => {
+      const p = published.get(s.customer)!
+      return s.x !== p.x || !near(s.tx, p.tx) || !near(s.T, p.T) || !near(s.m, p.zbar)
+    })
+    expect(off).toEqual([])
   })
 })
 
