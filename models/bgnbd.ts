@@ -2,6 +2,7 @@
 // 24(2)): purchases at rate lambda ~ Gamma(r, alpha) while alive, drop-out with probability
 // p ~ Beta(a, b) after each purchase. Log-likelihood, its gradient, and the maximum-likelihood fit.
 import { bfgs } from './bfgs.ts'
+import { invert, numericHessian } from './hessian.ts'
 import { digamma, hyp2f1, lnGamma, logSumExp } from './special-functions.ts'
 
 /** One customer: x repeat purchases, the last at t_x after the first, observed for T since the first. */
@@ -21,6 +22,8 @@ export interface BgNbdParams {
 export interface BgNbdFit extends BgNbdParams {
   /** Total log-likelihood in the data's time unit. */
   ll: number
+  /** Standard errors (inverse Hessian of the mean negative log-likelihood in log space, delta method). */
+  se: BgNbdParams
   iterations: number
   converged: boolean
 }
@@ -80,7 +83,11 @@ export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradi
   const result = bfgs(objective, [0.1, 0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
   const [r, alphaScaled, a, b] = result.x.map(Math.exp)
   const params = { r, alpha: alphaScaled * scale, a, b }
-  return { ...params, ll: bgnbdLl(customers, params), iterations: result.iterations, converged: result.converged }
+  // Var(theta) = theta^2 Var(log theta); Var(log theta) = inv(H) / n for the mean NLL's Hessian H.
+  const cov = invert(numericHessian((theta) => objective(theta).gradient, result.x))
+  const values = [r, params.alpha, a, b]
+  const [seR, seAlpha, seA, seB] = values.map((v, i) => v * Math.sqrt(Math.max(0, cov[i][i]) / n))
+  return { ...params, ll: bgnbdLl(customers, params), se: { r: seR, alpha: seAlpha, a: seA, b: seB }, iterations: result.iterations, converged: result.converged }
 }
 
 /**

@@ -58,3 +58,17 @@ export function fitGammaGamma(customers: readonly SpendSummary[], options: { gra
   const [p, q, gamma] = result.x.map(Math.exp)
   return { p, q, gamma, ll: -result.value * n, iterations: result.iterations, converged: result.converged }
 }
+
+/**
+ * Expected mean spend of a customer's future transactions: the population mean p gamma / (q - 1)
+ * weighted against the customer's own mean m by how much evidence x transactions give
+ * (Fader, Hardie & Lee 2005, JMR, eq. 5). Needs q > 1; without repeat transactions it is the
+ * population mean.
+ */
+export function gammaGammaExpectedSpend({ x, m }: SpendSummary, { p, q, gamma }: GammaGammaParams): number {
+  if (q <= 1) throw new RangeError(`the Gamma-Gamma mean spend needs q > 1, got q = ${q}`)
+  const population = (p * gamma) / (q - 1)
+  if (x <= 0 || !(m > 0)) return population
+  const w = (p * x) / (p * x + q - 1)
+  return (1 - w) * population + w * m
+}

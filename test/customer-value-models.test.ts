@@ -5,7 +5,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bfgs } from '../models/bfgs.ts'
 import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
-import { fitGammaGamma, gammaGammaCustomerLl } from '../models/gamma-gamma.ts'
+import { discountedClv, DAYS_PER_MONTH } from '../models/clv.ts'
+import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
 import { digamma, hyp2f1, lnGamma, logSumExp } from '../models/special-functions.ts'
 import { summarizeTransactions } from '../models/transaction-summary.ts'
@@ -93,6 +94,11 @@ describe('BG/NBD', () => {
     expect(fit.a).toBeCloseTo(0.793, 3)
     expect(fit.b).toBeCloseTo(2.426, 3)
     expect(Math.abs(fit.ll - -9582.4)).toBeLessThanOrEqual(0.05)
+    // The standard errors lifetimes reports for the same fit.
+    expect(fit.se.r).toBeCloseTo(0.012557, 4)
+    expect(fit.se.alpha).toBeCloseTo(0.378221, 3)
+    expect(fit.se.a).toBeCloseTo(0.185719, 4)
+    expect(fit.se.b).toBeCloseTo(0.705345, 3)
   })
 })
 
@@ -168,6 +174,31 @@ describe('Gamma-Gamma', () => {
     expect(fit.p).toBeCloseTo(6.25, 2)
     expect(fit.q).toBeCloseTo(3.74, 2)
     expect(fit.gamma).toBeCloseTo(15.44, 1)
+  })
+})
+
+describe('expected spend and CLV', () => {
+  const customers = csv('cdnow_customers_summary_with_transactions.csv').map(([, x, tx, T, m]) => ({ x, tx, T, m }))
+  const bg = fitBgNbd(customers)
+  const gg = fitGammaGamma(customers)
+
+  it('gives the expected mean spend lifetimes gives on CDNOW', () => {
+    expect(customers.slice(0, 3).map((c) => gammaGammaExpectedSpend(c, gg))).toEqual([expect.closeTo(24.658619, 4), expect.closeTo(18.911489, 4), expect.closeTo(35.170981, 4)])
+    expect(() => gammaGammaExpectedSpend(customers[0], { ...gg, q: 0.9 })).toThrow(/q > 1/)
+  })
+
+  it('discounts as lifetimes does (its documented CDNOW example, 12 periods of 30 units, 1% a period)', () => {
+    const clv = customers.slice(0, 3).map((c) => discountedClv(c, bg, gammaGammaExpectedSpend(c, gg), { months: 12, monthlyDiscount: 0.01, unitsPerMonth: 30 }))
+    expect(clv).toEqual([expect.closeTo(140.096218, 3), expect.closeTo(18.943466, 3), expect.closeTo(38.180575, 3)])
+  })
+
+  it('adds up to spend times expected purchases without discount, and discounting lowers it', () => {
+    const c = customers[0]
+    const spend = gammaGammaExpectedSpend(c, gg)
+    const weeks = DAYS_PER_MONTH / 7
+    const plain = discountedClv(c, bg, spend, { months: 6, monthlyDiscount: 0, unitsPerMonth: weeks })
+    expect(plain).toBeCloseTo(spend * bgnbdConditionalExpected(c, 6 * weeks, bg), 10)
+    expect(discountedClv(c, bg, spend, { months: 6, monthlyDiscount: 0.05, unitsPerMonth: weeks })).toBeLessThan(plain)
   })
 })
 
