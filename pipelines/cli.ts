@@ -1,8 +1,9 @@
-// The CLI entry: `pulse serve | sql | replay | simulate | import | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from './config.ts'
 import { runDemo } from './demo-command.ts'
 import { printImportSummary, runImport } from './import-command.ts'
+import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
 import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
@@ -96,6 +97,30 @@ async function main(argv: string[]): Promise<void> {
     )
     printImportSummary(summary)
   })
+  const ltv = program.command('ltv').description('customer lifetime value models')
+  ltv
+    .command('fit')
+    .description('fit BG/NBD and Gamma-Gamma on a summary or transaction file (no server needed)')
+    .option('--summary <file>', 'CSV with a header: id, frequency|x, recency|t_x, T[, monetary|zbar]')
+    .option('--transactions <file>', 'transaction log to summarise first')
+    .option('--customer-col <column>', 'transactions: the customer column')
+    .option('--date-col <column>', 'transactions: the date column')
+    .option('--amount-col <column>', 'transactions: the amount column')
+    .option('--calibration-end <date>', 'transactions: last day of the calibration period, YYYY-MM-DD')
+    .option('--period <period>', 'transactions: purchase period, day or week (several purchases in one count once)', 'day')
+    .option('--unit-days <n>', 'days per time unit of the summaries (7: weeks, as in the papers)', Number, 7)
+    .option('--delimiter <d>', 'a character, "tab" or "whitespace"', ',')
+    .option('--columns <names>', 'comma-separated column names, for a file without a header row')
+    .option('--json', 'print the fit as JSON')
+    .option('--predict <file>', 'write per-customer predictions (CSV) here')
+    .option('--horizon <n>', 'with --predict: time units ahead for expected purchases', Number)
+    .option('--months <n>', 'with --predict: CLV horizon in months', Number, 12)
+    .option('--discount <rate>', 'with --predict: monthly discount rate', Number, 0.01)
+    .action(async (flags: Record<string, unknown>) => {
+      if (flags.period !== 'day' && flags.period !== 'week') throw Object.assign(new Error(`--period must be day or week, got ${flags.period}`), { userFacing: true })
+      const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
+      printLtvFit(await runLtvFit(opts), opts)
+    })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
     async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
   )

@@ -5,12 +5,12 @@
 import { once } from 'node:events'
 import { createReadStream, createWriteStream, rmSync, statSync, type WriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { parse } from 'csv-parse'
 import { csvRowToEvent, ndjsonLineToEvent, type CsvMapping, type ImportedRow } from '../models/import-rows.ts'
 import type { PulseConfig } from './config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
 import { progressBar } from './progress-bar.ts'
 import { sendTarget, userError } from './send-target.ts'
+import { tableRows } from './table-rows.ts'
 
 export interface ImportOptions {
   file: string
@@ -37,35 +37,11 @@ export interface ImportSummary {
   sent: SendTotals[]
 }
 
-/** Each data row with its 1-based line number and raw text. */
-type Row = { line: number; raw: string; cells: string[] }
-
-async function* whitespaceRows(file: string, onBytes: (n: number) => void): AsyncGenerator<Row> {
-  const stream = createReadStream(file)
-  stream.on('data', (d) => onBytes(d.length))
-  let line = 0
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++
-    const trimmed = text.trim()
-    if (trimmed) yield { line, raw: trimmed, cells: trimmed.split(/\s+/) }
-  }
-}
-
-async function* delimitedRows(file: string, delimiter: string, onBytes: (n: number) => void): AsyncGenerator<Row> {
-  const stream = createReadStream(file)
-  stream.on('data', (d) => onBytes(d.length))
-  const parser = stream.pipe(parse({ delimiter, bom: true, raw: true, info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }))
-  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-    yield { line: r.info.lines, raw: r.raw.replace(/\r?\n$/, ''), cells: r.record }
-  }
-}
-
 async function* csvEvents(opts: ImportOptions, onBytes: (n: number) => void): AsyncGenerator<{ line: number; raw: string; out: ImportedRow }> {
   const { userCol, timeCol } = opts.mapping
   if (!userCol || !timeCol) throw userError('a CSV import needs --user-col and --time-col (and usually --revenue-col): which columns hold the customer and the time')
   const mapping = { ...opts.mapping, userCol, timeCol }
-  const d = opts.delimiter
-  const rows = d === 'whitespace' ? whitespaceRows(opts.file, onBytes) : delimitedRows(opts.file, d === 'tab' ? '\t' : d, onBytes)
+  const rows = tableRows(opts.file, opts.delimiter, onBytes)
   let names = opts.columns
   for await (const row of rows) {
     if (!names) {
