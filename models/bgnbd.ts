@@ -2,6 +2,7 @@
 // 24(2)): purchases at rate lambda ~ Gamma(r, alpha) while alive, drop-out with probability
 // p ~ Beta(a, b) after each purchase. Log-likelihood, its gradient, and the maximum-likelihood fit.
 import { bfgs } from './bfgs.ts'
+import { bgnbdObjective } from './bgnbd-objective.ts'
 import { invert, numericHessian } from './hessian.ts'
 import { digamma, hyp2f1, lnGamma, logSumExp } from './special-functions.ts'
 
@@ -65,21 +66,10 @@ export function bgnbdLl(customers: readonly CustomerSummary[], params: BgNbdPara
  */
 export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradientTolerance?: number } = {}): BgNbdFit {
   if (customers.length === 0) throw new Error('fitting BG/NBD needs at least one customer')
-  const scale = Math.max(...customers.map((c) => c.T))
-  const scaled = customers.map((c) => ({ x: c.x, tx: c.tx / scale, T: c.T / scale }))
-  const n = scaled.length
-  const objective = (theta: number[]) => {
-    const p = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) }
-    let ll = 0
-    const g = [0, 0, 0, 0]
-    for (const c of scaled) {
-      const one = bgnbdCustomerLl(c, p)
-      ll += one.ll
-      for (let i = 0; i < 4; i++) g[i] += one.grad[i]
-    }
-    const values = [p.r, p.alpha, p.a, p.b]
-    return { value: -ll / n, gradient: g.map((gi, i) => (-gi * values[i]) / n) }
-  }
+  let scale = 0
+  for (const c of customers) if (c.T > scale) scale = c.T
+  const n = customers.length
+  const objective = bgnbdObjective(customers, scale)
   const result = bfgs(objective, [0.1, 0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
   const [r, alphaScaled, a, b] = result.x.map(Math.exp)
   const params = { r, alpha: alphaScaled * scale, a, b }

@@ -38,25 +38,69 @@ export function gammaGammaCustomerLl({ x, m }: SpendSummary, { p, q, gamma }: Ga
   }
 }
 
+/**
+ * Mean negative log-likelihood and its gradient in log-parameters; the gamma-function terms depend
+ * on a customer only through x, so they are computed once per distinct x.
+ */
+function gammaGammaObjective(customers: readonly SpendSummary[]): (theta: number[]) => { value: number; gradient: number[] } {
+  const n = customers.length
+  const xs = new Float64Array(n)
+  const lnM = new Float64Array(n)
+  const xm = new Float64Array(n)
+  const group = new Int32Array(n)
+  const distinct: number[] = []
+  const index = new Map<number, number>()
+  customers.forEach((c, i) => {
+    let g = index.get(c.x)
+    if (g === undefined) index.set(c.x, (g = distinct.push(c.x) - 1))
+    group[i] = g
+    xs[i] = c.x
+    lnM[i] = Math.log(c.m)
+    xm[i] = c.x * c.m
+  })
+  const k = distinct.length
+  const lnX = distinct.map(Math.log)
+  const gx = new Float64Array(k)
+  const dp = new Float64Array(k)
+  const dq = new Float64Array(k)
+  return (theta) => {
+    const [p, q, gamma] = theta.map(Math.exp)
+    const lnGq = lnGamma(q)
+    const psiQ = digamma(q)
+    for (let g = 0; g < k; g++) {
+      const x = distinct[g]
+      const px = p * x
+      const psiPxq = digamma(px + q)
+      gx[g] = lnGamma(px + q) - lnGamma(px) - lnGq + px * lnX[g]
+      dp[g] = x * (psiPxq - digamma(px) + lnX[g])
+      dq[g] = psiPxq - psiQ
+    }
+    const lnGamma_ = Math.log(gamma)
+    let ll = 0
+    let gp = 0
+    let gq = 0
+    let gg = 0
+    for (let i = 0; i < n; i++) {
+      const g = group[i]
+      const x = xs[i]
+      const px = p * x
+      const total = xm[i] + gamma
+      const lnTotal = Math.log(total)
+      ll += gx[g] + q * lnGamma_ + (px - 1) * lnM[i] - (px + q) * lnTotal
+      gp += dp[g] + x * (lnM[i] - lnTotal)
+      gq += dq[g] + lnGamma_ - lnTotal
+      gg += q / gamma - (px + q) / total
+    }
+    return { value: -ll / n, gradient: [(-gp * p) / n, (-gq * q) / n, (-gg * gamma) / n] }
+  }
+}
+
 export function fitGammaGamma(customers: readonly SpendSummary[], options: { gradientTolerance?: number } = {}): GammaGammaFit {
   const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
   if (repeat.length === 0) throw new Error('fitting Gamma-Gamma needs customers with repeat purchases and a positive mean spend')
-  const n = repeat.length
-  const objective = (theta: number[]) => {
-    const params = { p: Math.exp(theta[0]), q: Math.exp(theta[1]), gamma: Math.exp(theta[2]) }
-    let ll = 0
-    const g = [0, 0, 0]
-    for (const c of repeat) {
-      const one = gammaGammaCustomerLl(c, params)
-      ll += one.ll
-      for (let i = 0; i < 3; i++) g[i] += one.grad[i]
-    }
-    const values = [params.p, params.q, params.gamma]
-    return { value: -ll / n, gradient: g.map((gi, i) => (-gi * values[i]) / n) }
-  }
-  const result = bfgs(objective, [0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
+  const result = bfgs(gammaGammaObjective(repeat), [0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
   const [p, q, gamma] = result.x.map(Math.exp)
-  return { p, q, gamma, ll: -result.value * n, iterations: result.iterations, converged: result.converged }
+  return { p, q, gamma, ll: -result.value * repeat.length, iterations: result.iterations, converged: result.converged }
 }
 
 /**

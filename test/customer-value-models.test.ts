@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bfgs } from '../models/bfgs.ts'
+import { bgnbdObjective } from '../models/bgnbd-objective.ts'
 import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
 import { discountedClv, DAYS_PER_MONTH } from '../models/clv.ts'
 import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
@@ -83,6 +84,23 @@ describe('BG/NBD', () => {
         grad.forEach((g, i) => expect(g).toBeCloseTo(numeric[i], 4))
       }
     }
+  })
+
+  it('sums the same log-likelihood and gradient per distinct x as customer by customer', () => {
+    const customers = csv('cdnow_customers_summary.csv').map(([, x, tx, T]) => ({ x, tx, T }))
+    const params = { r: 0.3, alpha: 5, a: 0.9, b: 2 }
+    const objective = bgnbdObjective(customers, 1)
+    const { value, gradient } = objective([params.r, params.alpha, params.a, params.b].map(Math.log))
+    let ll = 0
+    const grad = [0, 0, 0, 0]
+    for (const c of customers) {
+      const one = bgnbdCustomerLl(c, params)
+      ll += one.ll
+      one.grad.forEach((g, i) => (grad[i] += g))
+    }
+    expect(value).toBeCloseTo(-ll / customers.length, 10)
+    const values = [params.r, params.alpha, params.a, params.b]
+    gradient.forEach((g, i) => expect(g).toBeCloseTo((-grad[i] * values[i]) / customers.length, 10))
   })
 
   it('fits CDNOW to the published parameters and log-likelihood', () => {
