@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } fro
 import { runDemo } from './demo-command.ts'
 import { printImportSummary, runImport } from './import-command.ts'
 import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
+import { runLtvRefresh } from './ltv-refresh-command.ts'
 import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
@@ -121,6 +122,14 @@ async function main(argv: string[]): Promise<void> {
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
       printLtvFit(await runLtvFit(opts), opts)
     })
+  withConfigOptions(
+    ltv
+      .command('refresh')
+      .description('refit the value models on the purchases in ClickHouse and store every customer\'s scores (through the running Pulse, or on the data folder)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
+      .option('--json', 'print the fit as JSON'),
+  ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
     async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
   )

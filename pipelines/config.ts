@@ -34,6 +34,12 @@ export interface PulseConfig {
   queryMaxRows: number
   logLevel: string
   processor: boolean
+  ltvPurchaseEvents: string[]
+  ltvUnitDays: number
+  ltvHorizon: number
+  ltvMonths: number
+  ltvDiscount: number
+  ltvRefreshMinutes: number
   faults: FaultConfig
 }
 
@@ -45,7 +51,7 @@ export interface FaultConfig {
   crashAfterInsert: boolean
 }
 
-type Kind = 'int' | 'string' | 'list' | 'bool'
+type Kind = 'int' | 'number' | 'string' | 'list' | 'bool'
 
 export interface OptionSpec {
   key: keyof PulseConfig
@@ -81,6 +87,12 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },
   { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
+  { key: 'ltvPurchaseEvents', flag: '--ltv-purchase-event <name>', env: 'PULSE_LTV_PURCHASE_EVENTS', kind: 'list', help: 'event names that count as purchases for the value models; their revenue is the amount (repeatable; env: comma separated)', default: 'Order Completed' },
+  { key: 'ltvUnitDays', flag: '--ltv-unit-days <n>', env: 'PULSE_LTV_UNIT_DAYS', kind: 'int', help: 'days per time unit of the value models (7: weeks)', default: '7' },
+  { key: 'ltvHorizon', flag: '--ltv-horizon <n>', env: 'PULSE_LTV_HORIZON', kind: 'int', help: 'time units ahead for expected purchases', default: '52' },
+  { key: 'ltvMonths', flag: '--ltv-months <n>', env: 'PULSE_LTV_MONTHS', kind: 'int', help: 'months of discounted CLV', default: '12' },
+  { key: 'ltvDiscount', flag: '--ltv-discount <rate>', env: 'PULSE_LTV_DISCOUNT', kind: 'number', help: 'monthly discount rate of CLV', default: '0.01' },
+  { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60' },
   { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
 ]
 
@@ -97,6 +109,11 @@ function parseValue(spec: OptionSpec, raw: unknown): unknown {
       if (!Number.isInteger(n) || n < 0) {
         throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be a whole number >= 0, got "${raw}"`)
       }
+      return n
+    }
+    case 'number': {
+      const n = Number(raw)
+      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be a number >= 0, got "${raw}"`)
       return n
     }
     case 'bool':

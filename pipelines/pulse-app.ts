@@ -28,6 +28,8 @@ import { ProcessingWorker } from './processing-pool.ts'
 import { processorMetrics } from './processor-metrics.ts'
 import { removeServerFile, writeServerFile } from './server-file.ts'
 import { StreamProcessor } from './stream-processor.ts'
+import { refreshLtv, type LtvRefreshResult } from './ltv-refresh.ts'
+import { registerLtvRoutes } from '../ingest/ltv-routes.ts'
 
 export interface RunningPulse {
   url: string
@@ -126,6 +128,24 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       now: Date.now,
     })
     registerQueryRoutes(app, { client: clickhouse.readClient, readKeys: new Set(keys.readKeys), limits: { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows } })
+    // One refit at a time; on demand (HTTP) and every --ltv-refresh-minutes.
+    let refitting: Promise<LtvRefreshResult | null> | undefined
+    const refit = (asOf?: number) =>
+      (refitting ??= refreshLtv(clickhouse.client, config, asOf ?? Date.now(), Date.now())
+        .then((fit) => {
+          if (fit) log.info({ customers: fit.customers, seconds: fit.seconds, version: fit.model_version }, 'customer-value models refitted')
+          return fit
+        })
+        .finally(() => (refitting = undefined)))
+    registerLtvRoutes(app, { readKeys: new Set(keys.readKeys), refresh: refit })
+    if (config.ltvRefreshMinutes > 0) {
+      const timer = setInterval(() => void refit().catch((err) => log.warn({ err: String(err) }, 'customer-value refit failed')), config.ltvRefreshMinutes * 60_000)
+      timer.unref()
+      cleanups.push(async () => {
+        clearInterval(timer)
+        await refitting?.catch(() => {})
+      })
+    }
     registerOpsRoutes(app, {
       registry,
       readiness: { nats: async () => publisher.connected(), clickhouse: async () => (await clickhouse.client.ping()).success },

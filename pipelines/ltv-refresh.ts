@@ -1,0 +1,69 @@
+// Refits the customer-value models on the purchase summaries in ClickHouse and stores every
+// customer's scores (customer_scores) and the fit's parameters (model_fits). Runs on a schedule
+// inside `pulse serve`, on demand through POST /api/ltv/refresh, and from `pulse ltv refresh`.
+import type { ClickHouseClient } from '@clickhouse/client'
+import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd } from '../models/bgnbd.ts'
+import { DAYS_PER_MONTH, discountedClv } from '../models/clv.ts'
+import { fitGammaGamma, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
+import { namedQuery } from '../sql/named-query.ts'
+import type { PulseConfig } from './config.ts'
+
+export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
+
+export interface LtvRefreshResult {
+  model_version: string
+  customers: number
+  bgnbd: { r: number; alpha: number; a: number; b: number; ll: number; se: { r: number; alpha: number; a: number; b: number } }
+  gammagamma: { p: number; q: number; v: number; ll: number } | null
+  seconds: number
+}
+
+/** DateTime64(3) parameter text of an epoch-ms time. */
+const dateTimeParam = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
+
+/** Fits on the purchases up to `asOf` and stores the scores, stamped `fittedAt`; null when there are no purchases yet. */
+export async function refreshLtv(client: ClickHouseClient, settings: LtvSettings, asOf: number, fittedAt: number): Promise<LtvRefreshResult | null> {
+  const started = performance.now()
+  const rows = await namedQuery<{ customer: string; x: number; t_x: number; T: number; m: number }>(client, 'purchase_period_summaries', {
+    events: settings.ltvPurchaseEvents,
+    end: dateTimeParam(asOf),
+    period_days: 1,
+    unit_days: settings.ltvUnitDays,
+  })
+  if (rows.length === 0) return null
+  const customers = rows.map((r) => ({ customer: r.customer, x: Number(r.x), tx: Number(r.t_x), T: Number(r.T), m: Number(r.m) }))
+  const bg = fitBgNbd(customers)
+  const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
+  const gg = repeat.length ? fitGammaGamma(repeat) : null
+  const version = `bgnbd-gg-${new Date(fittedAt).toISOString()}-as-of-${new Date(asOf).toISOString()}`
+  const clvOptions = { months: settings.ltvMonths, monthlyDiscount: settings.ltvDiscount, unitsPerMonth: DAYS_PER_MONTH / settings.ltvUnitDays }
+  const finite = (v: number) => (Number.isFinite(v) ? v : null)
+  const scores = customers.map((c) => {
+    const spend = gg && gg.q > 1 ? gammaGammaExpectedSpend(c, gg) : NaN
+    return {
+      customer: c.customer, model_version: version, fitted_at: fittedAt, frequency: c.x, recency: c.tx, age: c.T, monetary: c.m,
+      expected_purchases: finite(bgnbdConditionalExpected(c, settings.ltvHorizon, bg)) ?? 0,
+      p_alive: finite(bgnbdPAlive(c, bg)) ?? 0,
+      expected_spend: finite(spend),
+      clv: Number.isFinite(spend) ? finite(discountedClv(c, bg, spend, clvOptions)) : null,
+    }
+  })
+  await client.insert({ table: 'customer_scores', values: scores, format: 'JSONEachRow' })
+  const seconds = (performance.now() - started) / 1000
+  await client.insert({
+    table: 'model_fits',
+    format: 'JSONEachRow',
+    values: [{
+      model_version: version, fitted_at: fittedAt, as_of: dateTimeParam(asOf), customers: customers.length, unit_days: settings.ltvUnitDays, horizon: settings.ltvHorizon,
+      r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, ll: bg.ll, se_r: bg.se.r, se_alpha: bg.se.alpha, se_a: bg.se.a, se_b: bg.se.b,
+      gg_p: gg?.p ?? null, gg_q: gg?.q ?? null, gg_gamma: gg?.gamma ?? null, gg_ll: gg?.ll ?? null, seconds,
+    }],
+  })
+  return {
+    model_version: version,
+    customers: customers.length,
+    bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, ll: bg.ll, se: bg.se },
+    gammagamma: gg ? { p: gg.p, q: gg.q, v: gg.gamma, ll: gg.ll } : null,
+    seconds,
+  }
+}

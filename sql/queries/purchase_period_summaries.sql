@@ -1,0 +1,21 @@
+-- Per customer (the user id, else the distinct id), from the purchase events up to {end}: purchase
+-- periods of {period_days} days counted once with their amounts summed (as
+-- models/transaction-summary.ts does), x the periods after the first, t_x and T from the first
+-- period to the last and to the end, in units of {unit_days} days, m the mean of the repeat periods.
+SELECT
+    customer,
+    count() - 1 AS x,
+    (max(period) - min(period)) * {period_days:UInt32} / {unit_days:Float64} AS t_x,
+    (intDiv(toUInt32(toDate({end:DateTime64(3)})), {period_days:UInt32}) - min(period)) * {period_days:UInt32} / {unit_days:Float64} AS T,
+    if(count() > 1, (sum(spend) - argMin(spend, period)) / (count() - 1), 0) AS m
+FROM
+(
+    SELECT
+        if(user_id != '', user_id, distinct_id) AS customer,
+        intDiv(toUInt32(toDate(ts)), {period_days:UInt32}) AS period,
+        sum(ifNull(revenue, 0)) AS spend
+    FROM events FINAL
+    WHERE event IN {events:Array(String)} AND customer != '' AND ts <= {end:DateTime64(3)}
+    GROUP BY customer, period
+)
+GROUP BY customer

@@ -1,0 +1,63 @@
+// End to end: CDNOW transactions imported into a running Pulse and refreshed give the same model
+// as the file, and every customer gets finite scores in customer_scores.
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { runImport } from '../pipelines/import-command.ts'
+import { runLtvFit } from '../pipelines/ltv-fit-command.ts'
+import { READ_KEY, sql, startTestPulse, testConfig, waitFor } from './helpers/test-pulse.ts'
+
+const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')
+const COLUMNS = ['master_id', 'id', 'date', 'cds', 'spent']
+let pulse: RunningPulse
+
+beforeAll(async () => {
+  pulse = await startTestPulse('ltv-refresh')
+})
+afterAll(async () => {
+  await pulse?.stop()
+})
+
+async function refresh(body: unknown, key = READ_KEY): Promise<{ status: number; body: any }> {
+  const res = await fetch(pulse.url + '/api/ltv/refresh', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })
+  return { status: res.status, body: await res.json() }
+}
+
+describe('customer-value models refreshed from ClickHouse', () => {
+  it('answers 409 before any purchase and 401 without a read key', async () => {
+    expect((await refresh({})).status).toBe(409)
+    expect((await refresh({}, 'nope')).status).toBe(401)
+    expect((await refresh({ as_of: 'yesterday' })).status).toBe(400)
+  })
+
+  it('fits the imported CDNOW transactions as the file fit does, and scores every customer', async () => {
+    await runImport(
+      { file: CDNOW, delimiter: 'whitespace', columns: COLUMNS, mapping: { event: 'Order Completed', userCol: 'id', timeCol: 'date', timeFormat: 'auto', revenueCol: 'spent' }, url: pulse.url, batch: 500, concurrency: 4, rate: 0 },
+      testConfig('ltv-refresh-cli'),
+      true,
+    )
+    await waitFor(() => sql<{ n: number }>(pulse.url, "SELECT count() AS n FROM events WHERE event = 'Order Completed'"), (r) => Number(r[0].n) === 6919)
+    const { status, body } = await refresh({ as_of: '1997-09-30' })
+    expect(status).toBe(200)
+    const fromFile = await runLtvFit({
+      transactions: CDNOW, delimiter: 'whitespace', columns: COLUMNS, customerCol: 'id', dateCol: 'date', amountCol: 'spent', calibrationEnd: '1997-09-30',
+      period: 'day', unitDays: 7, json: true, months: 12, discount: 0.01,
+    })
+    const fit = body.fit
+    expect(fit.customers).toBe(2357)
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(fit.bgnbd[k]).toBeCloseTo(fromFile.bgnbd[k], 6)
+    expect(fit.bgnbd.ll).toBeCloseTo(fromFile.bgnbd.ll, 4)
+    expect(fit.gammagamma.p).toBeCloseTo(fromFile.gammagamma!.p, 6)
+    expect([fit.bgnbd.r, fit.bgnbd.alpha, fit.bgnbd.a, fit.bgnbd.b].map((v: number) => v.toFixed(3))).toEqual(['0.243', '4.414', '0.793', '2.426'])
+
+    const [scores] = await sql<{ n: number; bad: number; version: string }>(
+      pulse.url,
+      'SELECT count() AS n, countIf(NOT (isFinite(expected_purchases) AND p_alive >= 0 AND p_alive <= 1 AND isFinite(ifNull(clv, 0)))) AS bad, any(model_version) AS version FROM customer_scores',
+    )
+    expect(Number(scores.n)).toBe(2357)
+    expect(Number(scores.bad)).toBe(0)
+    expect(scores.version).toBe(fit.model_version)
+    const [stored] = await sql<{ r: number }>(pulse.url, 'SELECT r FROM model_fits ORDER BY fitted_at DESC LIMIT 1')
+    expect(stored.r).toBeCloseTo(fit.bgnbd.r, 10)
+  })
+})
