@@ -3,11 +3,10 @@
 // a few PostHog-style page views), waits until every one is in ClickHouse, and reports what
 // arrived, the best customers and the purchase funnel. The data folder stays for `pulse serve`.
 import { randomUUID } from 'node:crypto'
-import { bgnbdPAlive, fitBgNbd, type BgNbdFit, type CustomerSummary } from '../models/bgnbd.ts'
-import { fitGammaGamma } from '../models/gamma-gamma.ts'
 import { JOURNEY_STEPS, type SimulationParams } from '../models/simulation-params.ts'
 import { namedQuery } from '../sql/named-query.ts'
 import type { PulseConfig } from './config.ts'
+import { refreshLtv, type LtvRefreshResult } from './ltv-refresh.ts'
 import { startPulse, type RunningPulse } from './pulse-app.ts'
 import { formatTable } from './row-printing.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
@@ -40,37 +39,27 @@ async function funnel(pulse: RunningPulse): Promise<Record<string, unknown>[]> {
   })
 }
 
-interface Summaries {
-  byUser: Map<string, CustomerSummary & { m: number }>
-  bg: BgNbdFit
-  table: Record<string, unknown>[]
-  seconds: number
-}
-
-/** BG/NBD and Gamma-Gamma fitted on the purchase summaries in ClickHouse, next to the simulation's truth. */
-async function customerValue(pulse: RunningPulse, params: SimulationParams): Promise<Summaries> {
-  const rows = await namedQuery<{ user_id: string; x: number; t_x: number; T: number; m: number }>(pulse.clickhouse.client, 'purchase_summaries', {
-    end_ms: params.startMs + params.days * 86_400_000,
-    unit_days: 7,
-    event: 'Order Completed',
-  })
-  const started = performance.now()
-  const summaries = rows.map((r) => ({ x: Number(r.x), tx: Number(r.t_x), T: Number(r.T), m: Number(r.m) }))
-  const bg = fitBgNbd(summaries)
-  const gg = fitGammaGamma(summaries)
-  const seconds = (performance.now() - started) / 1000
-  const fmt = (v: number) => v.toFixed(3)
+/** The value models refitted from ClickHouse (scores stored), their parameters beside the simulation's truth. */
+async function customerValue(pulse: RunningPulse, config: PulseConfig, params: SimulationParams): Promise<{ fit: LtvRefreshResult; table: Record<string, unknown>[] }> {
+  const fit = await refreshLtv(pulse.clickhouse.client, config, params.startMs + params.days * 86_400_000, Date.now())
+  if (!fit) throw new Error('the simulation produced no purchases')
+  const f = (v: number) => v.toFixed(3)
+  const bg = fit.bgnbd
+  const gg = fit.gammagamma
   const table = [
-    { model: 'BG/NBD', parameter: 'r', fitted: fmt(bg.r), truth: fmt(params.bgnbd.r) },
-    { model: 'BG/NBD', parameter: 'alpha (weeks)', fitted: fmt(bg.alpha), truth: fmt(params.bgnbd.alpha / 7) },
-    { model: 'BG/NBD', parameter: 'a', fitted: fmt(bg.a), truth: fmt(params.bgnbd.a) },
-    { model: 'BG/NBD', parameter: 'b', fitted: fmt(bg.b), truth: fmt(params.bgnbd.b) },
-    { model: 'Gamma-Gamma', parameter: 'p', fitted: fmt(gg.p), truth: fmt(params.gammaGamma.p) },
-    { model: 'Gamma-Gamma', parameter: 'q', fitted: fmt(gg.q), truth: fmt(params.gammaGamma.q) },
-    { model: 'Gamma-Gamma', parameter: 'gamma', fitted: fmt(gg.gamma), truth: fmt(params.gammaGamma.gamma) },
+    { model: 'BG/NBD', parameter: 'r', fitted: f(bg.r), se: f(bg.se.r), truth: f(params.bgnbd.r) },
+    { model: 'BG/NBD', parameter: 'alpha (weeks)', fitted: f(bg.alpha), se: f(bg.se.alpha), truth: f(params.bgnbd.alpha / 7) },
+    { model: 'BG/NBD', parameter: 'a', fitted: f(bg.a), se: f(bg.se.a), truth: f(params.bgnbd.a) },
+    { model: 'BG/NBD', parameter: 'b', fitted: f(bg.b), se: f(bg.se.b), truth: f(params.bgnbd.b) },
+    ...(gg
+      ? [
+          { model: 'Gamma-Gamma', parameter: 'p', fitted: f(gg.p), se: '', truth: f(params.gammaGamma.p) },
+          { model: 'Gamma-Gamma', parameter: 'q', fitted: f(gg.q), se: '', truth: f(params.gammaGamma.q) },
+          { model: 'Gamma-Gamma', parameter: 'gamma', fitted: f(gg.v), se: '', truth: f(params.gammaGamma.gamma) },
+        ]
+      : []),
   ]
-  const byUser = new Map(rows.map((r, i) => [r.user_id, summaries[i]]))
-  return { byUser, bg, table, seconds }
+  return { fit, table }
 }
 
 export async function runDemo(config: PulseConfig): Promise<void> {
@@ -95,15 +84,11 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     }
     console.log(`\r  stored ${stored.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 120 s!)'}, ${((Date.now() - waitStart) / 1000).toFixed(1)} s after the last was sent`)
     console.log('\nEvents by name:\n' + formatTable(await namedQuery(pulse.clickhouse.client, 'events_by_name')))
-    const value = await customerValue(pulse, summary.params)
-    const best = await namedQuery<Record<string, unknown> & { user_id: string }>(pulse.clickhouse.client, 'top_customers', { limit: 5 })
-    const withScores = best.map((c) => {
-      const s = value.byUser.get(c.user_id)
-      return { ...c, p_alive: s ? bgnbdPAlive(s, value.bg).toFixed(2) : '' }
-    })
-    console.log('\nBest customers (p_alive: BG/NBD probability that the customer is still active):\n' + formatTable(withScores))
+    const value = await customerValue(pulse, config, summary.params)
+    const best = await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5 })
+    console.log('\nBest customers, with their scores (p_alive: probability of still being a customer; clv: discounted value of the next 12 months):\n' + formatTable(best))
     console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
-    console.log(`\nCustomer-value models fitted on ${value.byUser.size.toLocaleString('en-US')} buyers' purchase summaries from ClickHouse in ${value.seconds.toFixed(2)} s, beside the simulation's truth:\n` + formatTable(value.table))
+    console.log(`\nCustomer-value models refitted on ${value.fit.customers.toLocaleString('en-US')} buyers' purchases in ClickHouse in ${value.fit.seconds.toFixed(2)} s (scores in customer_scores), beside the simulation's truth:\n` + formatTable(value.table))
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}\nThe simulation's truth (each customer's latent purchase rate, drop-out and spend): ${summary.truthFile}`)
     if (stored !== sent) process.exitCode = 1
   } finally {

@@ -1,13 +1,28 @@
--- The customers who spent most, with their orders, complaints and last activity.
+-- The customers who spent most, with their orders, complaints, last activity and latest scores.
 SELECT
-    user_id,
-    countIf(event = 'Order Completed') AS orders,
-    round(sumIf(revenue, event = 'Order Completed'), 2) AS revenue,
-    countIf(event = 'Logged In') AS logins,
-    countIf(event = 'Complaint Filed') AS complaints,
-    toDate(max(ts)) AS last_seen
-FROM events FINAL
-WHERE user_id != ''
-GROUP BY user_id
+    e.user_id AS user_id,
+    e.orders AS orders,
+    e.revenue AS revenue,
+    e.logins AS logins,
+    e.complaints AS complaints,
+    e.last_seen AS last_seen,
+    round(s.p_alive, 2) AS p_alive,
+    round(s.expected_purchases, 2) AS expected_purchases,
+    round(s.clv, 2) AS clv
+FROM
+(
+    SELECT
+        user_id,
+        countIf(event = 'Order Completed') AS orders,
+        round(sumIf(revenue, event = 'Order Completed'), 2) AS revenue,
+        countIf(event = 'Logged In') AS logins,
+        countIf(event = 'Complaint Filed') AS complaints,
+        toDate(max(ts)) AS last_seen
+    FROM events FINAL
+    WHERE user_id != ''
+    GROUP BY user_id
+    ORDER BY revenue DESC
+    LIMIT {limit:UInt32}
+) AS e
+LEFT JOIN (SELECT * FROM customer_scores FINAL) AS s ON s.customer = e.user_id
 ORDER BY revenue DESC
-LIMIT {limit:UInt32}
