@@ -3,6 +3,7 @@
 // functions) are computed once per distinct x, so a customer costs a few logarithms: this is what
 // makes a million-customer fit take seconds.
 import type { CustomerSummary } from './bgnbd.ts'
+import { distinctValues } from './distinct-values.ts'
 import { digamma, lnGamma } from './special-functions.ts'
 
 export type Objective = (theta: number[]) => { value: number; gradient: number[] }
@@ -12,17 +13,12 @@ export function bgnbdObjective(customers: readonly CustomerSummary[], timeScale:
   const xs = new Float64Array(n)
   const txs = new Float64Array(n)
   const ts = new Float64Array(n)
-  const group = new Int32Array(n)
-  const distinct: number[] = []
-  const index = new Map<number, number>()
   customers.forEach((c, i) => {
-    let g = index.get(c.x)
-    if (g === undefined) index.set(c.x, (g = distinct.push(c.x) - 1))
-    group[i] = g
     xs[i] = c.x
     txs[i] = c.tx / timeScale
     ts[i] = c.T / timeScale
   })
+  const { values: distinct, group } = distinctValues(xs)
   const k = distinct.length
   const c1 = new Float64Array(k)
   const lnA4 = new Float64Array(k)

@@ -2,6 +2,7 @@
 // 42(4); Fader & Hardie note 025): each transaction's value ~ Gamma(p, nu), nu ~ Gamma(q, gamma)
 // across customers. Fitted on repeat customers only (x > 0, mean spend m > 0).
 import { bfgs } from './bfgs.ts'
+import { distinctValues } from './distinct-values.ts'
 import { digamma, lnGamma } from './special-functions.ts'
 
 export interface SpendSummary {
@@ -47,17 +48,12 @@ function gammaGammaObjective(customers: readonly SpendSummary[]): (theta: number
   const xs = new Float64Array(n)
   const lnM = new Float64Array(n)
   const xm = new Float64Array(n)
-  const group = new Int32Array(n)
-  const distinct: number[] = []
-  const index = new Map<number, number>()
   customers.forEach((c, i) => {
-    let g = index.get(c.x)
-    if (g === undefined) index.set(c.x, (g = distinct.push(c.x) - 1))
-    group[i] = g
     xs[i] = c.x
     lnM[i] = Math.log(c.m)
     xm[i] = c.x * c.m
   })
+  const { values: distinct, group } = distinctValues(xs)
   const k = distinct.length
   const lnX = distinct.map(Math.log)
   const gx = new Float64Array(k)
