@@ -5,10 +5,11 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd } from '../models/bgnbd.ts'
 import { DAYS_PER_MONTH, discountedClv } from '../models/clv.ts'
 import { fitGammaGamma, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
+import { clvCutoff, DEFAULT_TIER_THRESHOLDS, quintileScores, tierOf } from '../models/rfm.ts'
 import { namedQuery } from '../sql/named-query.ts'
 import type { PulseConfig } from './config.ts'
 
-export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
+export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvActivityEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
 
 export interface LtvRefreshResult {
   model_version: string
@@ -16,6 +17,38 @@ export interface LtvRefreshResult {
   bgnbd: { r: number; alpha: number; a: number; b: number; ll: number; se: { r: number; alpha: number; a: number; b: number } }
   gammagamma: { p: number; q: number; v: number; ll: number } | null
   seconds: number
+}
+
+interface Scored {
+  clv: number | null
+}
+
+/** RFM quintiles over the fitted population and each customer's tier (models/rfm.ts). */
+async function withTiers<S extends Scored>(client: ClickHouseClient, settings: LtvSettings, asOf: number, customers: Array<{ customer: string; x: number; tx: number; T: number; m: number }>, scores: S[]) {
+  const t = DEFAULT_TIER_THRESHOLDS
+  const activity = await namedQuery<{ customer: string; inactive_days: number; spend_recent: number; spend_before: number }>(client, 'customer_activity', {
+    activity: settings.ltvActivityEvents,
+    purchases: settings.ltvPurchaseEvents,
+    end: dateTimeParam(asOf),
+    window_days: t.spendWindowDays,
+  })
+  const byCustomer = new Map(activity.map((a) => [a.customer, a]))
+  const r = quintileScores(customers.map((c) => c.T - c.tx), false)
+  const f = quintileScores(customers.map((c) => c.x))
+  const m = quintileScores(customers.map((c) => c.m))
+  const cutoff = clvCutoff(scores.map((s) => s.clv), t.highValueTopShare)
+  return scores.map((s, i) => {
+    const a = byCustomer.get(customers[i].customer)
+    const tier = tierOf(
+      {
+        recencyScore: r[i], frequencyScore: f[i], monetaryScore: m[i], clv: s.clv,
+        inactiveDays: a ? Number(a.inactive_days) : Infinity, spendRecent: a ? Number(a.spend_recent) : 0, spendBefore: a ? Number(a.spend_before) : 0,
+      },
+      cutoff,
+      t,
+    )
+    return { ...s, r_score: r[i], f_score: f[i], m_score: m[i], tier }
+  })
 }
 
 /** DateTime64(3) parameter text of an epoch-ms time. */
@@ -48,7 +81,8 @@ export async function refreshLtv(client: ClickHouseClient, settings: LtvSettings
       clv: Number.isFinite(spend) ? finite(discountedClv(c, bg, spend, clvOptions)) : null,
     }
   })
-  await client.insert({ table: 'customer_scores', values: scores, format: 'JSONEachRow' })
+  const tiered = await withTiers(client, settings, asOf, customers, scores)
+  await client.insert({ table: 'customer_scores', values: tiered, format: 'JSONEachRow' })
   const seconds = (performance.now() - started) / 1000
   await client.insert({
     table: 'model_fits',

@@ -57,6 +57,17 @@ describe('customer-value models refreshed from ClickHouse', () => {
     expect(Number(scores.n)).toBe(2357)
     expect(Number(scores.bad)).toBe(0)
     expect(scores.version).toBe(fit.model_version)
+    const tiers = await sql<{ tier: string; n: number; bad_scores: number }>(
+      pulse.url,
+      'SELECT tier, count() AS n, countIf(r_score NOT BETWEEN 1 AND 5 OR f_score NOT BETWEEN 1 AND 5 OR m_score NOT BETWEEN 1 AND 5) AS bad_scores FROM customer_scores FINAL GROUP BY tier',
+    )
+    expect(tiers.reduce((s, t) => s + Number(t.n), 0)).toBe(2357)
+    for (const t of tiers) {
+      expect(['high_value', 'potential', 'low_value_active', 'churn_risk', 'steady']).toContain(t.tier)
+      expect(Number(t.bad_scores)).toBe(0)
+    }
+    // CDNOW has no logins: whoever bought nothing in the last 30 days of the calibration period is at risk.
+    expect(Number(tiers.find((t) => t.tier === 'churn_risk')?.n)).toBeGreaterThan(1500)
     const [stored] = await sql<{ r: number }>(pulse.url, 'SELECT r FROM model_fits ORDER BY fitted_at DESC LIMIT 1')
     expect(stored.r).toBeCloseTo(fit.bgnbd.r, 10)
   })

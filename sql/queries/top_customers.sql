@@ -8,7 +8,8 @@ SELECT
     e.last_seen AS last_seen,
     round(s.p_alive, 2) AS p_alive,
     round(s.expected_purchases, 2) AS expected_purchases,
-    round(s.clv, 2) AS clv
+    round(s.clv, 2) AS clv,
+    s.tier AS tier
 FROM
 (
     SELECT
