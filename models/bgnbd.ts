@@ -116,3 +116,26 @@ export function bgnbdExpected(t: number, { r, alpha, a: aIn, b }: BgNbdParams): 
   if (t <= 0) return 0
   return besideOne(aIn, (a) => ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, t / (alpha + t))))
 }
+
+/**
+ * P(X(t) = n): the probability that a new customer makes n purchases in (0, t] (Fader, Hardie &
+ * Lee 2005, eq. 8), with the gamma and beta functions in logs.
+ */
+export function bgnbdProbabilityOfPurchases(n: number, t: number, { r, alpha, a, b }: BgNbdParams): number {
+  const lnBeta = (p: number, q: number) => lnGamma(p) + lnGamma(q) - lnGamma(p + q)
+  const lnB = lnBeta(a, b)
+  const z = t / (alpha + t)
+  const rPart = r * Math.log(alpha / (alpha + t))
+  const first = Math.exp(lnBeta(a, b + n) - lnB + lnGamma(r + n) - lnGamma(r) - lnGamma(n + 1) + rPart + (n > 0 ? n * Math.log(z) : 0))
+  if (n === 0) return first
+  // 1 - (alpha/(alpha+t))^r * sum_{j<n} Gamma(r+j) / (Gamma(r) j!) z^j, the terms by recurrence.
+  let term = 1
+  let sum = 0
+  for (let j = 0; j < n; j++) {
+    sum += term
+    term *= ((r + j) / (j + 1)) * z
+  }
+  // For large n the difference is rounding noise around 0: never let it go negative.
+  const second = Math.exp(lnBeta(a + 1, b + n - 1) - lnB) * Math.max(0, 1 - Math.exp(rPart) * sum)
+  return first + second
+}

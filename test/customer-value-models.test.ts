@@ -5,7 +5,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bfgs } from '../models/bfgs.ts'
 import { bgnbdObjective } from '../models/bgnbd-objective.ts'
-import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
+import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, bgnbdProbabilityOfPurchases, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
 import { discountedClv, DAYS_PER_MONTH } from '../models/clv.ts'
 import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
@@ -145,6 +145,21 @@ describe('BG/NBD predictions', () => {
     expect(bgnbdPAlive({ x: 0, tx: 0, T: 100 }, cdnow)).toBe(1)
     // A customer silent for long after many purchases has most likely left.
     expect(bgnbdPAlive({ x: 1000, tx: 50, T: 52 }, cdnow)).toBeLessThan(1e-6)
+  })
+
+  it('gives a distribution of purchase counts that sums to 1 and has the expected mean', () => {
+    for (const t of [1, 39, 78]) {
+      let total = 0
+      let mean = 0
+      for (let n = 0; n <= 2000; n++) {
+        const p = bgnbdProbabilityOfPurchases(n, t, cdnow)
+        expect(p >= 0 && Number.isFinite(p)).toBe(true)
+        total += p
+        mean += n * p
+      }
+      expect(total).toBeCloseTo(1, 6)
+      expect(mean).toBeCloseTo(bgnbdExpected(t, cdnow), 4)
+    }
   })
 
   it('expects of a new customer what the population does', () => {
