@@ -8,6 +8,7 @@ import { bgnbdObjective } from '../models/bgnbd-objective.ts'
 import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, bgnbdProbabilityOfPurchases, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
 import { discountedClv, DAYS_PER_MONTH } from '../models/clv.ts'
 import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
+import { fitParetoNbd, paretoNbdPAlive } from '../models/pareto-nbd.ts'
 import { simulate, simulationParams } from '../models/simulation.ts'
 import { digamma, hyp2f1, lnGamma, logSumExp } from '../models/special-functions.ts'
 import { summarizeTransactions } from '../models/transaction-summary.ts'
@@ -207,6 +208,23 @@ describe('Gamma-Gamma', () => {
     expect(fit.p).toBeCloseTo(6.25, 2)
     expect(fit.q).toBeCloseTo(3.74, 2)
     expect(fit.gamma).toBeCloseTo(15.44, 1)
+  })
+})
+
+describe('Pareto/NBD', () => {
+  it('fits CDNOW to the published parameters and log-likelihood', () => {
+    const customers = csv('cdnow_customers_summary.csv').map(([, x, tx, T]) => ({ x, tx, T }))
+    const fit = fitParetoNbd(customers)
+    expect(fit.converged).toBe(true)
+    expect(fit.r).toBeCloseTo(0.553, 3)
+    expect(fit.alpha).toBeCloseTo(10.578, 2)
+    expect(fit.s).toBeCloseTo(0.606, 3)
+    expect(fit.beta).toBeCloseTo(11.669, 2)
+    expect(Math.abs(fit.ll - -9595.0)).toBeLessThanOrEqual(0.05)
+    // P(alive) falls the longer a customer stays silent, and stays a probability.
+    const pAlive = [40, 60, 100, 400].map((T) => paretoNbdPAlive({ x: 2, tx: 30.43, T }, fit))
+    for (const p of pAlive) expect(p > 0 && p <= 1).toBe(true)
+    for (let i = 1; i < pAlive.length; i++) expect(pAlive[i]).toBeLessThan(pAlive[i - 1])
   })
 })
 
