@@ -36,6 +36,7 @@ export interface PulseConfig {
   processor: boolean
   ltvPurchaseEvents: string[]
   ltvActivityEvents: string[]
+  ltvAmountProperty: string
   ltvUnitDays: number
   ltvHorizon: number
   ltvMonths: number
@@ -89,6 +90,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
   { key: 'ltvPurchaseEvents', flag: '--ltv-purchase-event <name>', env: 'PULSE_LTV_PURCHASE_EVENTS', kind: 'list', help: 'event names that count as purchases for the value models; their revenue is the amount (repeatable; env: comma separated)', default: 'Order Completed' },
+  { key: 'ltvAmountProperty', flag: '--ltv-amount-property <name>', env: 'PULSE_LTV_AMOUNT_PROPERTY', kind: 'string', help: 'property of a purchase event that holds its amount (default: the revenue column, from revenue / total / value)', default: '' },
   { key: 'ltvActivityEvents', flag: '--ltv-activity-event <name>', env: 'PULSE_LTV_ACTIVITY_EVENTS', kind: 'list', help: 'event names that show a customer is active (with purchases): 30 days without any -> churn risk (repeatable; env: comma separated)', default: 'Logged In' },
   { key: 'ltvUnitDays', flag: '--ltv-unit-days <n>', env: 'PULSE_LTV_UNIT_DAYS', kind: 'int', help: 'days per time unit of the value models (7: weeks)', default: '7' },
   { key: 'ltvHorizon', flag: '--ltv-horizon <n>', env: 'PULSE_LTV_HORIZON', kind: 'int', help: 'time units ahead for expected purchases', default: '52' },

@@ -9,7 +9,7 @@ import { clvCutoff, DEFAULT_TIER_THRESHOLDS, quintileScores, tierOf } from '../m
 import { namedQuery } from '../sql/named-query.ts'
 import type { PulseConfig } from './config.ts'
 
-export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvActivityEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
+export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvAmountProperty' | 'ltvActivityEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
 
 export interface LtvRefreshResult {
   model_version: string
@@ -29,6 +29,7 @@ async function withTiers<S extends Scored>(client: ClickHouseClient, settings: L
   const activity = await namedQuery<{ customer: string; inactive_days: number; spend_recent: number; spend_before: number }>(client, 'customer_activity', {
     activity: settings.ltvActivityEvents,
     purchases: settings.ltvPurchaseEvents,
+    amount_property: settings.ltvAmountProperty,
     end: dateTimeParam(asOf),
     window_days: t.spendWindowDays,
   })
@@ -59,6 +60,7 @@ export async function refreshLtv(client: ClickHouseClient, settings: LtvSettings
   const started = performance.now()
   const rows = await namedQuery<{ customer: string; x: number; t_x: number; T: number; m: number }>(client, 'purchase_period_summaries', {
     events: settings.ltvPurchaseEvents,
+    amount_property: settings.ltvAmountProperty,
     end: dateTimeParam(asOf),
     period_days: 1,
     unit_days: settings.ltvUnitDays,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { runImport } from '../pipelines/import-command.ts'
 import { runLtvFit } from '../pipelines/ltv-fit-command.ts'
+import { refreshLtv } from '../pipelines/ltv-refresh.ts'
 import { READ_KEY, sql, startTestPulse, testConfig, waitFor } from './helpers/test-pulse.ts'
 
 const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')
@@ -70,5 +71,11 @@ describe('customer-value models refreshed from ClickHouse', () => {
     expect(Number(tiers.find((t) => t.tier === 'churn_risk')?.n)).toBeGreaterThan(1500)
     const [stored] = await sql<{ r: number }>(pulse.url, 'SELECT r FROM model_fits ORDER BY fitted_at DESC LIMIT 1')
     expect(stored.r).toBeCloseTo(fit.bgnbd.r, 10)
+
+    // The amount read from a property instead of the revenue column: the CSV's `spent`, the same numbers.
+    const byProperty = await refreshLtv(pulse.clickhouse.client, { ...pulse.config, ltvAmountProperty: 'spent' }, Date.UTC(1997, 8, 30, 23, 59, 59, 999), Date.now())
+    expect(byProperty!.gammagamma!.p).toBeCloseTo(fit.gammagamma.p, 8)
+    const none = await refreshLtv(pulse.clickhouse.client, { ...pulse.config, ltvPurchaseEvents: ['No Such Event'] }, Date.now(), Date.now())
+    expect(none).toBeNull()
   })
 })

@@ -2,6 +2,7 @@
 -- periods of {period_days} days counted once with their amounts summed (as
 -- models/transaction-summary.ts does), x the periods after the first, t_x and T from the first
 -- period to the last and to the end, in units of {unit_days} days, m the mean of the repeat periods.
+-- The amount is the property {amount_property}, or the revenue column when it is empty.
 SELECT
     customer,
     count() - 1 AS x,
@@ -13,7 +14,7 @@ FROM
     SELECT
         if(user_id != '', user_id, distinct_id) AS customer,
         intDiv(toUInt32(toDate(ts)), {period_days:UInt32}) AS period,
-        sum(ifNull(revenue, 0)) AS spend
+        sum(if({amount_property:String} = '', ifNull(revenue, 0), JSONExtractFloat(properties, {amount_property:String}))) AS spend
     FROM events FINAL
     WHERE event IN {events:Array(String)} AND customer != '' AND ts <= {end:DateTime64(3)}
     GROUP BY customer, period
