@@ -3,7 +3,7 @@
 // generator is another process. Prints, from one run: the ceiling of a bare fastify route parsing
 // the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
 // latency at full load and at half of it; whether the committed rate holds when offered steadily;
-// the serve process's peak RSS.
+// the serve process's peak RSS; and at half load, how soon an accepted event is visible in a query.
 // Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S]
 // (--steady runs only the sustained search, starting at that rate.)
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort } from '../pipelines/free-port.ts'
+import { measureFreshness, type Freshness } from './freshness-probe.ts'
 import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 
 const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId)
@@ -69,36 +70,49 @@ async function main(): Promise<void> {
 
   // 3. Sustained: offer a steady rate and measure what is committed *during* the load. A rate
   // is sustainable when the backlog left at the end is under one second of load; otherwise try
-  // 10% less (at most four tries). Each try runs on a fresh Pulse and data folder, so that no try
-  // inherits the backlog or the merge work of the burst or of the try before.
+  // 10% less (at most four tries), then once halfway back up. Each try runs on a fresh Pulse and
+  // data folder, so that no try inherits the backlog or the merge work of the burst or of the
+  // try before.
   const sustained = await sustainedSearch(Math.floor(committedFull / commitSeconds / BATCH))
   console.log(`  sustained: ${fmt(sustained.rate * BATCH)} events/s`)
 
   // 4. Latency at half of the maximum load, the maximum being what the pipeline sustains: ingest
   // alone accepts more for a while, but only by building a backlog.
   const halfRate = Math.max(1, Math.floor(sustained.rate / 2))
-  const half = await steadyTrial(halfRate, 'half', Math.min(10, SECONDS))
+  const half = await steadyTrial(halfRate, 'half', Math.min(10, SECONDS), true)
   console.log(`  half load (${fmt(halfRate * BATCH)} events/s, ${halfRate} req/s, fresh Pulse): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, max ${half.max.toFixed(1)} ms; all ${fmt(half.accepted)} accepted stored: ${half.lost === 0 ? 'yes' : `NO, ${half.lost} missing`}`)
+  const f = half.freshness!
+  console.log(`  freshness at half load (accepted -> visible in a query, ${f.samples} probes): p50 ${f.p50.toFixed(0)} ms, p95 ${f.p95.toFixed(0)} ms, max ${f.max.toFixed(0)} ms`)
   if (half.lost !== 0) process.exitCode = 1
   console.log(`  zero loss in every phase: ${process.exitCode ? 'NO' : 'yes'}`)
   console.log(`  serve process peak RSS (ingest + processor + embedded ClickHouse): burst ${peakRss.toFixed(0)} MB, steady ${Math.max(sustained.peakRss, half.peakRss).toFixed(0)} MB`)
 }
 
-/** Requests/s that a fresh Pulse sustains, searching down by 10% from `offered`. */
+/**
+ * Requests/s that a fresh Pulse sustains: down by 10% from `offered` until a rate is sustainable
+ * (at most four tries), then one try halfway back up to the last rate that was not.
+ */
 async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss: number }> {
-  let sustainedRate = 0
   let peakRss = 0
-  for (let attempt = 0; attempt < 4 && !sustainedRate; attempt++) {
-    const trial = await steadyTrial(offered, `steady${attempt}`, SECONDS)
+  let attempt = 0
+  const sustainable = async (rate: number): Promise<boolean> => {
+    const trial = await steadyTrial(rate, `steady${attempt++}`, SECONDS)
     peakRss = Math.max(peakRss, trial.peakRss)
-    const ok = trial.backlog <= offered * BATCH
-    console.log(`  steady ${fmt(offered * BATCH)} events/s offered for ${trial.seconds.toFixed(0)} s (fresh Pulse): ${fmt(trial.committed / trial.seconds)} events/s committed during the load, backlog at the end ${fmt(trial.backlog)} events (${(trial.backlog / (offered * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${trial.p99.toFixed(1)} ms; all ${fmt(trial.accepted)} accepted stored: ${trial.lost === 0 ? 'yes' : `NO, ${trial.lost} missing`}`)
+    const ok = trial.backlog <= rate * BATCH
+    console.log(`  steady ${fmt(rate * BATCH)} events/s offered for ${trial.seconds.toFixed(0)} s (fresh Pulse): ${fmt(trial.committed / trial.seconds)} events/s committed during the load, backlog at the end ${fmt(trial.backlog)} events (${(trial.backlog / (rate * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${trial.p99.toFixed(1)} ms; all ${fmt(trial.accepted)} accepted stored: ${trial.lost === 0 ? 'yes' : `NO, ${trial.lost} missing`}`)
     if (trial.lost !== 0) process.exitCode = 1
-    if (ok) sustainedRate = offered
-    else offered = Math.floor(offered * 0.9)
+    return ok
   }
-  if (!sustainedRate) sustainedRate = offered
-  return { rate: sustainedRate, peakRss }
+  let rate = offered
+  let failed = 0
+  for (let tries = 0; tries < 4; tries++) {
+    if (await sustainable(rate)) break
+    failed = rate
+    rate = Math.floor(rate * 0.9)
+  }
+  const between = Math.floor((rate + failed) / 2)
+  if (failed > 0 && between > rate && (await sustainable(between))) rate = between
+  return { rate, peakRss }
 }
 
 interface SteadyTrial {
@@ -111,12 +125,13 @@ interface SteadyTrial {
   max: number
   lost: number
   peakRss: number
+  freshness?: Freshness
 }
 
 const WARMUP_SECONDS = 5
 
 /** One steady-rate try on a fresh `pulse serve` and data folder, after a warm-up; drains and checks for loss. */
-async function steadyTrial(rate: number, runId: string, seconds: number): Promise<SteadyTrial> {
+async function steadyTrial(rate: number, runId: string, seconds: number, probeFreshness = false): Promise<SteadyTrial> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-steady-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -130,14 +145,16 @@ async function steadyTrial(rate: number, runId: string, seconds: number): Promis
     const warm = await load(url, WARMUP_SECONDS, rate, `${runId}-warm`)
     const before = await stored()
     const startedAt = performance.now()
-    const steady = await load(url, seconds, rate, runId)
+    const loading = load(url, seconds, rate, runId)
+    const freshness = probeFreshness ? await measureFreshness(url, runId, loading) : undefined
+    const steady = await loading
     const after = await stored()
     const elapsed = (performance.now() - startedAt) / 1000
-    const accepted = warm.events + steady.events
+    const accepted = warm.events + steady.events + (freshness?.sent ?? 0)
     const drainStart = performance.now()
     while ((await stored()) < accepted && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 100))
     const lost = accepted - (await committed(url))
-    return { seconds: elapsed, accepted, committed: after - before, backlog: accepted - after, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss }
+    return { seconds: elapsed, accepted, committed: after - before, backlog: accepted - after, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss, freshness }
   } finally {
     clearInterval(sampler)
     await stop(serve)
