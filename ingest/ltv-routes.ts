@@ -1,6 +1,7 @@
 // POST /api/ltv/refresh: refits the customer-value models now (Bearer read key) and answers with
 // the fit; the refit itself is injected by the composition root.
 import type { FastifyInstance } from 'fastify'
+import { asOfTime } from '../models/as-of-time.ts'
 import { HttpError } from './http-error.ts'
 import { keyFromHeader } from './write-keys.ts'
 
@@ -28,7 +29,7 @@ export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): voi
     const asOfText = (body as { as_of?: unknown } | null)?.as_of
     let asOf: number | undefined
     if (asOfText !== undefined) {
-      const day = typeof asOfText === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(asOfText) ? Date.parse(`${asOfText}T00:00:00Z`) + 86_400_000 - 1 : Date.parse(String(asOfText))
+      const day = asOfTime(String(asOfText))
       if (Number.isNaN(day)) {
         const e = new HttpError(400, 'invalid_as_of', `as_of must be a date like 1997-09-30 or an ISO-8601 time, got ${JSON.stringify(asOfText)}`)
         return reply.code(e.status).send(e.body())

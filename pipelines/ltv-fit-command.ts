@@ -3,6 +3,7 @@
 // Prints the parameters with standard errors and log-likelihoods (or JSON), and with --predict
 // writes each customer's expected purchases, P(alive), expected spend and discounted CLV.
 import { createWriteStream } from 'node:fs'
+import { asOfTime } from '../models/as-of-time.ts'
 import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdFit } from '../models/bgnbd.ts'
 import { DAYS_PER_MONTH, discountedClv } from '../models/clv.ts'
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../models/gamma-gamma.ts'
@@ -79,7 +80,8 @@ async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]>
   if (!opts.transactions) throw userError('pass --summary FILE or --transactions FILE (with --customer-col, --date-col, --amount-col and --calibration-end)')
   const { customerCol, dateCol, amountCol, calibrationEnd } = opts
   if (!customerCol || !dateCol || !amountCol || !calibrationEnd) throw userError('--transactions needs --customer-col, --date-col, --amount-col and --calibration-end YYYY-MM-DD')
-  const end = parseImportTime(calibrationEnd, 'auto')
+  // The calibration period ends with the last moment of its end date.
+  const end = asOfTime(calibrationEnd)
   if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date like 1997-09-30`)
   const rows = await readTable(opts.transactions, opts.delimiter, opts.columns)
   const transactions: Transaction[] = rows.map((r, i) => {
@@ -88,8 +90,7 @@ async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]>
     if (!r[customerCol] || Number.isNaN(time) || !Number.isFinite(amount)) throw userError(`row ${i + 1} of ${opts.transactions}: needs a customer, a date and an amount in ${customerCol}, ${dateCol}, ${amountCol}`)
     return { customer: r[customerCol].trim(), time, amount }
   })
-  // The calibration period ends with the last moment of its end date.
-  return summarizeTransactions(transactions, { calibrationEnd: end + 86_400_000 - 1, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays })
+  return summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays })
 }
 
 export async function runLtvFit(opts: LtvFitOptions): Promise<LtvFitResult> {

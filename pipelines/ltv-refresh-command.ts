@@ -1,6 +1,7 @@
 // `pulse ltv refresh [--as-of DATE]`: refit the customer-value models now, through the running
 // Pulse (--url or the one serving the data folder) or, when none runs, on the data folder itself.
 import path from 'node:path'
+import { asOfTime } from '../models/as-of-time.ts'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
 import type { PulseConfig } from './config.ts'
@@ -24,7 +25,7 @@ async function viaHttp(url: string, readKey: string, asOf: string | undefined): 
 
 function asOfMs(asOf: string | undefined): number {
   if (asOf === undefined) return Date.now()
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? Date.parse(`${asOf}T00:00:00Z`) + 86_400_000 - 1 : Date.parse(asOf)
+  const ms = asOfTime(asOf)
   if (Number.isNaN(ms)) throw userError(`--as-of "${asOf}" must be a date like 1997-09-30 or an ISO-8601 time`)
   return ms
 }
