@@ -9,6 +9,7 @@ import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 import { runSql } from './sql-command.ts'
+import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
   for (const spec of optionSpecs) {
@@ -85,9 +86,9 @@ async function main(argv: string[]): Promise<void> {
   ).action(async (file: string, flags: FlagValues) => {
     const f = flags as Record<string, string | number | undefined>
     const timeFormat = String(f.timeFormat)
-    if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw Object.assign(new Error(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`), { userFacing: true })
+    if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw userError(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`)
     const format = f.format as string | undefined
-    if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw Object.assign(new Error(`--format must be ndjson or csv, got ${format}`), { userFacing: true })
+    if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw userError(`--format must be ndjson or csv, got ${format}`)
     const summary = await runImport(
       {
         file, format, delimiter: String(f.delimiter), columns: typeof f.columns === 'string' ? f.columns.split(',').map((c) => c.trim()) : undefined,
@@ -118,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--months <n>', 'with --predict: CLV horizon in months', Number, 12)
     .option('--discount <rate>', 'with --predict: monthly discount rate', Number, 0.01)
     .action(async (flags: Record<string, unknown>) => {
-      if (flags.period !== 'day' && flags.period !== 'week') throw Object.assign(new Error(`--period must be day or week, got ${flags.period}`), { userFacing: true })
+      if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
       printLtvFit(await runLtvFit(opts), opts)
     })

@@ -1,6 +1,8 @@
-// Sends events to a running Pulse in batches (Segment's by default, any route and envelope): several requests in flight, an optional
-// rate cap, and retries the way the SDKs do (429/503/network errors with back-off, honouring
-// Retry-After); a 400 is final and is counted as rejected with the server's message.
+// Sends events to a running Pulse in batches (Segment's by default, any route and envelope):
+// several requests in flight, an optional rate cap, and retries the way the SDKs do
+// (429/503/network errors with back-off, honouring Retry-After); a 400 is final and is counted as
+// rejected with the server's message.
+import { userError } from './user-error.ts'
 
 export interface SenderOptions {
   url: string
@@ -96,7 +98,7 @@ export class EventSender {
       if (final) {
         this.totals.rejected += batch.length
         if (this.totals.problems.length < 5) this.totals.problems.push(`HTTP ${status || 'error'}: ${text.slice(0, 200)}`)
-        if (status === 401) throw Object.assign(new Error(`the write key was refused by ${this.opts.url}: pass --write-key with a key of that Pulse`), { userFacing: true })
+        if (status === 401) throw userError(`the write key was refused by ${this.opts.url}: pass --write-key with a key of that Pulse`)
         return
       }
       this.totals.retries++

@@ -9,7 +9,8 @@ import { csvRowToEvent, ndjsonLineToEvent, type CsvMapping, type ImportedRow } f
 import type { PulseConfig } from './config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
 import { progressBar } from './progress-bar.ts'
-import { sendTarget, userError } from './send-target.ts'
+import { sendTarget } from './send-target.ts'
+import { userError } from './user-error.ts'
 import { tableRows } from './table-rows.ts'
 
 export interface ImportOptions {

@@ -10,7 +10,7 @@ import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../m
 import { parseImportTime } from '../models/import-rows.ts'
 import { summarizeTransactions, type Transaction, type TransactionSummary } from '../models/transaction-summary.ts'
 import { formatTable } from './row-printing.ts'
-import { userError } from './send-target.ts'
+import { userError } from './user-error.ts'
 import { tableRows } from './table-rows.ts'
 
 export interface LtvFitOptions {

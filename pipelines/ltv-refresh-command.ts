@@ -8,7 +8,7 @@ import type { PulseConfig } from './config.ts'
 import { readDevKeys } from './dev-keys.ts'
 import { refreshLtv, type LtvRefreshResult } from './ltv-refresh.ts'
 import { formatTable } from './row-printing.ts'
-import { userError } from './send-target.ts'
+import { userError } from './user-error.ts'
 import { runningServer } from './server-file.ts'
 
 async function viaHttp(url: string, readKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {

@@ -6,10 +6,11 @@ import { startNatsServer } from './embedded-nats.ts'
 import { replayFromStart } from './jetstream-setup.ts'
 import { connectNats } from './pulse-app.ts'
 import { runningServer } from './server-file.ts'
+import { userError } from './user-error.ts'
 
 export async function runReplay(config: PulseConfig): Promise<void> {
   if (!config.natsUrl && runningServer(config.dataDir)) {
-    throw Object.assign(new Error(`a Pulse is serving ${config.dataDir}: stop it first, replay, then start it again`), { userFacing: true })
+    throw userError(`a Pulse is serving ${config.dataDir}: stop it first, replay, then start it again`)
   }
   const embedded = config.natsUrl ? undefined : await startNatsServer(path.join(config.dataDir, 'nats'))
   const nc = await connectNats(config.natsUrl ?? embedded!.url, 'pulse-replay')

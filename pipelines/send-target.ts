@@ -3,8 +3,7 @@
 import type { PulseConfig } from './config.ts'
 import { readDevKeys } from './dev-keys.ts'
 import { runningServer } from './server-file.ts'
-
-export const userError = (message: string) => Object.assign(new Error(message), { userFacing: true })
+import { userError } from './user-error.ts'
 
 export function sendTarget(url: string | undefined, config: PulseConfig, alternative: string): { url: string; writeKey: string } {
   const base = url ?? runningServer(config.dataDir)?.url

@@ -9,7 +9,8 @@ import type { SimulationParams } from '../models/simulation-params.ts'
 import type { PulseConfig } from './config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
 import { progressBar } from './progress-bar.ts'
-import { sendTarget, userError } from './send-target.ts'
+import { sendTarget } from './send-target.ts'
+import { userError } from './user-error.ts'
 
 export interface SimulateOptions {
   customers: number

@@ -1,5 +1,6 @@
 // `pulse sql "<query>"`: through the query API of a running Pulse, or straight on the data
 // folder's embedded engine when none is serving it.
+import { userError } from './user-error.ts'
 import path from 'node:path'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
 import { runReadOnlyQuery } from '../sql/read-only-query.ts'
@@ -12,7 +13,7 @@ function parseParams(list: unknown): Record<string, string> {
   const params: Record<string, string> = {}
   for (const p of (list as string[] | undefined) ?? []) {
     const i = p.indexOf('=')
-    if (i < 1) throw Object.assign(new Error(`--param "${p}" must look like name=value`), { userFacing: true })
+    if (i < 1) throw userError(`--param "${p}" must look like name=value`)
     params[p.slice(0, i)] = p.slice(i + 1)
   }
   return params
@@ -25,7 +26,7 @@ async function viaHttp(url: string, readKey: string, query: string, params: Reco
     body: JSON.stringify({ query, params }),
   })
   const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: { message: string } }
-  if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `HTTP ${res.status}`), { userFacing: true })
+  if (!res.ok) throw userError(body.error?.message ?? `HTTP ${res.status}`)
   return body.rows ?? []
 }
 
@@ -35,7 +36,7 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
   let rows: Record<string, unknown>[]
   if (server) {
     const readKey = config.readKeys[0] ?? readDevKeys(config.dataDir)?.readKey
-    if (!readKey) throw Object.assign(new Error('no read key: pass --read-key KEY (or PULSE_READ_KEYS)'), { userFacing: true })
+    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS)')
     rows = await viaHttp(server.url, readKey, query, params)
   } else {
     const ch = await openClickHouse({
