@@ -7,11 +7,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdParams } from '../models/bgnbd.ts'
-import { DAYS_PER_MONTH, discountedClv } from '../models/clv.ts'
-import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaParams } from '../models/gamma-gamma.ts'
-import { SeededRandom } from '../models/seeded-random.ts'
-import type { TransactionSummary } from '../models/transaction-summary.ts'
+import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdParams } from '../models/value/bgnbd.ts'
+import { DAYS_PER_MONTH, discountedClv } from '../models/value/clv.ts'
+import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaParams } from '../models/value/gamma-gamma.ts'
+import { SeededRandom } from '../models/simulation/seeded-random.ts'
+import type { TransactionSummary } from '../models/value/transaction-summary.ts'
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '1000000' } } })
 const here = path.dirname(fileURLToPath(import.meta.url))

@@ -4,7 +4,7 @@
 // Usage: npm run bench:simulate -- [--customers 20000]
 import os from 'node:os'
 import { parseArgs } from 'node:util'
-import { simulate, simulationParams } from '../models/simulation.ts'
+import { simulate, simulationParams } from '../models/simulation/simulation.ts'
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '20000' } } })
 const customers = Number(values.customers)

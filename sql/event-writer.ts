@@ -4,7 +4,7 @@
 // context need no second escaping in TSV, so the body is half the size of JSONEachRow and the
 // engine parses it in half the time (bench/RESULTS.md).
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { DeadLetterRow, EventRow } from '../models/event-row.ts'
+import type { DeadLetterRow, EventRow } from '../models/events/event-row.ts'
 import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
 
 export const EVENT_COLUMNS = [

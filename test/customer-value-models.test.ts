@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { bgnbdObjective } from '../models/bgnbd-objective.ts'
-import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, bgnbdProbabilityOfPurchases, fitBgNbd, type CustomerSummary } from '../models/bgnbd.ts'
-import { discountedClv, DAYS_PER_MONTH } from '../models/clv.ts'
-import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/gamma-gamma.ts'
-import { fitParetoNbd, paretoNbdPAlive } from '../models/pareto-nbd.ts'
-import { simulate, simulationParams } from '../models/simulation.ts'
-import { summarizeTransactions } from '../models/transaction-summary.ts'
+import { bgnbdObjective } from '../models/value/bgnbd-objective.ts'
+import { bgnbdConditionalExpected, bgnbdCustomerLl, bgnbdExpected, bgnbdPAlive, bgnbdProbabilityOfPurchases, fitBgNbd } from '../models/value/bgnbd.ts'
+import type { CustomerSummary } from '../models/value/customer-summary.ts'
+import { discountedClv, DAYS_PER_MONTH } from '../models/value/clv.ts'
+import { fitGammaGamma, gammaGammaCustomerLl, gammaGammaExpectedSpend } from '../models/value/gamma-gamma.ts'
+import { fitParetoNbd, paretoNbdPAlive } from '../models/value/pareto-nbd.ts'
+import { simulate, simulationParams } from '../models/simulation/simulation.ts'
+import { summarizeTransactions } from '../models/value/transaction-summary.ts'
 
 const DATA = path.resolve(import.meta.dirname, 'fixtures/cdnow')
 const csv = (file: string) => readFileSync(path.join(DATA, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))

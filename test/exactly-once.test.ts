@@ -1,7 +1,7 @@
 // One visible row per (source, message_id) after SDK retries, failed inserts (JetStream
 // redeliveries) and a full replay of the stream.
 import { afterEach, describe, expect, it } from 'vitest'
-import { replayFromStart } from '../pipelines/jetstream-setup.ts'
+import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
 import { connectNats, startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
 import { metricValue, segmentBatch, sendBatch } from './helpers/event-batches.ts'

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
-import { runImport, type ImportOptions } from '../pipelines/import-command.ts'
+import { runImport, type ImportOptions } from '../pipelines/cli/import-command.ts'
 import { countEvents, sql, startTestPulse, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 
 const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')

@@ -1,7 +1,7 @@
 // The validating scan must accept exactly what JSON.parse accepts, and locate top-level members.
 import { describe, expect, it } from 'vitest'
-import { scanJson } from '../models/json-scan.ts'
-import { segmentBatchSummary, splitRequest } from '../models/request-envelope.ts'
+import { scanJson } from '../models/events/json-scan.ts'
+import { segmentBatchSummary, splitRequest } from '../models/events/request-envelope.ts'
 
 const valid = (text: string) => {
   try {

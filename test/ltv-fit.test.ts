@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runLtvFit, type LtvFitOptions } from '../pipelines/ltv-fit-command.ts'
+import { runLtvFit, type LtvFitOptions } from '../pipelines/cli/ltv-fit-command.ts'
 import { tempDir } from './helpers/test-pulse.ts'
 
 const DATA = path.resolve(import.meta.dirname, 'fixtures/cdnow')

@@ -3,9 +3,9 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
-import { runImport } from '../pipelines/import-command.ts'
-import { runLtvFit } from '../pipelines/ltv-fit-command.ts'
-import { refreshLtv } from '../pipelines/ltv-refresh.ts'
+import { runImport } from '../pipelines/cli/import-command.ts'
+import { runLtvFit } from '../pipelines/cli/ltv-fit-command.ts'
+import { refreshLtv } from '../pipelines/jobs/ltv-refresh.ts'
 import { READ_KEY, sql, startTestPulse, testConfig, waitFor } from './helpers/test-pulse.ts'
 
 const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')

@@ -1,9 +1,9 @@
 // The pure normalisation rules: clock skew, ids, names, envelopes, per wire format.
 import { describe, expect, it } from 'vitest'
-import { correctClockSkew, MAX_FUTURE_MS } from '../models/clock-skew.ts'
-import { normalizePostHogEvent } from '../models/posthog-normalize.ts'
-import { splitRequest } from '../models/request-envelope.ts'
-import { normalizeSegmentEvent } from '../models/segment-normalize.ts'
+import { correctClockSkew, MAX_FUTURE_MS } from '../models/events/clock-skew.ts'
+import { normalizePostHogEvent } from '../models/events/posthog-normalize.ts'
+import { splitRequest } from '../models/events/request-envelope.ts'
+import { normalizeSegmentEvent } from '../models/events/segment-normalize.ts'
 
 /** Reference depth of a parsed value (objects and arrays), to check the text-based measure against. */
 function jsonDepth(value: unknown, limit = 32): number {
@@ -105,7 +105,7 @@ describe('json depth', () => {
 
 describe('json text depth', () => {
   it('matches the depth of the parsed value, ignoring brackets inside strings', async () => {
-    const { jsonTextDepth } = await import('../models/json-limits.ts')
+    const { jsonTextDepth } = await import('../models/events/json-limits.ts')
     for (const v of [{}, [], { a: { b: [1, { c: 2 }] } }, { s: '{{[[\\"}}' }, [[[[]]]], { a: 'x\\\\', b: ['{', { c: '"]' }] }]) {
       expect(jsonTextDepth(JSON.stringify(v))).toBe(jsonDepth(v))
     }
@@ -115,7 +115,7 @@ describe('json text depth', () => {
 
 describe('the quick nesting bound', () => {
   it('never clears a text that nests too deep', async () => {
-    const { mayNestDeeperThan, jsonTextDepth } = await import('../models/json-limits.ts')
+    const { mayNestDeeperThan, jsonTextDepth } = await import('../models/events/json-limits.ts')
     for (const depth of [1, 16, 32, 33, 40]) {
       const text = JSON.stringify(JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)))
       if (jsonTextDepth(text) > 32) expect(mayNestDeeperThan(text)).toBe(true)

@@ -1,7 +1,7 @@
 // The numerical pieces under the customer-value models, against known values and identities.
 import { describe, expect, it } from 'vitest'
-import { bfgs } from '../models/bfgs.ts'
-import { digamma, hyp2f1, lnGamma, logSumExp } from '../models/special-functions.ts'
+import { bfgs } from '../models/numerics/bfgs.ts'
+import { digamma, hyp2f1, lnGamma, logSumExp } from '../models/numerics/special-functions.ts'
 
 describe('special functions', () => {
   it('lnGamma matches known values', () => {

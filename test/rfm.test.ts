@@ -1,6 +1,6 @@
 // RFM quintiles keep ties together; each RFM-LTV tier rule fires on its own condition.
 import { describe, expect, it } from 'vitest'
-import { clvCutoff, DEFAULT_TIER_THRESHOLDS, quintileScores, tierOf, type TierInput } from '../models/rfm.ts'
+import { clvCutoff, DEFAULT_TIER_THRESHOLDS, quintileScores, tierOf, type TierInput } from '../models/value/rfm.ts'
 
 describe('quintile scores', () => {
   it('spreads distinct values over five scores, best values highest', () => {

@@ -2,11 +2,11 @@
 // follow the configured distributions, and `pulse simulate` lands every event in a running Pulse.
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CustomerTruth } from '../models/customer-simulation.ts'
-import { simulate, simulationParams } from '../models/simulation.ts'
-import { JOURNEY_STEPS, type SegmentEvent } from '../models/simulation-params.ts'
+import type { CustomerTruth } from '../models/simulation/customer-truth.ts'
+import { simulate, simulationParams } from '../models/simulation/simulation.ts'
+import { JOURNEY_STEPS, type SegmentEvent } from '../models/simulation/simulation-params.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
-import { runSimulate } from '../pipelines/simulate-command.ts'
+import { runSimulate } from '../pipelines/cli/simulate-command.ts'
 import { countEvents, sql, startTestPulse, testConfig, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
 const START = Date.UTC(2025, 0, 1)

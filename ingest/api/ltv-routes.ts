@@ -1,0 +1,46 @@
+// POST /api/ltv/refresh: refits the customer-value models now (Bearer read key) and answers with
+// the fit; the refit itself is injected by the composition root.
+import type { FastifyInstance } from 'fastify'
+import { asOfTime } from '../../models/value/as-of-time.ts'
+import { HttpError } from '../http-error.ts'
+import { keyFromHeader } from '../capture/write-keys.ts'
+
+export interface LtvRouteDeps {
+  readKeys: Set<string>
+  /** Fits on the purchases up to `asOf` (epoch ms; now when absent): the fit, or null without purchases. */
+  refresh: (asOf?: number) => Promise<unknown | null>
+}
+
+export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): void {
+  app.post('/api/ltv/refresh', async (req, reply) => {
+    const key = keyFromHeader(req.headers.authorization)
+    if (!key || !deps.readKeys.has(key)) {
+      const e = new HttpError(401, 'invalid_read_key', 'send a read key as "Authorization: Bearer <read key>"')
+      return reply.code(e.status).send(e.body())
+    }
+    // {"as_of": "1997-09-30"}: fit as of the end of that day (backfilled history, reproducible runs).
+    let body: unknown = {}
+    try {
+      if (Buffer.isBuffer(req.body) && req.body.length) body = JSON.parse(req.body.toString('utf8'))
+    } catch {
+      const e = new HttpError(400, 'malformed_json', 'the body must be empty or JSON: { "as_of": "YYYY-MM-DD" }')
+      return reply.code(e.status).send(e.body())
+    }
+    const asOfText = (body as { as_of?: unknown } | null)?.as_of
+    let asOf: number | undefined
+    if (asOfText !== undefined) {
+      const day = asOfTime(String(asOfText))
+      if (Number.isNaN(day)) {
+        const e = new HttpError(400, 'invalid_as_of', `as_of must be a date like 1997-09-30 or an ISO-8601 time, got ${JSON.stringify(asOfText)}`)
+        return reply.code(e.status).send(e.body())
+      }
+      asOf = day
+    }
+    const fit = await deps.refresh(asOf)
+    if (fit === null) {
+      const e = new HttpError(409, 'no_purchases', 'there are no purchase events to fit on yet (see --ltv-purchase-event)')
+      return reply.code(e.status).send(e.body())
+    }
+    return reply.send({ fit })
+  })
+}

@@ -1,0 +1,147 @@
+// The CLI entry: `pulse serve | sql | replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
+import { Command, Option } from 'commander'
+import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from '../config.ts'
+import { runDemo } from './demo-command.ts'
+import { printImportSummary, runImport } from './import-command.ts'
+import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
+import { runLtvRefresh } from './ltv-refresh-command.ts'
+import { runReplay } from './replay-command.ts'
+import { runServe } from './serve-command.ts'
+import { printSimulateSummary, runSimulate } from './simulate-command.ts'
+import { runSql } from './sql-command.ts'
+import { userError } from './user-error.ts'
+
+function withConfigOptions(cmd: Command): Command {
+  for (const spec of optionSpecs) {
+    const defaultNote = spec.default !== undefined && spec.kind !== 'bool' ? ` (default: ${spec.default})` : ''
+    const opt = new Option(spec.flag, `${spec.help}${defaultNote} [env ${spec.env}]`)
+    if (spec.kind === 'list') opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    cmd.addOption(opt)
+  }
+  return cmd
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError()
+  withConfigOptions(program.command('serve').description('run the tracking endpoint, the stream processor and the query API')).action(
+    async (flags: FlagValues) => runServe(loadConfig(flags, processEnv())),
+  )
+  withConfigOptions(
+    program
+      .command('sql')
+      .description('run one read-only query: against a running Pulse (--url or the data folder\'s server) or directly on the data folder')
+      .argument('<query>', 'SQL, with {name:Type} parameters')
+      .option('--url <url>', 'base URL of a running Pulse')
+      .option('--param <name=value>', 'a query parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--format <format>', 'table, json or csv', 'table'),
+  ).action(async (query: string, flags: FlagValues) => runSql(query, flags, loadConfig(flags, processEnv())))
+  withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
+    async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
+  )
+  const int = (v: string) => Number(v)
+  withConfigOptions(
+    program
+      .command('simulate')
+      .description('simulate a service platform\'s customers and send their events to a running Pulse (or write NDJSON with --out)')
+      .option('--customers <n>', 'people to simulate', int, 1000)
+      .option('--days <n>', 'length of the simulated period', int, 365)
+      .option('--start <date>', 'first day, YYYY-MM-DD (default: --days before today)')
+      .option('--seed <n>', 'random seed: the same seed gives the same events', int, 1)
+      .option('--rate <events/s>', 'send at most this many events per second (0: as fast as Pulse takes them)', int, 0)
+      .option('--out <dir>', 'write events.ndjson and truth.ndjson here instead of sending')
+      .option('--truth <file>', 'where the truth file goes (default: <out>/truth.ndjson or <data-dir>/simulation-truth.ndjson)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--batch <n>', 'events per request', int, 100)
+      .option('--concurrency <n>', 'requests in flight', int, 8),
+  ).action(async (flags: FlagValues) => {
+    const f = flags as Record<string, unknown>
+    const summary = await runSimulate(
+      {
+        customers: f.customers as number, days: f.days as number, start: f.start as string | undefined, seed: f.seed as number, rate: f.rate as number,
+        out: f.out as string | undefined, url: f.url as string | undefined, truth: f.truth as string | undefined, batch: f.batch as number, concurrency: f.concurrency as number,
+      },
+      loadConfig(flags, processEnv()),
+    )
+    printSimulateSummary(summary)
+  })
+  withConfigOptions(
+    program
+      .command('import')
+      .description('backfill history into a running Pulse from NDJSON (Segment or PostHog events) or CSV with a column mapping')
+      .argument('<file>', 'the file to import')
+      .option('--format <format>', 'ndjson or csv (default: from the file name)')
+      .option('--delimiter <d>', 'CSV delimiter: a character, "tab" or "whitespace"', ',')
+      .option('--columns <names>', 'comma-separated column names, for a CSV file without a header row')
+      .option('--event <name>', 'the event each CSV row becomes', 'Order Completed')
+      .option('--user-col <column>', 'CSV column with the customer id')
+      .option('--time-col <column>', 'CSV column with the time')
+      .option('--time-format <format>', 'auto, iso, yyyymmdd, epoch-ms or epoch-s', 'auto')
+      .option('--revenue-col <column>', 'CSV column with the amount (stored as revenue)')
+      .option('--id-col <column>', 'CSV column with a unique row id (default: derived from the row)')
+      .option('--rejected <file>', 'where rows that cannot be imported go (default: <file>.rejected.ndjson)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--batch <n>', 'events per request', int, 500)
+      .option('--concurrency <n>', 'requests in flight', int, 4)
+      .option('--rate <events/s>', 'send at most this many events per second (0: no limit)', int, 0),
+  ).action(async (file: string, flags: FlagValues) => {
+    const f = flags as Record<string, string | number | undefined>
+    const timeFormat = String(f.timeFormat)
+    if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw userError(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`)
+    const format = f.format as string | undefined
+    if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw userError(`--format must be ndjson or csv, got ${format}`)
+    const summary = await runImport(
+      {
+        file, format, delimiter: String(f.delimiter), columns: typeof f.columns === 'string' ? f.columns.split(',').map((c) => c.trim()) : undefined,
+        mapping: { event: String(f.event), userCol: f.userCol as string | undefined, timeCol: f.timeCol as string | undefined, timeFormat: timeFormat as 'auto', revenueCol: f.revenueCol as string | undefined, idCol: f.idCol as string | undefined },
+        rejected: f.rejected as string | undefined, url: f.url as string | undefined, batch: Number(f.batch), concurrency: Number(f.concurrency), rate: Number(f.rate),
+      },
+      loadConfig(flags, processEnv()),
+    )
+    printImportSummary(summary)
+  })
+  const ltv = program.command('ltv').description('customer lifetime value models')
+  ltv
+    .command('fit')
+    .description('fit BG/NBD and Gamma-Gamma on a summary or transaction file (no server needed)')
+    .option('--summary <file>', 'CSV with a header: id, frequency|x, recency|t_x, T[, monetary|zbar]')
+    .option('--transactions <file>', 'transaction log to summarise first')
+    .option('--customer-col <column>', 'transactions: the customer column')
+    .option('--date-col <column>', 'transactions: the date column')
+    .option('--amount-col <column>', 'transactions: the amount column')
+    .option('--calibration-end <date>', 'transactions: last day of the calibration period, YYYY-MM-DD')
+    .option('--period <period>', 'transactions: purchase period, day or week (several purchases in one count once)', 'day')
+    .option('--unit-days <n>', 'days per time unit of the summaries (7: weeks, as in the papers)', Number, 7)
+    .option('--delimiter <d>', 'a character, "tab" or "whitespace"', ',')
+    .option('--columns <names>', 'comma-separated column names, for a file without a header row')
+    .option('--json', 'print the fit as JSON')
+    .option('--predict <file>', 'write per-customer predictions (CSV) here')
+    .option('--horizon <n>', 'with --predict: time units ahead for expected purchases', Number)
+    .option('--months <n>', 'with --predict: CLV horizon in months', Number, 12)
+    .option('--discount <rate>', 'with --predict: monthly discount rate', Number, 0.01)
+    .action(async (flags: Record<string, unknown>) => {
+      if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
+      const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
+      printLtvFit(await runLtvFit(opts), opts)
+    })
+  withConfigOptions(
+    ltv
+      .command('refresh')
+      .description('refit the value models on the purchases in ClickHouse and store every customer\'s scores (through the running Pulse, or on the data folder)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
+      .option('--json', 'print the fit as JSON'),
+  ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
+  withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
+    async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
+  )
+  await program.parseAsync(argv)
+}
+
+main(process.argv).catch((err) => {
+  if (err instanceof ConfigError || err?.name === 'NatsServerMissing' || err?.userFacing) {
+    console.error(`pulse: ${err.message}`)
+  } else {
+    console.error('pulse: failed:', err)
+  }
+  process.exit(1)
+})

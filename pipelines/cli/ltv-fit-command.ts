@@ -1,0 +1,139 @@
+// `pulse ltv fit`: BG/NBD and Gamma-Gamma fitted on a file, no server needed: a summary CSV
+// (id, frequency|x, recency|t_x, T[, monetary|zbar]) or a transaction log summarised first.
+// Prints the parameters with standard errors and log-likelihoods (or JSON), and with --predict
+// writes each customer's expected purchases, P(alive), expected spend and discounted CLV.
+import { createWriteStream } from 'node:fs'
+import { asOfTime } from '../../models/value/as-of-time.ts'
+import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdFit } from '../../models/value/bgnbd.ts'
+import { DAYS_PER_MONTH, discountedClv } from '../../models/value/clv.ts'
+import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
+import { parseImportTime } from '../../models/events/import-rows.ts'
+import { summarizeTransactions, type Transaction, type TransactionSummary } from '../../models/value/transaction-summary.ts'
+import { formatTable } from './row-printing.ts'
+import { userError } from './user-error.ts'
+import { tableRows } from './table-rows.ts'
+
+export interface LtvFitOptions {
+  summary?: string
+  transactions?: string
+  customerCol?: string
+  dateCol?: string
+  amountCol?: string
+  calibrationEnd?: string
+  period: 'day' | 'week'
+  unitDays: number
+  delimiter: string
+  columns?: string[]
+  json: boolean
+  predict?: string
+  horizon?: number
+  months: number
+  discount: number
+}
+
+export interface LtvFitResult {
+  customers: TransactionSummary[]
+  bgnbd: BgNbdFit
+  gammagamma: GammaGammaFit | null
+  seconds: number
+}
+
+/** A table file as objects keyed by header (or by --columns for a file without one). */
+async function readTable(file: string, delimiter: string, columns?: string[]): Promise<Record<string, string>[]> {
+  const out: Record<string, string>[] = []
+  let names = columns
+  try {
+    for await (const row of tableRows(file, delimiter)) {
+      if (!names) {
+        names = row.cells.map((c) => c.trim())
+        continue
+      }
+      const record: Record<string, string> = {}
+      names.forEach((n, i) => (record[n] = row.cells[i] ?? ''))
+      out.push(record)
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw userError(`cannot read ${file}: check the path`)
+    throw e
+  }
+  return out
+}
+
+function pick(record: Record<string, string>, names: string[], what: string, line: number): number {
+  const name = names.find((n) => n in record)
+  const v = name === undefined ? NaN : Number(record[name])
+  if (!Number.isFinite(v) || v < 0) throw userError(`row ${line} of the summary: ${what} (${names.join(' or ')}) must be a number >= 0, got ${JSON.stringify(name === undefined ? null : record[name])}`)
+  return v
+}
+
+async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]> {
+  if (opts.summary) {
+    const rows = await readTable(opts.summary, opts.delimiter, opts.columns)
+    return rows.map((r, i) => ({
+      customer: r.id ?? r.ID ?? r.customer ?? String(i + 1),
+      x: pick(r, ['frequency', 'x'], 'frequency', i + 2),
+      tx: pick(r, ['recency', 't_x'], 'recency', i + 2),
+      T: pick(r, ['T'], 'T', i + 2),
+      m: 'monetary' in r || 'zbar' in r || 'monetary_value' in r ? pick(r, ['monetary', 'zbar', 'monetary_value'], 'monetary', i + 2) : 0,
+    }))
+  }
+  if (!opts.transactions) throw userError('pass --summary FILE or --transactions FILE (with --customer-col, --date-col, --amount-col and --calibration-end)')
+  const { customerCol, dateCol, amountCol, calibrationEnd } = opts
+  if (!customerCol || !dateCol || !amountCol || !calibrationEnd) throw userError('--transactions needs --customer-col, --date-col, --amount-col and --calibration-end YYYY-MM-DD')
+  // The calibration period ends with the last moment of its end date.
+  const end = asOfTime(calibrationEnd)
+  if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date like 1997-09-30`)
+  const rows = await readTable(opts.transactions, opts.delimiter, opts.columns)
+  const transactions: Transaction[] = rows.map((r, i) => {
+    const time = parseImportTime(r[dateCol] ?? '', 'auto')
+    const amount = Number(r[amountCol])
+    if (!r[customerCol] || Number.isNaN(time) || !Number.isFinite(amount)) throw userError(`row ${i + 1} of ${opts.transactions}: needs a customer, a date and an amount in ${customerCol}, ${dateCol}, ${amountCol}`)
+    return { customer: r[customerCol].trim(), time, amount }
+  })
+  return summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays })
+}
+
+export async function runLtvFit(opts: LtvFitOptions): Promise<LtvFitResult> {
+  const customers = await summariesFrom(opts)
+  if (customers.length === 0) throw userError('the file holds no customers')
+  const started = performance.now()
+  const bgnbd = fitBgNbd(customers)
+  const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
+  const gammagamma = repeat.length ? fitGammaGamma(repeat) : null
+  const seconds = (performance.now() - started) / 1000
+  if (opts.predict) await writePredictions(opts, customers, bgnbd, gammagamma)
+  return { customers, bgnbd, gammagamma, seconds }
+}
+
+async function writePredictions(opts: LtvFitOptions, customers: TransactionSummary[], bg: BgNbdFit, gg: GammaGammaFit | null): Promise<void> {
+  if (!(opts.horizon && opts.horizon > 0)) throw userError('--predict needs --horizon N (time units ahead, e.g. 39 weeks)')
+  const out = createWriteStream(opts.predict!)
+  const num = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '')
+  out.write('id,frequency,recency,T,monetary,expected_purchases,p_alive,expected_spend,clv\n')
+  for (const c of customers) {
+    const spend = gg && gg.q > 1 ? gammaGammaExpectedSpend(c, gg) : NaN
+    const clv = Number.isFinite(spend) ? discountedClv(c, bg, spend, { months: opts.months, monthlyDiscount: opts.discount, unitsPerMonth: DAYS_PER_MONTH / opts.unitDays }) : NaN
+    const row = [c.x, c.tx, c.T, c.m, bgnbdConditionalExpected(c, opts.horizon!, bg), bgnbdPAlive(c, bg), spend, clv].map(num)
+    out.write(`${/[",\n]/.test(c.customer) ? JSON.stringify(c.customer) : c.customer},${row.join(',')}\n`)
+  }
+  await new Promise((r) => out.end(r))
+}
+
+export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
+  const { bgnbd: bg, gammagamma: gg } = result
+  if (opts.json) {
+    const json = {
+      customers: result.customers.length,
+      bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, ll: bg.ll, se: bg.se },
+      gammagamma: gg ? { p: gg.p, q: gg.q, v: gg.gamma, ll: gg.ll } : null,
+    }
+    console.log(JSON.stringify(json))
+    return
+  }
+  const f = (v: number) => v.toFixed(4)
+  const repeat = result.customers.filter((c) => c.x > 0).length
+  console.log(`${result.customers.length.toLocaleString('en-US')} customers, ${repeat.toLocaleString('en-US')} with repeat purchases; fitted in ${result.seconds.toFixed(2)} s`)
+  console.log(`\nBG/NBD (log-likelihood ${bg.ll.toFixed(2)}${bg.converged ? '' : ', NOT converged'})\n` + formatTable(['r', 'alpha', 'a', 'b'].map((k) => ({ parameter: k, value: f(bg[k as 'r']), se: f(bg.se[k as 'r']) }))))
+  if (gg) console.log(`\nGamma-Gamma on the repeat customers (log-likelihood ${gg.ll.toFixed(2)})\n` + formatTable([{ parameter: 'p', value: f(gg.p) }, { parameter: 'q', value: f(gg.q) }, { parameter: 'v (gamma)', value: f(gg.gamma) }]))
+  if (opts.predict) console.log(`\npredictions: ${opts.predict}`)
+}

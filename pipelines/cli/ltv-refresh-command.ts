@@ -1,0 +1,64 @@
+// `pulse ltv refresh [--as-of DATE]`: refit the customer-value models now, through the running
+// Pulse (--url or the one serving the data folder) or, when none runs, on the data folder itself.
+import path from 'node:path'
+import { asOfTime } from '../../models/value/as-of-time.ts'
+import { openClickHouse } from '../../sql/clickhouse-client.ts'
+import { migrate } from '../../sql/migrate.ts'
+import type { PulseConfig } from '../config.ts'
+import { readDevKeys } from '../dev-keys.ts'
+import { refreshLtv, type LtvRefreshResult } from '../jobs/ltv-refresh.ts'
+import { formatTable } from './row-printing.ts'
+import { userError } from './user-error.ts'
+import { runningServer } from '../server-file.ts'
+
+async function viaHttp(url: string, readKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {
+  const res = await fetch(new URL('/api/ltv/refresh', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${readKey}` },
+    body: JSON.stringify(asOf ? { as_of: asOf } : {}),
+  })
+  const body = (await res.json()) as { fit?: LtvRefreshResult; error?: { code: string; message: string } }
+  if (res.status === 409) return null
+  if (!res.ok) throw userError(body.error?.message ?? `HTTP ${res.status}`)
+  return body.fit!
+}
+
+function asOfMs(asOf: string | undefined): number {
+  if (asOf === undefined) return Date.now()
+  const ms = asOfTime(asOf)
+  if (Number.isNaN(ms)) throw userError(`--as-of "${asOf}" must be a date like 1997-09-30 or an ISO-8601 time`)
+  return ms
+}
+
+export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?: boolean }, config: PulseConfig): Promise<void> {
+  const server = flags.url ? { url: flags.url } : runningServer(config.dataDir)
+  let fit: LtvRefreshResult | null
+  if (server) {
+    const readKey = config.readKeys[0] ?? readDevKeys(config.dataDir)?.readKey
+    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS)')
+    fit = await viaHttp(server.url, readKey, flags.asOf)
+  } else {
+    const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
+    try {
+      await migrate(ch.client)
+      fit = await refreshLtv(ch.client, config, asOfMs(flags.asOf), Date.now())
+    } finally {
+      await ch.close()
+    }
+  }
+  if (!fit) throw userError(`no purchase events to fit on yet (purchase events: ${config.ltvPurchaseEvents.join(', ')}; see --ltv-purchase-event)`)
+  if (flags.json) {
+    console.log(JSON.stringify(fit))
+    return
+  }
+  const f = (v: number) => v.toFixed(4)
+  const b = fit.bgnbd
+  console.log(`refitted on ${fit.customers.toLocaleString('en-US')} customers in ${fit.seconds.toFixed(2)} s (${fit.model_version}); scores in customer_scores, parameters in model_fits`)
+  console.log(formatTable([
+    { model: 'BG/NBD', parameter: 'r', value: f(b.r), se: f(b.se.r) },
+    { model: 'BG/NBD', parameter: 'alpha', value: f(b.alpha), se: f(b.se.alpha) },
+    { model: 'BG/NBD', parameter: 'a', value: f(b.a), se: f(b.se.a) },
+    { model: 'BG/NBD', parameter: 'b', value: f(b.b), se: f(b.se.b) },
+    ...(fit.gammagamma ? [{ model: 'Gamma-Gamma', parameter: 'p', value: f(fit.gammagamma.p), se: '' }, { model: 'Gamma-Gamma', parameter: 'q', value: f(fit.gammagamma.q), se: '' }, { model: 'Gamma-Gamma', parameter: 'v', value: f(fit.gammagamma.v), se: '' }] : []),
+  ]))
+}

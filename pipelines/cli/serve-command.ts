@@ -1,0 +1,31 @@
+// `pulse serve`: runs until SIGINT/SIGTERM, then shuts down gracefully (stop accepting, flush,
+// ack, close) within --shutdown-timeout-ms.
+import type { PulseConfig } from '../config.ts'
+import { startPulse } from '../pulse-app.ts'
+
+export async function runServe(config: PulseConfig): Promise<void> {
+  const pulse = await startPulse(config)
+  const lines = [
+    `Pulse is listening on ${pulse.url}`,
+    `  data folder   ${config.dataDir}`,
+    `  NATS          ${pulse.natsUrl}${config.natsUrl ? '' : ' (embedded nats-server)'}`,
+    `  ClickHouse    ${config.clickhouseUrl ?? 'embedded engine (chdb) in the data folder'}`,
+  ]
+  if (pulse.devKeysCreated || (!config.writeKeys.length && !config.readKeys.length)) {
+    lines.push(`  write key     ${pulse.writeKeys[0].key}  (development key, kept in ${config.dataDir}/dev-keys.json)`)
+    lines.push(`  read key      ${pulse.readKeys[0]}`)
+  }
+  console.log(lines.join('\n'))
+  let signals = 0
+  const onSignal = (sig: string) => {
+    signals++
+    if (signals > 1) process.exit(130)
+    pulse.log.info({ signal: sig }, 'shutting down')
+    pulse.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGINT', () => onSignal('SIGINT'))
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+}

@@ -1,0 +1,56 @@
+// `pulse sql "<query>"`: through the query API of a running Pulse, or straight on the data
+// folder's embedded engine when none is serving it.
+import { userError } from './user-error.ts'
+import path from 'node:path'
+import { openClickHouse } from '../../sql/clickhouse-client.ts'
+import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
+import type { FlagValues, PulseConfig } from '../config.ts'
+import { readDevKeys } from '../dev-keys.ts'
+import { printRows } from './row-printing.ts'
+import { runningServer } from '../server-file.ts'
+
+function parseParams(list: unknown): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const p of (list as string[] | undefined) ?? []) {
+    const i = p.indexOf('=')
+    if (i < 1) throw userError(`--param "${p}" must look like name=value`)
+    params[p.slice(0, i)] = p.slice(i + 1)
+  }
+  return params
+}
+
+async function viaHttp(url: string, readKey: string, query: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const res = await fetch(new URL('/api/sql', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${readKey}` },
+    body: JSON.stringify({ query, params }),
+  })
+  const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: { message: string } }
+  if (!res.ok) throw userError(body.error?.message ?? `HTTP ${res.status}`)
+  return body.rows ?? []
+}
+
+export async function runSql(query: string, flags: FlagValues, config: PulseConfig): Promise<void> {
+  const params = parseParams(flags.param)
+  const server = typeof flags.url === 'string' ? { url: flags.url } : runningServer(config.dataDir)
+  let rows: Record<string, unknown>[]
+  if (server) {
+    const readKey = config.readKeys[0] ?? readDevKeys(config.dataDir)?.readKey
+    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS)')
+    rows = await viaHttp(server.url, readKey, query, params)
+  } else {
+    const ch = await openClickHouse({
+      url: config.clickhouseUrl,
+      user: config.clickhouseUser,
+      password: config.clickhousePassword,
+      database: config.clickhouseDatabase,
+      embeddedPath: path.join(config.dataDir, 'clickhouse'),
+    })
+    try {
+      rows = await runReadOnlyQuery(ch.readClient, query, params, { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows })
+    } finally {
+      await ch.close()
+    }
+  }
+  printRows(rows, String(flags.format ?? 'table'))
+}

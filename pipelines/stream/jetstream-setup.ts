@@ -1,0 +1,67 @@
+// Creates (or updates) the EVENTS stream and the durable pull consumer that processors share.
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
+import { nanos, type NatsConnection } from '@nats-io/nats-core'
+import { EVENTS_SUBJECT, REJECTED_SUBJECT } from '../../models/events/stream-contract.ts'
+
+export interface StreamSettings {
+  stream: string
+  consumer: string
+  maxBytes: number
+  replicas: number
+}
+
+/** Identical retried requests within this window are stored once by JetStream itself. */
+const DUPLICATE_WINDOW_MS = 10 * 60 * 1000
+
+export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  const config = {
+    name: s.stream,
+    subjects: [`${EVENTS_SUBJECT}.>`, `${REJECTED_SUBJECT}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    // The stream is the replay window: when full, the oldest requests (long since processed, as the
+    // backlog guard refuses new ones before unprocessed data could reach the front) make room.
+    discard: DiscardPolicy.Old,
+    max_bytes: s.maxBytes,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: s.replicas,
+  }
+  try {
+    await jsm.streams.info(s.stream)
+    await jsm.streams.update(s.stream, config)
+  } catch (e) {
+    if (!String((e as Error).message).includes('not found')) throw e
+    await jsm.streams.add(config)
+  }
+  await ensureConsumer(nc, s.stream, s.consumer)
+}
+
+export async function ensureConsumer(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  try {
+    await jsm.consumers.info(stream, consumer)
+  } catch (e) {
+    if (!String((e as Error).message).includes('not found')) throw e
+    await jsm.consumers.add(stream, {
+      durable_name: consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(60_000),
+      max_ack_pending: 100_000,
+      // Deliveries are counted by the processor, which dead-letters a message whole past --max-deliver.
+      max_deliver: -1,
+    })
+  }
+}
+
+/** Reprocess the whole stream: recreate the durable consumer from the first message. */
+export async function replayFromStart(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  try {
+    await jsm.consumers.delete(stream, consumer)
+  } catch (e) {
+    if (!String((e as Error).message).includes('not found')) throw e
+  }
+  await ensureConsumer(nc, stream, consumer)
+}

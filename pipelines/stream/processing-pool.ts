@@ -1,0 +1,106 @@
+// The main thread's handle on the processing worker: one job per message, each tagged with its
+// batch; sealing a batch has the worker write (or hand back) the batch's encoded rows. Replies
+// come in order, the queue is bounded, and a fresh worker starts if one dies (its jobs fail, so
+// their batch is redelivered).
+import { Worker } from 'node:worker_threads'
+import type { DeadLetterRow } from '../../models/events/event-row.ts'
+import type { EventLimits } from '../../models/events/event-checks.ts'
+import type { EncodedRows } from '../../sql/clickhouse-client.ts'
+import type { StoredMessage } from './message-decoding.ts'
+import type { WorkerRequest } from './processing-worker.ts'
+
+export interface ProcessedMessage {
+  rowCount: number
+  deadLetters: DeadLetterRow[]
+}
+
+export interface SealedBatch {
+  /** Rows the worker holds for the batch: the caller compares it with what its messages made. */
+  rowCount: number
+  rows: EncodedRows | null
+}
+
+type Reply = { id: number; result?: ProcessedMessage; sealed?: SealedBatch; error?: string }
+
+interface Pending {
+  resolve(r: Reply): void
+  reject(e: Error): void
+}
+
+export class ProcessingWorker {
+  private worker: Worker | undefined
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+  private waiters: Array<{ below: number; resolve: () => void }> = []
+  private closing = false
+
+  constructor(private readonly limits: EventLimits) {}
+
+  get queued(): number {
+    return this.pending.size
+  }
+
+  async process(message: StoredMessage, batch: number): Promise<ProcessedMessage> {
+    // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
+    const reply = await this.send((id) => ({ kind: 'process', id, batch, message, limits: this.limits }), [message.data.buffer as ArrayBuffer])
+    return reply.result!
+  }
+
+  /** Ends a batch: its rows go to `spoolFile` when given, else come back as bytes. */
+  async seal(batch: number, spoolFile: string | null): Promise<SealedBatch> {
+    return (await this.send((id) => ({ kind: 'seal', id, batch, spoolFile }), [])).sealed!
+  }
+
+  /** Resolves once fewer than `below` jobs are queued (backpressure for the consume loop). */
+  waitBelow(below: number): Promise<void> {
+    if (this.pending.size < below) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push({ below, resolve }))
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    await this.worker?.terminate()
+    this.worker = undefined
+  }
+
+  private send(request: (id: number) => WorkerRequest, transfer: ArrayBuffer[]): Promise<Reply> {
+    const id = this.nextId++
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.ensureWorker().postMessage(request(id), transfer)
+    })
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker
+    // A larger young generation: each request's objects die young, so fewer scavenges run.
+    const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } })
+    w.unref()
+    w.on('message', (msg: Reply) => {
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      if (msg.error !== undefined) p.reject(new Error(msg.error))
+      else p.resolve(msg)
+      this.wake()
+    })
+    const fail = (err: Error) => {
+      if (this.worker === w) this.worker = undefined
+      for (const p of this.pending.values()) p.reject(err)
+      this.pending.clear()
+      this.wake()
+    }
+    w.on('error', fail)
+    w.on('exit', (code) => {
+      if (!this.closing) fail(new Error(`processing worker exited with code ${code}`))
+    })
+    this.worker = w
+    return w
+  }
+
+  private wake(): void {
+    const still: typeof this.waiters = []
+    for (const w of this.waiters) (this.pending.size < w.below ? w.resolve() : still.push(w))
+    this.waiters = still
+  }
+}
