@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
-  npm install --no-audit --no-fund --loglevel=error
+  # npm ci installs exactly the lock and never rewrites it (a tracked file).
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
