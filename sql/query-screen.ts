@@ -43,7 +43,11 @@ function tableAllowed(name: string, database: string): boolean {
 
 /** Why the parsed query may not run, or null. `ast` holds the lines of EXPLAIN AST. */
 export function syntaxRefusal(ast: string[], database: string): string | null {
+  // Anything but the expected shape is refused rather than read past.
+  if (!ast[0]?.startsWith('SelectWithUnionQuery')) return 'the query could not be checked: send one plain SELECT'
   for (const { label, parent } of nodes(ast)) {
+    // A SETTINGS clause in a subquery is applied even in a read-only session (seen with chdb 3.4).
+    if (label === 'Set' || label.startsWith('Set ')) return 'a SETTINGS clause is not allowed: the limits of the query API are fixed'
     const fn = /^Function (\S+)/.exec(label)?.[1]
     if (fn !== undefined && parent.startsWith('TableExpression')) {
       if (!GENERATORS.has(fn)) return `table function ${fn}() is not allowed: query the tables of database ${database}`
@@ -58,6 +62,7 @@ export function syntaxRefusal(ast: string[], database: string): string | null {
 
 /** Why the analysed query may not run, or null. `tree` holds the lines of EXPLAIN QUERY TREE. */
 export function treeRefusal(tree: string[], database: string): string | null {
+  if (!tree[0]?.startsWith('QUERY id:')) return 'the query could not be checked: send one plain SELECT'
   for (const line of tree) {
     const table = /^\s*TABLE id: .*\btable_name: ([^,\s]+)/.exec(line)?.[1]
     if (table !== undefined && !(table.startsWith(`${database}.`) || GENERATOR_TABLES.has(table))) {

@@ -15,7 +15,17 @@ const SELECT_START = /^\s*(\(|select\b|with\b)/i
 
 async function lines(client: ClickHouseClient, sql: string, params: Record<string, unknown>): Promise<string[]> {
   const result = await client.query({ query: sql, query_params: params, format: 'TabSeparatedRaw' })
-  return (await result.text()).split('\n').filter((l) => l.trim())
+  // The engine may print each line as a quoted string (chdb does for EXPLAIN AST).
+  return (await result.text()).split('\n').filter((l) => l.trim()).map(unquoted)
+}
+
+function unquoted(line: string): string {
+  if (!(line.startsWith('"') && line.endsWith('"'))) return line
+  try {
+    return JSON.parse(line) as string
+  } catch {
+    return line.slice(1, -1)
+  }
 }
 
 /** The engine's canonical text of the one statement in `sql` (comments gone, nesting resolved). */
