@@ -143,7 +143,15 @@ describe('settings', () => {
 })
 
 describe('other databases', () => {
-  it('refuses system and information_schema tables, however they are named', async () => {
+  it('reads the Pulse tables and value generators, and refuses system and information_schema tables however they are named', async () => {
+    const mine = await ask(
+      'WITH recent AS (SELECT user_id FROM events WHERE event = {e:String}) SELECT e.event AS event, count() AS n FROM pulse.events AS e WHERE e.user_id IN (SELECT user_id FROM recent) GROUP BY event',
+      { e: 'Lesson Completed' },
+    )
+    expect(mine.status, mine.text).toBe(200)
+    expect(JSON.parse(mine.text).rows.map((r: { event: string }) => r.event)).toContain('Lesson Completed')
+    expect(JSON.parse((await ask('SELECT sum(number) AS s FROM numbers(10)')).text).rows).toEqual([{ s: 45 }])
+    expect(JSON.parse((await ask('SELECT 1 AS one -- a trailing comment')).text).rows).toEqual([{ one: 1 }])
     for (const q of [
       'SELECT * FROM system.settings',
       'SELECT query FROM system.processes',
@@ -162,17 +170,7 @@ describe('other databases', () => {
 })
 
 describe('limits', () => {
-  it('bounds memory, time, result rows and result bytes', async () => {
-    const memory = await expectRefused('SELECT length(groupArray(number)) AS n FROM numbers(50000000)')
-    expect(memory.text).toMatch(/memory/i)
-    const time = await expectRefused('SELECT count() AS n FROM numbers(100000000000) WHERE NOT ignore(sipHash64(number))')
-    expect(time.text).toMatch(/time|timeout/i)
-    expect(time.ms).toBeLessThan(15_000)
-    expect((await expectRefused('SELECT number FROM numbers(5000)')).text).toMatch(/rows|limit/i)
-    expect((await expectRefused("SELECT repeat(toString(number), 200) AS s FROM numbers(900)")).text).toMatch(/bytes|limit/i)
-  })
-
-  it('keeps ingest answering fast while a heavy query runs', async () => {
+  it('bounds memory, time, result rows and result bytes; ingest answers fast while the slow query runs', async () => {
     const heavy = ask('SELECT count() AS n FROM numbers(100000000000) WHERE NOT ignore(sipHash64(number))')
     const slowest: number[] = []
     for (let b = 1; b <= 10; b++) {
@@ -181,21 +179,13 @@ describe('limits', () => {
       slowest.push(performance.now() - started)
     }
     expect(Math.max(...slowest)).toBeLessThan(1000)
-    expect((await heavy).status).toBe(400)
-  })
-})
-
-describe('what a read key may do', () => {
-  it('runs SELECTs with bound parameters, joins, subqueries and generators', async () => {
-    const a = await ask(
-      'WITH recent AS (SELECT user_id FROM events WHERE event = {e:String}) SELECT e.event AS event, count() AS n FROM events AS e WHERE e.user_id IN (SELECT user_id FROM recent) GROUP BY event',
-      { e: 'Lesson Completed' },
-    )
-    expect(a.status, a.text).toBe(200)
-    expect(JSON.parse(a.text).rows.map((r: { event: string }) => r.event)).toContain('Lesson Completed')
-    const gen = await ask('SELECT sum(number) AS s FROM numbers(10)')
-    expect(JSON.parse(gen.text).rows).toEqual([{ s: 45 }])
-    const one = await ask('SELECT 1 AS one -- a trailing comment')
-    expect(JSON.parse(one.text).rows).toEqual([{ one: 1 }])
+    const time = await heavy
+    expect(time.status, time.text.slice(0, 300)).toBe(400)
+    expect(time.text).toMatch(/time|timeout/i)
+    expect(time.ms).toBeLessThan(15_000)
+    const memory = await expectRefused('SELECT length(groupArray(number)) AS n FROM numbers(50000000)')
+    expect(memory.text).toMatch(/memory/i)
+    expect((await expectRefused('SELECT number FROM numbers(5000)')).text).toMatch(/rows|limit/i)
+    expect((await expectRefused("SELECT repeat(toString(number), 200) AS s FROM numbers(900)")).text).toMatch(/bytes|limit/i)
   })
 })
