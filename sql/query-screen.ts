@@ -7,7 +7,7 @@
 /** Table functions that only generate values. */
 const GENERATORS = new Set(['numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'generate_series', 'generateSeries', 'values'])
 
-/** Tables outside the Pulse database that only generate values (`SELECT 1` reads system.one). */
+/** Tables outside the Pulse database that only generate values (a query without FROM reads system.one). */
 const GENERATOR_TABLES = new Set(['system.one', 'system.numbers', 'system.numbers_mt', 'system.zeros', 'system.zeros_mt'])
 
 /** Functions that read files, other tables by name, dictionaries, or describe the host. */

@@ -12,6 +12,7 @@ import { query } from './sql-files.ts'
 export class QueryRefused extends Error {}
 
 const SELECT_START = /^\s*(\(|select\b|with\b)/i
+const STATEMENT_MARK = '-- analyst statement'
 
 async function lines(client: ClickHouseClient, sql: string, params: Record<string, unknown>): Promise<string[]> {
   const result = await client.query({ query: sql, query_params: params, format: 'TabSeparatedRaw' })
@@ -47,21 +48,20 @@ export async function runReadOnlyQuery(
   try {
     canonical = await canonicalStatement(client, sql)
   } catch (e) {
-    throw new QueryRefused(`send exactly one SELECT statement (${(e as Error).message.split('\n')[0].slice(0, 300)})`)
+    throw new QueryRefused(`send exactly one statement, a SELECT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
   }
-  if (!SELECT_START.test(canonical)) throw new QueryRefused('only SELECT (or WITH ... SELECT) queries are allowed with a read key')
-  // The canonical statement is one well-formed statement, so as a subquery body it cannot close the
-  // parentheses early; anything that is not a plain SELECT becomes a syntax error there.
-  const wrapped = `SELECT * FROM (\n${canonical}\n)`
+  if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
+  // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).
+  const wrapped = query('analyst_subquery').replace(STATEMENT_MARK, () => canonical)
   let ast: string[]
   try {
-    ast = await lines(client, `EXPLAIN AST ${wrapped}`, params)
+    ast = await lines(client, `${query('explain_ast')}\n${wrapped}`, params)
   } catch (e) {
-    throw new QueryRefused(`only a plain SELECT is allowed, without INTO OUTFILE or FORMAT (${(e as Error).message.split('\n')[0].slice(0, 300)})`)
+    throw new QueryRefused(`the query API runs a plain SELECT, without INTO OUTFILE or FORMAT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
   }
   const early = syntaxRefusal(ast, database)
   if (early) throw new QueryRefused(early)
-  const late = treeRefusal(await lines(client, `EXPLAIN QUERY TREE ${wrapped}`, params), database)
+  const late = treeRefusal(await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params), database)
   if (late) throw new QueryRefused(late)
   const result = await client.query({ query: wrapped, query_params: params, format: 'JSONEachRow' })
   return result.json<Record<string, unknown>>()
