@@ -12,7 +12,7 @@ export interface HttpServerOptions {
   corsPaths: ReadonlySet<string>
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For gives the client address; none by default. */
   trustProxy: string[]
-  /** Longest a client may take to send a request, and longest a socket may stay silent. */
+  /** Longest a client may take to send a whole request (headers and body). */
   requestTimeoutMs: number
 }
 
@@ -23,9 +23,11 @@ export async function createHttpServer(logger: FastifyBaseLogger, options: HttpS
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: maxRawBodyBytes,
     trustProxy: options.trustProxy.length ? options.trustProxy : false,
-    // A client that trickles its request (slowloris) or goes silent loses its socket.
+    // A client that trickles its request (slowloris) or goes silent before it is complete loses
+    // its socket; Node checks every connectionsCheckingInterval. The time to answer is not bounded
+    // here: queries and refits have their own limits.
     requestTimeout: options.requestTimeoutMs,
-    connectionTimeout: options.requestTimeoutMs,
+    http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs) },
   })
   // Browser SDKs send events from any site without cookies; the API routes are for servers and
   // scripts, so browsers get no CORS there at all.

@@ -91,7 +91,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'clickhouseReadUser', flag: '--clickhouse-read-user <user>', env: 'CLICKHOUSE_READ_USER', kind: 'string', help: 'server mode: read-only ClickHouse user for the query API (sql/operator/create_read_user.sql)', default: '' },
   { key: 'clickhouseReadPassword', flag: '--clickhouse-read-password <pw>', env: 'CLICKHOUSE_READ_PASSWORD', kind: 'string', help: 'password of --clickhouse-read-user', default: '' },
   { key: 'trustProxy', flag: '--trust-proxy <addr>', env: 'PULSE_TRUST_PROXY', kind: 'list', help: 'proxy address or CIDR whose X-Forwarded-For is believed (repeatable; env: comma separated; default none)' },
-  { key: 'requestTimeoutMs', flag: '--request-timeout-ms <ms>', env: 'PULSE_REQUEST_TIMEOUT_MS', kind: 'int', help: 'longest a client may take to send a request, and longest a socket may stay silent', default: '30000' },
+  { key: 'requestTimeoutMs', flag: '--request-timeout-ms <ms>', env: 'PULSE_REQUEST_TIMEOUT_MS', kind: 'int', help: 'longest a client may take to send a whole request (headers and body); slower sockets are closed', default: '30000' },
   { key: 'stream', flag: '--stream <name>', env: 'PULSE_STREAM', kind: 'string', help: 'JetStream stream name', default: 'EVENTS' },
   { key: 'consumer', flag: '--consumer <name>', env: 'PULSE_CONSUMER', kind: 'string', help: 'durable consumer shared by all processors', default: 'clickhouse-writer' },
   { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1' },
