@@ -1,6 +1,6 @@
 // The ClickHouse client factory: a server when a URL is given, else the in-process engine (chdb)
-// behind the same @clickhouse/client API. Only the composition root calls it (DESIGN.md:
-// chdb holds one engine and one data folder per process).
+// behind the same @clickhouse/client API. Only the composition root and the CLI commands that
+// work on a data folder call it: chdb holds one engine and one data folder per process.
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
 import { readFile, rm, writeFile } from 'node:fs/promises'
