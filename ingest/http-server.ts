@@ -1,13 +1,42 @@
-// The fastify instance: body handling shared by all routes (raw bytes, decoded per route),
-// permissive CORS for browser SDKs, errors in one JSON shape.
+// The fastify instance: body handling shared by all routes (raw bytes, decoded per route), CORS
+// for browser SDKs on the capture paths only, errors in one JSON shape, and time limits on slow
+// clients.
 import cors from '@fastify/cors'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
 import { HttpError } from './http-error.ts'
 
-export async function createHttpServer(logger: FastifyBaseLogger, maxRawBodyBytes: number): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: maxRawBodyBytes, trustProxy: true })
-  await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 })
+export interface HttpServerOptions {
+  maxRawBodyBytes: number
+  /** Paths that answer cross-origin requests (the capture routes). */
+  corsPaths: ReadonlySet<string>
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For gives the client address; none by default. */
+  trustProxy: string[]
+  /** Longest a client may take to send a whole request (headers and body). */
+  requestTimeoutMs: number
+}
+
+export async function createHttpServer(logger: FastifyBaseLogger, options: HttpServerOptions): Promise<FastifyInstance> {
+  const { maxRawBodyBytes, corsPaths } = options
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: maxRawBodyBytes,
+    trustProxy: options.trustProxy.length ? options.trustProxy : false,
+    // A client that trickles its request (slowloris) or goes silent before it is complete loses
+    // its socket; Node checks every connectionsCheckingInterval. The time to answer is not bounded
+    // here: queries and refits have their own limits.
+    requestTimeout: options.requestTimeoutMs,
+    http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs) },
+  })
+  // Browser SDKs send events from any site without cookies; the API routes are for servers and
+  // scripts, so browsers get no CORS there at all.
+  await app.register(cors, {
+    delegator: (req, cb) => {
+      const capture = corsPaths.has((req.url ?? '').split('?')[0])
+      cb(null, capture ? { origin: true, credentials: false, methods: ['POST', 'OPTIONS'], maxAge: 86400 } : { origin: false })
+    },
+  })
   // Every body arrives as bytes: content types lie (RudderStack sends gzip JSON as form-urlencoded).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))

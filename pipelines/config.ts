@@ -2,6 +2,8 @@
 // Every setting has a flag and an environment variable; flags win over the environment,
 // the environment wins over the defaults. `pulse serve --help` prints this table.
 import path from 'node:path'
+import { KeysFileError, readKeysFile } from './keys-file.ts'
+import type { QueryLimits } from '../sql/read-session-settings.ts'
 
 export interface WriteKey {
   key: string
@@ -19,6 +21,15 @@ export interface PulseConfig {
   clickhouseDatabase: string
   writeKeys: WriteKey[]
   readKeys: string[]
+  adminKeys: string[]
+  keysFile: string
+  clickhouseReadUser: string
+  clickhouseReadPassword: string
+  queryMaxResultBytes: number
+  queryMaxMemoryBytes: number
+  queryThreads: number
+  trustProxy: string[]
+  requestTimeoutMs: number
   stream: string
   consumer: string
   streamReplicas: number
@@ -75,6 +86,12 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'clickhouseDatabase', flag: '--clickhouse-database <db>', env: 'CLICKHOUSE_DATABASE', kind: 'string', help: 'ClickHouse database', default: 'pulse' },
   { key: 'writeKeys', flag: '--write-key <key[:source]>', env: 'PULSE_WRITE_KEYS', kind: 'list', help: 'write key, optionally mapped to a source name (repeatable; env: comma separated)' },
   { key: 'readKeys', flag: '--read-key <key>', env: 'PULSE_READ_KEYS', kind: 'list', help: 'read key for the query API (repeatable; env: comma separated)' },
+  { key: 'adminKeys', flag: '--admin-key <key>', env: 'PULSE_ADMIN_KEYS', kind: 'list', help: 'admin key: queries, refits and replays (repeatable; env: comma separated)' },
+  { key: 'keysFile', flag: '--keys-file <file>', env: 'PULSE_KEYS_FILE', kind: 'string', help: 'file of write/read/admin keys (JSON or lines; mode 600), kept out of ps', default: '' },
+  { key: 'clickhouseReadUser', flag: '--clickhouse-read-user <user>', env: 'CLICKHOUSE_READ_USER', kind: 'string', help: 'server mode: read-only ClickHouse user for the query API (sql/operator/create_read_user.sql)', default: '' },
+  { key: 'clickhouseReadPassword', flag: '--clickhouse-read-password <pw>', env: 'CLICKHOUSE_READ_PASSWORD', kind: 'string', help: 'password of --clickhouse-read-user', default: '' },
+  { key: 'trustProxy', flag: '--trust-proxy <addr>', env: 'PULSE_TRUST_PROXY', kind: 'list', help: 'proxy address or CIDR whose X-Forwarded-For is believed (repeatable; env: comma separated; default none)' },
+  { key: 'requestTimeoutMs', flag: '--request-timeout-ms <ms>', env: 'PULSE_REQUEST_TIMEOUT_MS', kind: 'int', help: 'longest a client may take to send a whole request (headers and body); slower sockets are closed', default: '30000' },
   { key: 'stream', flag: '--stream <name>', env: 'PULSE_STREAM', kind: 'string', help: 'JetStream stream name', default: 'EVENTS' },
   { key: 'consumer', flag: '--consumer <name>', env: 'PULSE_CONSUMER', kind: 'string', help: 'durable consumer shared by all processors', default: 'clickhouse-writer' },
   { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1' },
@@ -88,6 +105,9 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000' },
   { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },
   { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
+  { key: 'queryMaxResultBytes', flag: '--query-max-result-bytes <n>', env: 'PULSE_QUERY_MAX_RESULT_BYTES', kind: 'int', help: 'byte limit of one query API result (uncompressed)', default: String(100 * 1024 * 1024) },
+  { key: 'queryMaxMemoryBytes', flag: '--query-max-memory-bytes <n>', env: 'PULSE_QUERY_MAX_MEMORY_BYTES', kind: 'int', help: 'memory one query API call may use', default: String(2 * 1024 ** 3) },
+  { key: 'queryThreads', flag: '--query-threads <n>', env: 'PULSE_QUERY_THREADS', kind: 'int', help: 'threads one query API call may use (ingest keeps the rest)', default: '1' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
   { key: 'ltvPurchaseEvents', flag: '--ltv-purchase-event <name>', env: 'PULSE_LTV_PURCHASE_EVENTS', kind: 'list', help: 'event names that count as purchases for the value models; their revenue is the amount (repeatable; env: comma separated)', default: 'Order Completed' },
   { key: 'ltvAmountProperty', flag: '--ltv-amount-property <name>', env: 'PULSE_LTV_AMOUNT_PROPERTY', kind: 'string', help: 'property of a purchase event that holds its amount (default: the revenue column, from revenue / total / value)', default: '' },
@@ -156,12 +176,25 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     const raw = flagGiven ? fromFlag : env[spec.env] !== undefined && env[spec.env] !== '' ? env[spec.env] : spec.default
     out[spec.key] = parseValue(spec, raw)
   }
-  const writeKeys = ((out.writeKeys as string[] | undefined) ?? []).map(parseWriteKey)
+  const keys = { write: (out.writeKeys as string[] | undefined) ?? [], read: (out.readKeys as string[] | undefined) ?? [], admin: (out.adminKeys as string[] | undefined) ?? [] }
+  if (out.keysFile) {
+    try {
+      const fromFile = readKeysFile(String(out.keysFile))
+      keys.write = [...keys.write, ...fromFile.write]
+      keys.read = [...keys.read, ...fromFile.read]
+      keys.admin = [...keys.admin, ...fromFile.admin]
+    } catch (e) {
+      if (e instanceof KeysFileError) throw new ConfigError(e.message)
+      throw e
+    }
+  }
   return {
     ...(out as unknown as PulseConfig),
     dataDir: path.resolve(String(out.dataDir)),
-    writeKeys,
-    readKeys: (out.readKeys as string[] | undefined) ?? [],
+    writeKeys: keys.write.map(parseWriteKey),
+    readKeys: keys.read,
+    adminKeys: keys.admin,
+    trustProxy: (out.trustProxy as string[] | undefined) ?? [],
     faults: {
       failInserts: Number(env.PULSE_FAULT_FAIL_INSERTS ?? 0),
       crashAfterInsert: env.PULSE_FAULT_CRASH_AFTER_INSERT === '1',
@@ -172,6 +205,11 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
 /** The same config for code that starts Pulse programmatically (tests, demo, benchmarks). */
 export function configFor(overrides: Partial<PulseConfig>, env: NodeJS.ProcessEnv = {}): PulseConfig {
   return { ...loadConfig({}, env), ...overrides }
+}
+
+/** The limits sealed into the read session of the query API. */
+export function queryLimits(config: PulseConfig): QueryLimits {
+  return { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows, maxResultBytes: config.queryMaxResultBytes, maxMemoryBytes: config.queryMaxMemoryBytes, threads: config.queryThreads }
 }
 
 /** The current environment, for the CLI entry only. */

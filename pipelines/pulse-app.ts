@@ -17,7 +17,7 @@ import { jetStreamPublisher } from '../ingest/capture/request-publisher.ts'
 import { WriteKeys } from '../ingest/capture/write-keys.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
-import type { PulseConfig } from './config.ts'
+import { queryLimits, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
 import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
 import { backlogGuard } from './stream/backlog-guard.ts'
@@ -31,6 +31,8 @@ import { removeServerFile, writeServerFile } from './server-file.ts'
 import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
+import { ApiKeys } from '../ingest/api/api-keys.ts'
+import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
 
 export interface RunningPulse {
   url: string
@@ -38,6 +40,7 @@ export interface RunningPulse {
   config: PulseConfig
   writeKeys: PulseConfig['writeKeys']
   readKeys: string[]
+  adminKeys: string[]
   /** Keys generated because none were configured (printed by `pulse serve`). */
   devKeysCreated: boolean
   clickhouse: ClickHouse
@@ -55,10 +58,19 @@ export async function connectNats(servers: string, name: string): Promise<NatsCo
   return connect({ servers: servers.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 5000, noAsyncTraces: true })
 }
 
-function withDefaultKeys(config: PulseConfig): { writeKeys: PulseConfig['writeKeys']; readKeys: string[]; created: boolean } {
-  if (config.writeKeys.length || config.readKeys.length) return { writeKeys: config.writeKeys, readKeys: config.readKeys, created: false }
+interface Keys {
+  writeKeys: PulseConfig['writeKeys']
+  readKeys: string[]
+  adminKeys: string[]
+  created: boolean
+}
+
+function withDefaultKeys(config: PulseConfig): Keys {
+  if (config.writeKeys.length || config.readKeys.length || config.adminKeys.length) {
+    return { writeKeys: config.writeKeys, readKeys: config.readKeys, adminKeys: config.adminKeys, created: false }
+  }
   const { keys, created } = loadOrCreateDevKeys(config.dataDir)
-  return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], created }
+  return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], adminKeys: [keys.adminKey], created }
 }
 
 export async function startPulse(config: PulseConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningPulse> {
@@ -86,6 +98,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       password: config.clickhousePassword,
       database: config.clickhouseDatabase,
       embeddedPath: path.join(config.dataDir, 'clickhouse'),
+      readUser: config.clickhouseReadUser || undefined,
+      readPassword: config.clickhouseReadPassword,
+      readLimits: queryLimits(config),
     })
     cleanups.push(() => clickhouse.close())
     await migrate(clickhouse.client)
@@ -115,7 +130,12 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       cleanups.push(() => processor!.stop())
     }
 
-    const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)
+    const app: FastifyInstance = await createHttpServer(log, {
+      maxRawBodyBytes: config.maxBodyBytes,
+      corsPaths: CAPTURE_PATHS,
+      trustProxy: config.trustProxy,
+      requestTimeoutMs: config.requestTimeoutMs,
+    })
     // One sampling of the consumer serves both the 429 guard and the consumer-lag metric.
     const guard = backlogGuard(consumer, config.maxBacklog, onLagSample)
     cleanups.push(async () => guard.stop())
@@ -128,7 +148,8 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       maxEventBytes: config.maxEventBytes,
       now: Date.now,
     })
-    registerQueryRoutes(app, { client: clickhouse.readClient, readKeys: new Set(keys.readKeys), limits: { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows } })
+    const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
+    registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
     // One refit at a time; on demand (HTTP) and every --ltv-refresh-minutes.
     let refitting: Promise<LtvRefreshResult | null> | undefined
     const refit = (asOf?: number) =>
@@ -138,7 +159,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
           return fit
         })
         .finally(() => (refitting = undefined)))
-    registerLtvRoutes(app, { readKeys: new Set(keys.readKeys), refresh: refit })
+    registerLtvRoutes(app, { keys: apiKeys, refresh: refit })
     if (config.ltvRefreshMinutes > 0) {
       const timer = setInterval(() => void refit().catch((err) => log.warn({ err: String(err) }, 'customer-value refit failed')), config.ltvRefreshMinutes * 60_000)
       timer.unref()
@@ -170,7 +191,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       ])
       return stopped
     }
-    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, log, processor, stop }
+    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, log, processor, stop }
   } catch (err) {
     await cleanup()
     throw err

@@ -1,12 +1,13 @@
 // The ClickHouse client factory: a server when a URL is given, else the in-process engine (chdb)
-// behind the same @clickhouse/client API. Only the composition root calls it (DESIGN.md:
-// chdb holds one engine and one data folder per process).
+// behind the same @clickhouse/client API. Only the composition root and the CLI commands that
+// work on a data folder call it: chdb holds one engine and one data folder per process.
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import { openSpoolFolder } from './spool-folder.ts'
+import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-session-settings.ts'
 import { query } from './sql-files.ts'
 
 export interface ClickHouseTarget {
@@ -16,16 +17,21 @@ export interface ClickHouseTarget {
   database: string
   /** Folder of the embedded engine, used when `url` is unset. */
   embeddedPath: string
+  /** Server mode: the read-only user of sql/operator/create_read_user.sql that analyst queries run as. */
+  readUser?: string
+  readPassword?: string
+  /** Embedded mode: the limits sealed into the read session. */
+  readLimits?: QueryLimits
 }
 
 export interface ClickHouse {
   client: ClickHouseClient
   /**
-   * For analyst queries (read-only settings). The embedded engine applies per-query settings as
-   * session SETs that outlive the query, so there it is a second session on the same folder that
-   * is only ever used read-only; on a server each request carries its own settings.
+   * For analyst queries. Embedded: a second session on the same folder, sealed read-only with its
+   * limits when it opens (read-session-settings.ts). Server: logged in as the read-only user, whose
+   * settings profile holds the limits; null when no read user is configured.
    */
-  readClient: ClickHouseClient
+  readClient: ClickHouseClient | null
   /** Inserts rows already encoded as TabSeparated in `target`'s column order; a spooled file is removed afterwards. */
   insertTabSeparated(target: TabSeparatedTarget, rows: EncodedRows): Promise<void>
   /**
@@ -74,6 +80,18 @@ async function embeddedSession(target: ClickHouseTarget): Promise<EmbeddedSessio
   return { client, connection }
 }
 
+/**
+ * Sets the read session's limits and then readonly=1, after which the engine refuses every setting
+ * change for the rest of the session. chdb's connection applies `clickhouse_settings` as session
+ * SETs in the order given, before the statement.
+ */
+async function sealReadSession(readClient: ClickHouseClient, limits: QueryLimits): Promise<void> {
+  const settings = Object.fromEntries(readSessionSettings(limits))
+  await readClient.command({ query: query('session_sealed'), clickhouse_settings: settings })
+  const [row] = await (await readClient.query({ query: query('session_sealed'), format: 'JSONEachRow' })).json<{ readonly: unknown }>()
+  if (Number(row?.readonly) !== 1) throw new Error('the read session of the embedded engine did not become read-only; refusing to serve queries')
+}
+
 export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHouse> {
   if (target.url) {
     const bootstrap = createClient({ url: target.url, username: target.user, password: target.password })
@@ -95,10 +113,19 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
         clickhouse_settings: { optimize_on_insert: 0 },
       })
     }
-    return { client, readClient: client, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, close: () => client.close() }
+    // Analyst queries never run as the writing user: without a read user there is no query API.
+    const readClient = target.readUser
+      ? createClient({ url: target.url, username: target.readUser, password: target.readPassword ?? '', database: target.database })
+      : null
+    const closeBoth = async () => {
+      await readClient?.close()
+      await client.close()
+    }
+    return { client, readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, close: closeBoth }
   }
   const { client, connection } = await embeddedSession(target)
   const { client: readClient } = await embeddedSession(target)
+  await sealReadSession(readClient, target.readLimits ?? defaultQueryLimits)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
   // spool folder (spool-folder.ts), read with file(), and removed.

@@ -1,41 +1,68 @@
-// Runs one analyst query read-only: ClickHouse's readonly=2 refuses every write, the time and row
-// limits bound the cost, and `final` makes every ReplacingMergeTree read exact (one row per key).
+// Runs one analyst query on the sealed read session (read-session-settings.ts on the embedded
+// engine, the read-only user of sql/operator/create_read_user.sql on a server). The engine is the
+// guard: it parses the text itself (one statement or an error), the query runs as the body of a
+// subquery (so INTO OUTFILE, FORMAT and a second statement cannot parse), and the session refuses
+// writes, DDL, setting changes and outside table functions. The checks here only turn what the
+// engine parsed into a clear refusal, and keep the query to the Pulse database.
 import type { ClickHouseClient } from '@clickhouse/client'
+import { syntaxRefusal, treeRefusal } from './query-screen.ts'
 import { singleStatement } from './statement-check.ts'
-
-export interface QueryLimits {
-  timeoutS: number
-  maxRows: number
-}
+import { query } from './sql-files.ts'
 
 export class QueryRefused extends Error {}
 
-const READ_STATEMENT = /^\s*(\(|select\b|with\b|show\b|describe\b|desc\b|explain\b|exists\b)/i
+const SELECT_START = /^\s*(\(|select\b|with\b)/i
+const STATEMENT_MARK = '-- analyst statement'
+
+async function lines(client: ClickHouseClient, sql: string, params: Record<string, unknown>): Promise<string[]> {
+  const result = await client.query({ query: sql, query_params: params, format: 'TabSeparatedRaw' })
+  // The engine may print each line as a quoted string (chdb does for EXPLAIN AST).
+  return (await result.text()).split('\n').filter((l) => l.trim()).map(unquoted)
+}
+
+function unquoted(line: string): string {
+  if (!(line.startsWith('"') && line.endsWith('"'))) return line
+  try {
+    return JSON.parse(line) as string
+  } catch {
+    return line.slice(1, -1)
+  }
+}
+
+/** The engine's canonical text of the one statement in `sql` (comments gone, nesting resolved). */
+async function canonicalStatement(client: ClickHouseClient, sql: string): Promise<string> {
+  const result = await client.query({ query: query('canonical_statement'), query_params: { statement: sql }, format: 'JSONEachRow' })
+  const [row] = await result.json<{ canonical: string }>()
+  return row.canonical
+}
 
 export async function runReadOnlyQuery(
   client: ClickHouseClient,
   sql: string,
   params: Record<string, unknown>,
-  limits: QueryLimits,
+  database: string,
 ): Promise<Record<string, unknown>[]> {
-  const statement = singleStatement(sql)
-  if (statement === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
-  const text = statement.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, '')
-  if (!READ_STATEMENT.test(text)) {
-    throw new QueryRefused('only read-only statements are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS)')
+  // A first, friendly answer; the engine's parse below is what decides.
+  if (singleStatement(sql) === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
+  let canonical: string
+  try {
+    canonical = await canonicalStatement(client, sql)
+  } catch (e) {
+    throw new QueryRefused(`send exactly one statement, a SELECT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
   }
-  const result = await client.query({
-    query: statement,
-    query_params: params,
-    format: 'JSONEachRow',
-    clickhouse_settings: {
-      readonly: '2',
-      max_execution_time: limits.timeoutS,
-      max_result_rows: String(limits.maxRows),
-      result_overflow_mode: 'throw',
-      final: 1,
-      output_format_json_quote_64bit_integers: 0,
-    },
-  })
+  if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
+  // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).
+  const wrapped = query('analyst_subquery').replace(STATEMENT_MARK, () => canonical)
+  let ast: string[]
+  try {
+    ast = await lines(client, `${query('explain_ast')}\n${wrapped}`, params)
+  } catch (e) {
+    throw new QueryRefused(`the query API runs a plain SELECT, without INTO OUTFILE or FORMAT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
+  }
+  const early = syntaxRefusal(ast, database)
+  if (early) throw new QueryRefused(early)
+  const late = treeRefusal(await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params), database)
+  if (late) throw new QueryRefused(late)
+  const result = await client.query({ query: wrapped, query_params: params, format: 'JSONEachRow' })
   return result.json<Record<string, unknown>>()
 }

@@ -79,7 +79,7 @@ describe('a full replay of the stream', () => {
     await waitFor(() => metricValue(pulse.url, 'pulse_processor_stored_events_total'), (n) => n >= 1000)
     expect(await metricValue(pulse.url, 'pulse_processor_stored_events_total')).toBe(1000)
     expect(await countEvents(pulse.url)).toEqual({ rows: 1000, unique: 1000 })
-    expect(await rawEventRows(pulse.url)).toBeGreaterThanOrEqual(1000)
+    expect(await rawEventRows(pulse)).toBeGreaterThanOrEqual(1000)
     expect(await sql(pulse.url, 'SELECT event, count() AS n, uniqExact(user_id) AS users FROM events GROUP BY event')).toEqual(before)
   })
 })

@@ -6,7 +6,7 @@ import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { runImport } from '../pipelines/cli/import-command.ts'
 import { runLtvFit } from '../pipelines/cli/ltv-fit-command.ts'
 import { refreshLtv } from '../pipelines/jobs/ltv-refresh.ts'
-import { READ_KEY, sql, startTestPulse, testConfig, waitFor } from './helpers/test-pulse.ts'
+import { ADMIN_KEY, sql, startTestPulse, testConfig, waitFor } from './helpers/test-pulse.ts'
 
 const CDNOW = path.resolve(import.meta.dirname, 'fixtures/cdnow/CDNOW_sample.txt')
 const COLUMNS = ['master_id', 'id', 'date', 'cds', 'spent']
@@ -19,13 +19,13 @@ afterAll(async () => {
   await pulse?.stop()
 })
 
-async function refresh(body: unknown, key = READ_KEY): Promise<{ status: number; body: any }> {
+async function refresh(body: unknown, key = ADMIN_KEY): Promise<{ status: number; body: any }> {
   const res = await fetch(pulse.url + '/api/ltv/refresh', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })
   return { status: res.status, body: await res.json() }
 }
 
 describe('customer-value models refreshed from ClickHouse', () => {
-  it('answers 409 before any purchase and 401 without a read key', async () => {
+  it('answers 409 before any purchase and 401 without an admin key', async () => {
     expect((await refresh({})).status).toBe(409)
     expect((await refresh({}, 'nope')).status).toBe(401)
     expect((await refresh({ as_of: 'yesterday' })).status).toBe(400)

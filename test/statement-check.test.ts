@@ -15,3 +15,15 @@ describe('singleStatement', () => {
     expect(singleStatement("SELECT ';'; SELECT 2")).toBeNull()
   })
 })
+
+describe('singleStatement reads comments and heredocs as ClickHouse does', () => {
+  it('nests block comments, so a second statement cannot hide behind one', () => {
+    // Read flat, the comment ends at the first */ and the rest looks like one string.
+    expect(singleStatement("SELECT 1 /* /* */ '*/; DROP TABLE events; SELECT '' -- '")).toBeNull()
+    expect(singleStatement('SELECT 1 /* /* */ ; DROP TABLE events */')).toBe('SELECT 1 /* /* */ ; DROP TABLE events */')
+  })
+  it('skips heredoc strings', () => {
+    expect(singleStatement('SELECT $$;$$, $tag$ ; $$ ; $tag$')).not.toBeNull()
+    expect(singleStatement('SELECT $$a$$; SELECT 2')).toBeNull()
+  })
+})

@@ -1,21 +1,22 @@
-// POST /api/ltv/refresh: refits the customer-value models now (Bearer read key) and answers with
-// the fit; the refit itself is injected by the composition root.
+// POST /api/ltv/refresh: refits the customer-value models now (Bearer admin key: a refit rewrites
+// the stored scores) and answers with the fit; the refit itself is injected by the composition root.
 import type { FastifyInstance } from 'fastify'
 import { asOfTime } from '../../models/value/as-of-time.ts'
 import { HttpError } from '../http-error.ts'
-import { keyFromHeader } from '../capture/write-keys.ts'
+import type { ApiKeys } from './api-keys.ts'
 
 export interface LtvRouteDeps {
-  readKeys: Set<string>
+  keys: ApiKeys
   /** Fits on the purchases up to `asOf` (epoch ms; now when absent): the fit, or null without purchases. */
   refresh: (asOf?: number) => Promise<unknown | null>
 }
 
 export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): void {
   app.post('/api/ltv/refresh', async (req, reply) => {
-    const key = keyFromHeader(req.headers.authorization)
-    if (!key || !deps.readKeys.has(key)) {
-      const e = new HttpError(401, 'invalid_read_key', 'send a read key as "Authorization: Bearer <read key>"')
+    try {
+      deps.keys.require(req.headers.authorization, 'admin')
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e
       return reply.code(e.status).send(e.body())
     }
     // {"as_of": "1997-09-30"}: fit as of the end of that day (backfilled history, reproducible runs).

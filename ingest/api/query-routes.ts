@@ -1,16 +1,17 @@
-// POST /api/sql: one read-only query for holders of a read key. Write statements and bad SQL are
-// the caller's to fix (400); the engine failing is ours (500).
+// POST /api/sql: one read-only query for holders of a read or admin key. Refused statements and
+// bad SQL are the caller's to fix (400); the engine failing is ours (500).
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance } from 'fastify'
 import { isPlainObject } from '../../models/events/json-limits.ts'
-import { QueryRefused, runReadOnlyQuery, type QueryLimits } from '../../sql/read-only-query.ts'
+import { QueryRefused, runReadOnlyQuery } from '../../sql/read-only-query.ts'
 import { HttpError } from '../http-error.ts'
-import { keyFromHeader } from '../capture/write-keys.ts'
+import type { ApiKeys } from './api-keys.ts'
 
 export interface QueryDeps {
-  client: ClickHouseClient
-  readKeys: Set<string>
-  limits: QueryLimits
+  /** The sealed read session; null on a server without a configured read user. */
+  client: ClickHouseClient | null
+  database: string
+  keys: ApiKeys
 }
 
 function parseQueryBody(body: unknown): { query: string; params: Record<string, unknown> } {
@@ -32,11 +33,13 @@ function parseQueryBody(body: unknown): { query: string; params: Record<string, 
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryDeps): void {
   app.post('/api/sql', async (req, reply) => {
     try {
-      const key = keyFromHeader(req.headers.authorization)
-      if (!key || !deps.readKeys.has(key)) throw new HttpError(401, 'invalid_read_key', 'send a read key as "Authorization: Bearer <read key>"')
+      deps.keys.require(req.headers.authorization, 'read')
+      if (!deps.client) {
+        throw new HttpError(503, 'no_read_user', 'the query API needs a read-only ClickHouse user: run sql/operator/create_read_user.sql on the server and start Pulse with --clickhouse-read-user')
+      }
       const { query, params } = parseQueryBody(req.body)
       try {
-        return reply.send({ rows: await runReadOnlyQuery(deps.client, query, params, deps.limits) })
+        return reply.send({ rows: await runReadOnlyQuery(deps.client, query, params, deps.database) })
       } catch (e) {
         if (e instanceof QueryRefused) throw new HttpError(400, 'read_only', e.message)
         // ClickHouse errors about the query itself (syntax, unknown column, readonly, limits) carry a code.

@@ -1,7 +1,6 @@
 // The tracking routes of Segment, RudderStack (same paths) and PostHog (v0 and v1), all on one
 // handler: decode -> split into events (400 if there are none) -> authenticate -> publish -> answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { EventType } from '../../models/events/event-row.ts'
 import { normalizePostHogEvent } from '../../models/events/posthog-normalize.ts'
 import { scanJson } from '../../models/events/json-scan.ts'
 import { segmentBatchSummary, splitRequest, type EnvelopeSummary, type WireFormat } from '../../models/events/request-envelope.ts'
@@ -11,6 +10,7 @@ import { HttpError } from '../http-error.ts'
 import type { IngestMetrics } from './ingest-metrics.ts'
 import type { PublishRequest, RequestPublisher } from './request-publisher.ts'
 import { keyFromHeader, type WriteKeys } from './write-keys.ts'
+import { CAPTURE_ROUTES } from './capture-paths.ts'
 
 export interface CaptureDeps {
   keys: WriteKeys
@@ -21,13 +21,6 @@ export interface CaptureDeps {
   now: () => number
 }
 
-const SEGMENT_SINGLE: EventType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias']
-const POSTHOG_V0 = ['/batch', '/e', '/i/v0/e', '/capture', '/track', '/engage']
-
-function clientIp(req: FastifyRequest): string {
-  const fwd = req.headers['x-forwarded-for']
-  return (typeof fwd === 'string' ? fwd.split(',')[0].trim() : '') || req.ip
-}
 
 /** PostHog v1 answers per uuid; an event that will be dead-lettered is reported as dropped. */
 function v1Results(events: unknown[], deps: CaptureDeps, receivedAt: number): Record<string, { result: string; details?: string }> {
@@ -86,7 +79,7 @@ async function checkRequest(format: WireFormat, req: FastifyRequest, deps: Captu
     throw new HttpError(413, 'event_too_large', `the event is ${bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
   }
   const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
-  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
+  return { publish: { format, source, receivedAt, ip: req.ip, sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
 }
 
 function handler(format: WireFormat, deps: CaptureDeps) {
@@ -94,6 +87,9 @@ function handler(format: WireFormat, deps: CaptureDeps) {
     const receivedAt = deps.now()
     const headerKey = keyFromHeader(req.headers.authorization)
     try {
+      // A key in a header is checked before the body is inflated or parsed: a stranger's request
+      // costs no decompression. A key in the body can only be checked after.
+      if (headerKey) deps.keys.sourceOf(headerKey, '')
       const checked = await checkRequest(format, req, deps, headerKey, receivedAt)
       const started = performance.now()
       await deps.publisher.publish(checked.publish)
@@ -113,15 +109,7 @@ function handler(format: WireFormat, deps: CaptureDeps) {
 }
 
 export function registerCaptureRoutes(app: FastifyInstance, deps: CaptureDeps): void {
-  const post = (url: string, format: WireFormat) => {
-    app.post(url, handler(format, deps))
-  }
-  post('/v1/batch', 'segment-batch')
-  post('/v1/import', 'segment-batch')
-  for (const t of SEGMENT_SINGLE) post(`/v1/${t}`, `segment-${t}`)
-  for (const p of POSTHOG_V0) {
-    post(p, 'posthog-v0')
-    post(`${p}/`, 'posthog-v0')
-  }
-  post('/i/v1/analytics/events', 'posthog-v1')
+  // req.ip is the socket address unless the peer is a trusted proxy (--trust-proxy), then the
+  // client it forwarded for.
+  for (const [url, format] of CAPTURE_ROUTES) app.post(url, handler(format, deps))
 }

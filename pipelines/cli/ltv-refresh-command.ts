@@ -11,10 +11,10 @@ import { formatTable } from './row-printing.ts'
 import { userError } from './user-error.ts'
 import { runningServer } from '../server-file.ts'
 
-async function viaHttp(url: string, readKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {
+async function viaHttp(url: string, adminKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {
   const res = await fetch(new URL('/api/ltv/refresh', url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${readKey}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
     body: JSON.stringify(asOf ? { as_of: asOf } : {}),
   })
   const body = (await res.json()) as { fit?: LtvRefreshResult; error?: { code: string; message: string } }
@@ -34,9 +34,10 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
   const server = flags.url ? { url: flags.url } : runningServer(config.dataDir)
   let fit: LtvRefreshResult | null
   if (server) {
-    const readKey = config.readKeys[0] ?? readDevKeys(config.dataDir)?.readKey
-    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS)')
-    fit = await viaHttp(server.url, readKey, flags.asOf)
+    // A refit rewrites the stored scores: the running Pulse wants an admin key for it.
+    const adminKey = config.adminKeys[0] ?? readDevKeys(config.dataDir)?.adminKey
+    if (!adminKey) throw userError('refitting a running Pulse needs an admin key: pass --admin-key KEY (or PULSE_ADMIN_KEYS, or a --keys-file)')
+    fit = await viaHttp(server.url, adminKey, flags.asOf)
   } else {
     const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
     try {

@@ -11,9 +11,10 @@ export async function runServe(config: PulseConfig): Promise<void> {
     `  NATS          ${pulse.natsUrl}${config.natsUrl ? '' : ' (embedded nats-server)'}`,
     `  ClickHouse    ${config.clickhouseUrl ?? 'embedded engine (chdb) in the data folder'}`,
   ]
-  if (pulse.devKeysCreated || (!config.writeKeys.length && !config.readKeys.length)) {
-    lines.push(`  write key     ${pulse.writeKeys[0].key}  (development key, kept in ${config.dataDir}/dev-keys.json)`)
+  if (pulse.devKeysCreated || (!config.writeKeys.length && !config.readKeys.length && !config.adminKeys.length)) {
+    lines.push(`  write key     ${pulse.writeKeys[0].key}  (development keys, kept in ${config.dataDir}/dev-keys.json)`)
     lines.push(`  read key      ${pulse.readKeys[0]}`)
+    lines.push(`  admin key     ${pulse.adminKeys[0]}`)
   }
   console.log(lines.join('\n'))
   let signals = 0

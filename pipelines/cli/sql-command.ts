@@ -4,7 +4,7 @@ import { userError } from './user-error.ts'
 import path from 'node:path'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
-import type { FlagValues, PulseConfig } from '../config.ts'
+import { queryLimits, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { printRows } from './row-printing.ts'
 import { runningServer } from '../server-file.ts'
@@ -35,8 +35,8 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
   const server = typeof flags.url === 'string' ? { url: flags.url } : runningServer(config.dataDir)
   let rows: Record<string, unknown>[]
   if (server) {
-    const readKey = config.readKeys[0] ?? readDevKeys(config.dataDir)?.readKey
-    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS)')
+    const readKey = config.readKeys[0] ?? config.adminKeys[0] ?? readDevKeys(config.dataDir)?.readKey
+    if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS, or a --keys-file)')
     rows = await viaHttp(server.url, readKey, query, params)
   } else {
     const ch = await openClickHouse({
@@ -45,9 +45,13 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
       password: config.clickhousePassword,
       database: config.clickhouseDatabase,
       embeddedPath: path.join(config.dataDir, 'clickhouse'),
+      readUser: config.clickhouseReadUser || undefined,
+      readPassword: config.clickhouseReadPassword,
+      readLimits: queryLimits(config),
     })
     try {
-      rows = await runReadOnlyQuery(ch.readClient, query, params, { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows })
+      if (!ch.readClient) throw userError('queries on a ClickHouse server need a read-only user: pass --clickhouse-read-user (see sql/operator/create_read_user.sql)')
+      rows = await runReadOnlyQuery(ch.readClient, query, params, config.clickhouseDatabase)
     } finally {
       await ch.close()
     }

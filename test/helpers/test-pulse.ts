@@ -9,6 +9,7 @@ import { startPulse, type RunningPulse } from '../../pipelines/pulse-app.ts'
 
 export const WRITE_KEY = 'wk_test'
 export const READ_KEY = 'rk_test'
+export const ADMIN_KEY = 'ak_test'
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `pulse-${prefix}-`))
@@ -21,6 +22,7 @@ export function testConfig(name: string, overrides: Partial<PulseConfig> = {}): 
     dataDir: tempDir(name),
     writeKeys: [{ key: WRITE_KEY, source: 'test' }],
     readKeys: [READ_KEY],
+    adminKeys: [ADMIN_KEY],
     batchAgeMs: 50,
     logLevel: process.env.PULSE_TEST_LOG ?? 'silent',
     shutdownTimeoutMs: 10_000,
@@ -60,9 +62,13 @@ export async function countEvents(baseUrl: string): Promise<{ rows: number; uniq
   return { rows: Number(r.rows), unique: Number(r.unique) }
 }
 
-/** Row count without FINAL: proves a duplicate was never even inserted (or was merged away). */
-export async function rawEventRows(baseUrl: string): Promise<number> {
-  const [r] = await sql<{ n: number }>(baseUrl, 'SELECT count() AS n FROM events SETTINGS final = 0')
+/**
+ * Row count without FINAL: proves a duplicate was never even inserted (or was merged away). The
+ * query API always reads with FINAL, so this asks the engine through Pulse's own writing session.
+ */
+export async function rawEventRows(pulse: RunningPulse): Promise<number> {
+  const result = await pulse.clickhouse.client.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' })
+  const [r] = await result.json<{ n: string }>()
   return Number(r.n)
 }
 

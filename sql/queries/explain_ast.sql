@@ -1,0 +1,2 @@
+-- The syntax tree of an analyst query (parsed, not run); the query follows this line.
+EXPLAIN AST
