@@ -1,8 +1,9 @@
 // Batched inserts of stored events and dead letters. Events are written straight into one
-// TabSeparated body in the order of EVENT_COLUMNS, times as epoch seconds with
-// milliseconds (`seconds.mmm`, which DateTime64(3) reads for any date): the JSON texts of properties, traits and
-// context need no second escaping in TSV, so the body is half the size of JSONEachRow and the
-// engine parses it in half the time (bench/RESULTS.md).
+// TabSeparated body in the order of EVENT_COLUMNS, times as ISO-8601 UTC texts: the JSON texts of
+// properties, traits and context need no second escaping in TSV, so the body is half the size of
+// JSONEachRow and the engine parses it in half the time (bench/RESULTS.md). The normalisers have
+// already refused every value a column cannot hold (times outside 1900-2299, amounts that are not
+// finite), so an encoded batch always inserts.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../models/events/event-row.ts'
 import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
@@ -30,9 +31,10 @@ function tsvJson(s: string): string {
 }
 
 /**
- * Epoch ms -> `seconds.mmm`, the text DateTime64(3) reads for any date (a bare 12-digit number,
- * any time before 2001-09-09, is refused). Remembers the last value per column: within one
- * message the receive time, usually the send time and often the event times repeat.
+ * Epoch ms -> `2026-01-31T12:00:00.000Z`, which DateTime64(3) reads for every date it holds.
+ * Epoch `seconds.mmm` is read only with 9 or 10 digits of seconds (1973-03-03 to 2286-11-20):
+ * earlier, negative and later values fail the insert. Remembers the last value per column: within
+ * one message the receive time, usually the send time and often the event times repeat.
  */
 class TimeText {
   private last = NaN
@@ -41,9 +43,7 @@ class TimeText {
     if (ms === null) return '\\N'
     if (ms !== this.last) {
       this.last = ms
-      const whole = Math.round(ms)
-      const seconds = Math.floor(whole / 1000)
-      this.text = `${seconds}.${String(whole - seconds * 1000).padStart(3, '0')}`
+      this.text = new Date(Math.round(ms)).toISOString()
     }
     return this.text
   }

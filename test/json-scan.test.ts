@@ -11,7 +11,8 @@ const valid = (text: string) => {
     return false
   }
 }
-const scan = (text: string) => scanJson(Buffer.from(text))
+const LIMITS = { maxDepth: 100_000, maxBytes: 10_000_000 }
+const scan = (text: string) => scanJson(Buffer.from(text), LIMITS)
 
 const VALID = [
   '{}', '[]', '0', '-0', '1.5e-3', '1E+5', '-12.25e10', '"x"', 'true', 'false', 'null', ' \n\t\r{ } ',
@@ -119,7 +120,7 @@ describe('segmentBatchSummary', () => {
   ]
   it.each(BODIES)('reads %s as the parsed-body path does', (body) => {
     const bytes = Buffer.from(body)
-    const scan = scanJson(bytes)
+    const scan = scanJson(bytes, LIMITS)
     if (!scan.ok) throw new Error(scan.message)
     const summary = segmentBatchSummary(bytes, scan)
     const parsed = JSON.parse(body)

@@ -43,42 +43,42 @@ describe('clock skew (Segment: receivedAt - (sentAt - timestamp))', () => {
 
 describe('Segment events', () => {
   it('applies the envelope sentAt and keeps ids', () => {
-    const out = normalizeSegmentEvent({ type: 'track', event: ' Signed Up ', userId: 7, anonymousId: 'a', timestamp: '2026-11-23T12:59:50.000Z', messageId: 'm1' }, null, { ...meta, sentAt: Date.parse('2026-11-23T13:00:00.000Z') }, limits)
+    const out = normalizeSegmentEvent({ type: 'track', event: ' Signed Up ', userId: 7, anonymousId: 'a', timestamp: '2026-11-23T12:59:50.000Z', messageId: 'm1' }, null, { ...meta, sentAt: Date.parse('2026-11-23T13:00:00.000Z') }, limits, 0)
     expect(out.ok).toBe(true)
     if (!out.ok) return
     expect(out.row).toMatchObject({ event: 'Signed Up', user_id: '7', anonymous_id: 'a', distinct_id: '7', message_id: 'm1', ts: received - 10_000, ip: '10.0.0.1' })
   })
   it('prefers originalTimestamp and per-event sentAt (RudderStack)', () => {
-    const out = normalizeSegmentEvent({ type: 'page', userId: 'u', originalTimestamp: '2026-11-23T11:00:00.000Z', timestamp: '2026-11-23T11:59:00.000Z', sentAt: '2026-11-23T11:00:01.000Z' }, null, meta, limits)
+    const out = normalizeSegmentEvent({ type: 'page', userId: 'u', originalTimestamp: '2026-11-23T11:00:00.000Z', timestamp: '2026-11-23T11:59:00.000Z', sentAt: '2026-11-23T11:00:01.000Z' }, null, meta, limits, 0)
     expect(out.ok && out.row.ts).toBe(received - 1000)
     expect(out.ok && out.row.event).toBe('$pageview')
   })
   it('derives the same id for the same event and another for another', () => {
     const e = { type: 'track', event: 'E', userId: 'u', timestamp: '2026-01-01T00:00:00Z' }
-    const a = normalizeSegmentEvent(e, null, meta, limits)
-    const b = normalizeSegmentEvent({ ...e }, null, { ...meta, receivedAt: received + 99 }, limits)
-    const c = normalizeSegmentEvent({ ...e, event: 'F' }, null, meta, limits)
+    const a = normalizeSegmentEvent(e, null, meta, limits, 0)
+    const b = normalizeSegmentEvent({ ...e }, null, { ...meta, receivedAt: received + 99 }, limits, 0)
+    const c = normalizeSegmentEvent({ ...e, event: 'F' }, null, meta, limits, 0)
     expect(a.ok && b.ok && a.row.message_id === b.row.message_id).toBe(true)
     expect(a.ok && c.ok && a.row.message_id !== c.row.message_id).toBe(true)
   })
   it('rejects alias without previousId and group without groupId', () => {
-    expect(normalizeSegmentEvent({ type: 'alias', userId: 'u' }, null, meta, limits)).toMatchObject({ ok: false, reason: 'missing_previous_id' })
-    expect(normalizeSegmentEvent({ userId: 'u' }, 'group', meta, limits)).toMatchObject({ ok: false, reason: 'missing_group_id' })
+    expect(normalizeSegmentEvent({ type: 'alias', userId: 'u' }, null, meta, limits, 0)).toMatchObject({ ok: false, reason: 'missing_previous_id' })
+    expect(normalizeSegmentEvent({ userId: 'u' }, 'group', meta, limits, 0)).toMatchObject({ ok: false, reason: 'missing_group_id' })
   })
 })
 
 describe('PostHog events', () => {
   it('maps $identify to identify with the anonymous id it merges', () => {
-    const out = normalizePostHogEvent({ event: '$identify', distinct_id: 'user-1', properties: { $anon_distinct_id: 'anon-1', $set: { plan: 'pro' } } }, meta, limits)
+    const out = normalizePostHogEvent({ event: '$identify', distinct_id: 'user-1', properties: { $anon_distinct_id: 'anon-1', $set: { plan: 'pro' } } }, meta, limits, 0)
     expect(out.ok && out.row).toMatchObject({ type: 'identify', user_id: 'user-1', anonymous_id: 'anon-1', traits: '{"plan":"pro"}' })
   })
   it('finds distinct_id in properties and honours $ignore_sent_at', () => {
-    const out = normalizePostHogEvent({ event: 'x', timestamp: '2026-11-23T10:00:00.000Z', properties: { distinct_id: 42, $ignore_sent_at: true } }, { ...meta, sentAt: received - 1 }, limits)
+    const out = normalizePostHogEvent({ event: 'x', timestamp: '2026-11-23T10:00:00.000Z', properties: { distinct_id: 42, $ignore_sent_at: true } }, { ...meta, sentAt: received - 1 }, limits, 0)
     expect(out.ok && out.row.distinct_id).toBe('42')
     expect(out.ok && out.row.ts).toBe(Date.parse('2026-11-23T10:00:00.000Z'))
   })
   it('takes the library from PostHog-Sdk-Info when the event has no $lib (v1)', () => {
-    const out = normalizePostHogEvent({ event: 'x', distinct_id: 'd' }, { ...meta, sdkInfo: 'posthog-node/5.70.0' }, limits)
+    const out = normalizePostHogEvent({ event: 'x', distinct_id: 'd' }, { ...meta, sdkInfo: 'posthog-node/5.70.0' }, limits, 0)
     expect(out.ok && [out.row.library, out.row.library_version]).toEqual(['posthog-node', '5.70.0'])
   })
 })
