@@ -36,10 +36,15 @@ export function writeSpoolFileSync(file: string, bytes: Uint8Array): boolean {
   try {
     writeFileSync(file, bytes, { mode: 0o600, flag: 'wx' })
     return true
-  } catch {
-    rmSync(file, { force: true })
+  } catch (e) {
+    removePartial(file, e)
     return false
   }
+}
+
+/** Removes what a failed 'wx' write created; a file that already existed is not ours to remove. */
+function removePartial(file: string, error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(file, { force: true })
 }
 
 function alive(pid: number): boolean {
@@ -88,8 +93,8 @@ export async function openSpoolFolder(options: SpoolOptions = {}): Promise<Spool
       try {
         await writeFile(first, bytes, { mode: 0o600, flag: 'wx' })
         return first
-      } catch {
-        await rm(first, { force: true })
+      } catch (e) {
+        removePartial(first, e)
         const second = fileIn(fallbackDir)
         await writeFile(second, bytes, { mode: 0o600, flag: 'wx' })
         return second

@@ -132,3 +132,18 @@ describe('segmentBatchSummary', () => {
     expect(summary).toEqual({ ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical: parsed.historical_migration === true })
   })
 })
+
+describe('scanJson caps', () => {
+  it('refuses nesting deeper than maxDepth and accepts maxDepth itself', () => {
+    const nested = (depth: number) => '{"batch":' + '['.repeat(depth - 1) + ']'.repeat(depth - 1) + '}'
+    expect(scanJson(Buffer.from(nested(128)), { maxDepth: 128, maxBytes: 1e6 }).ok).toBe(true)
+    const out = scanJson(Buffer.from(nested(100_000)), { maxDepth: 128, maxBytes: 1e6 })
+    expect(out).toMatchObject({ ok: false, problem: 'too_deeply_nested' })
+    expect(!out.ok && out.message).toMatch(/more than 128 levels/)
+  })
+  it('refuses a body over maxBytes before scanning it', () => {
+    const body = Buffer.from(JSON.stringify({ batch: [{ type: 'track', event: 'x'.repeat(500) }] }))
+    expect(scanJson(body, { maxDepth: 128, maxBytes: body.length }).ok).toBe(true)
+    expect(scanJson(body, { maxDepth: 128, maxBytes: body.length - 1 })).toMatchObject({ ok: false, problem: 'too_large' })
+  })
+})

@@ -1,7 +1,7 @@
 // The pure normalisation rules: clock skew, ids, names, envelopes, per wire format.
 import { describe, expect, it } from 'vitest'
 import { correctClockSkew, MAX_FUTURE_MS } from '../models/events/clock-skew.ts'
-import { normalizePostHogEvent } from '../models/events/posthog-normalize.ts'
+import { normalizePostHogEvent, type PostHogMeta } from '../models/events/posthog-normalize.ts'
 import { splitRequest } from '../models/events/request-envelope.ts'
 import { normalizeSegmentEvent } from '../models/events/segment-normalize.ts'
 
@@ -21,7 +21,7 @@ function jsonDepth(value: unknown, limit = 32): number {
 }
 
 const received = Date.parse('2026-11-23T12:00:00.000Z')
-const meta = { source: 's', receivedAt: received, sentAt: null, ip: '10.0.0.1', skipClockSkew: false, sdkInfo: '' }
+const meta: PostHogMeta = { source: 's', receivedAt: received, sentAt: null, ip: '10.0.0.1', skipClockSkew: false, sdkInfo: '' }
 const limits = { maxEventBytes: 32 * 1024 }
 
 describe('clock skew (Segment: receivedAt - (sentAt - timestamp))', () => {
