@@ -58,8 +58,15 @@ function nullable(v: number | null): string {
   return v === null ? '\\N' : String(v)
 }
 
+const QUOTED_SPECIAL = /[\\'\t\n\r]/g
+const QUOTED_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+/**
+ * An Array(String) field: TabSeparated reads an array's elements as quoted strings, with their
+ * own escapes and no second TabSeparated escaping (escaping twice doubled every backslash).
+ */
 function tsvArray(items: string[]): string {
-  return items.length === 0 ? '[]' : tsv('[' + items.map((i) => "'" + i.replace(/[\\']/g, '\\$&') + "'").join(',') + ']')
+  return items.length === 0 ? '[]' : '[' + items.map((i) => "'" + i.replace(QUOTED_SPECIAL, (c) => QUOTED_ESCAPES[c]) + "'").join(',') + ']'
 }
 
 function eventLine(r: EventRow, seq: string): string {
