@@ -26,7 +26,7 @@ afterAll(async () => {
   await ch?.close()
 })
 
-const time = fc.oneof(fc.integer({ min: MIN_TIME_MS, max: MAX_TIME_MS }), fc.constantFrom(MIN_TIME_MS, MAX_TIME_MS, -1, 0, -1500, -2001, 999_999_999_999, 1_000_000_000_000))
+const time = fc.oneof(fc.integer({ min: MIN_TIME_MS, max: MAX_TIME_MS }), fc.constantFrom(MIN_TIME_MS, MAX_TIME_MS, -1, 0, -1500, -2001, 99_999_999_999, 100_000_000_000, 999_999_999_999, 1_000_000_000_000, 9_999_999_999_999, 10_000_000_000_000))
 const amount = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e-300, 0.1))
 const json = fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }).map((v) => JSON.stringify(v))
 
@@ -87,9 +87,9 @@ describe('the row encoder, through the engine', () => {
     )
   })
 
-  it('stores times before 1970 and before 1973 to the millisecond', async () => {
+  it('stores times before 1970, before 1973 and after 2286 to the millisecond', async () => {
     const base = fc.sample(row, { numRuns: 1, seed: 1 })[0]
-    const times = [Date.UTC(1969, 11, 31, 23, 59, 58, 500), -1, Date.UTC(1950, 5, 1, 12), Date.UTC(1972, 0, 1), MIN_TIME_MS, MAX_TIME_MS]
+    const times = [Date.UTC(1969, 11, 31, 23, 59, 58, 500), -1, Date.UTC(1950, 5, 1, 12), Date.UTC(1972, 0, 1), 99_999_999_999, 100_000_000_000, 9_999_999_999_999, 10_000_000_000_000, MIN_TIME_MS, MAX_TIME_MS]
     const rows = numbered(times.map((t) => ({ ...base, ts: t, original_ts: t, sent_at: t })))
     expect((await roundTrip(rows)).map((r) => [r.ts, r.original_ts, r.sent_at])).toEqual(times.map((t) => [t, t, t]))
   })
