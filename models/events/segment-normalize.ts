@@ -83,9 +83,7 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
   const badAmount = checkAmount('revenue', revenue, revenueRaw, id)
   if (badAmount) return badAmount
 
-  // A retry re-stamps sentAt and keeps everything else (Segment SDKs, RudderStack per event).
-  const { sentAt: _restamped, ...content } = raw
-  const messageId = id || derivedMessageId({ source: meta.source, type, position, event: content })
+  const messageId = id || derivedMessageId({ source: meta.source, type, position, event: withoutSentAt(raw) })
   if (messageId === null) return rejected('too_deeply_nested', 'the event nests objects/arrays too deeply to be read: flatten it', id)
   const library = isPlainObject(context.library) ? context.library : {}
   const page = isPlainObject(context.page) ? context.page : {}
@@ -118,4 +116,11 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       warnings,
     },
   }
+}
+
+/** The event less its sentAt: a retry re-stamps it and keeps everything else (Segment SDKs, RudderStack per event). */
+function withoutSentAt(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!('sentAt' in raw)) return raw
+  const { sentAt: _restamped, ...content } = raw
+  return content
 }
