@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventType } from '../../models/events/event-row.ts'
 import { normalizePostHogEvent } from '../../models/events/posthog-normalize.ts'
-import { scanJson } from '../../models/events/json-scan.ts'
+import { scanJson, type JsonScan } from '../../models/events/json-scan.ts'
 import { segmentBatchSummary, splitRequest, type EnvelopeSummary, type WireFormat } from '../../models/events/request-envelope.ts'
 import { isPlainObject, jsonBytesDepth, MAX_REQUEST_DEPTH } from '../../models/events/json-limits.ts'
 import { decodeBody, malformedJson, parseBody } from './body-decoding.ts'
@@ -49,11 +49,18 @@ interface CheckedRequest {
   answer: unknown
 }
 
+/** The answer to a body the scan refused: 413 when it is too large, else 400 with the scan's reason. */
+function scanRefusal(scan: Extract<JsonScan, { ok: false }>): HttpError {
+  if (scan.problem === 'malformed_json') return malformedJson(scan.message)
+  if (scan.problem === 'too_large') return new HttpError(413, 'body_too_large', scan.message)
+  return new HttpError(400, scan.problem, scan.message)
+}
+
 /** The envelope of a request: from a scan for Segment batches, else from the parsed body. */
 function envelopeOf(format: WireFormat, bytes: Buffer, deps: CaptureDeps, receivedAt: number): { summary: EnvelopeSummary; answer: unknown } {
   if (format === 'segment-batch') {
     const scan = scanJson(bytes, { maxDepth: MAX_REQUEST_DEPTH, maxBytes: deps.maxBodyBytes })
-    if (!scan.ok) throw scan.problem === 'malformed_json' ? malformedJson(scan.message) : new HttpError(scan.problem === 'too_large' ? 413 : 400, scan.problem === 'too_large' ? 'body_too_large' : scan.problem, scan.message)
+    if (!scan.ok) throw scanRefusal(scan)
     const summary = segmentBatchSummary(bytes, scan)
     if (!summary.ok) throw new HttpError(400, summary.code, summary.message)
     return { summary, answer: { success: true } }
