@@ -3,9 +3,10 @@
 // work on a data folder call it: chdb holds one engine and one data folder per process.
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
+import path from 'node:path'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-session-settings.ts'
 import { query } from './sql-files.ts'
@@ -129,12 +130,12 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
   // spool folder (spool-folder.ts), read with file(), and removed.
-  const spool = await openSpoolFolder()
+  // The data folder holds the engine's folder: batches go there when /dev/shm is small or full.
+  const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
   const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
-    const file = 'file' in rows ? rows.file : spoolFile()
+    const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
-      if ('bytes' in rows) await writeFile(file, rows.bytes)
       await client.command({ query: query(fileStatement), query_params: { path: file } })
     } finally {
       await rm(file, { force: true })

@@ -1,8 +1,9 @@
 // Batched inserts of stored events and dead letters. Events are written straight into one
-// TabSeparated body in the order of EVENT_COLUMNS, times as epoch seconds with
-// milliseconds (`seconds.mmm`, which DateTime64(3) reads for any date): the JSON texts of properties, traits and
-// context need no second escaping in TSV, so the body is half the size of JSONEachRow and the
-// engine parses it in half the time (bench/RESULTS.md).
+// TabSeparated body in the order of EVENT_COLUMNS (times: see TimeText): the JSON texts of
+// properties, traits and context need no second escaping in TSV, so the body is half the size of
+// JSONEachRow and the engine parses it in half the time (bench/RESULTS.md). The normalisers have
+// already refused every value a column cannot hold (times outside 1900-2299, amounts that are not
+// finite), so an encoded batch always inserts.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../models/events/event-row.ts'
 import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
@@ -29,10 +30,16 @@ function tsvJson(s: string): string {
   return s.indexOf('\\') < 0 ? s : s.replaceAll('\\', '\\\\')
 }
 
+// Epoch `seconds.mmm` is read as such only with 9 or 10 digits of seconds (1973-03-03 to
+// 2286-11-20): earlier, negative and later values fail the insert or are misread as dates.
+const FIRST_EPOCH_TEXT_MS = 100_000_000_000
+const LAST_EPOCH_TEXT_MS = 9_999_999_999_999
+
 /**
- * Epoch ms -> `seconds.mmm`, the text DateTime64(3) reads for any date (a bare 12-digit number,
- * any time before 2001-09-09, is refused). Remembers the last value per column: within one
- * message the receive time, usually the send time and often the event times repeat.
+ * Epoch ms -> the text DateTime64(3) reads: `seconds.mmm` where the engine reads it (twenty times
+ * cheaper to write), else `2026-01-31T12:00:00.000Z`, which it reads for every date it holds.
+ * Remembers the last value per column: within one message the receive time, usually the send
+ * time and often the event times repeat.
  */
 class TimeText {
   private last = NaN
@@ -42,8 +49,10 @@ class TimeText {
     if (ms !== this.last) {
       this.last = ms
       const whole = Math.round(ms)
-      const seconds = Math.floor(whole / 1000)
-      this.text = `${seconds}.${String(whole - seconds * 1000).padStart(3, '0')}`
+      if (whole >= FIRST_EPOCH_TEXT_MS && whole <= LAST_EPOCH_TEXT_MS) {
+        const seconds = Math.floor(whole / 1000)
+        this.text = `${seconds}.${String(whole - seconds * 1000).padStart(3, '0')}`
+      } else this.text = new Date(whole).toISOString()
     }
     return this.text
   }
@@ -58,8 +67,15 @@ function nullable(v: number | null): string {
   return v === null ? '\\N' : String(v)
 }
 
+const QUOTED_SPECIAL = /[\\'\t\n\r]/g
+const QUOTED_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+/**
+ * An Array(String) field: TabSeparated reads an array's elements as quoted strings, with their
+ * own escapes and no second TabSeparated escaping (escaping twice doubled every backslash).
+ */
 function tsvArray(items: string[]): string {
-  return items.length === 0 ? '[]' : tsv('[' + items.map((i) => "'" + i.replace(/[\\']/g, '\\$&') + "'").join(',') + ']')
+  return items.length === 0 ? '[]' : '[' + items.map((i) => "'" + i.replace(QUOTED_SPECIAL, (c) => QUOTED_ESCAPES[c]) + "'").join(',') + ']'
 }
 
 function eventLine(r: EventRow, seq: string): string {

@@ -1,17 +1,50 @@
 // The folder where batches wait as files for the embedded engine to read them: memory-backed
-// /dev/shm when there is one. Named after the owning process, so that a process that was killed
-// (its folder left behind) is cleaned up by the next one to start.
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm } from 'node:fs/promises'
+// /dev/shm when it has room, else the data folder. Each folder gets a random name (mkdtemp) with
+// mode 0700 and its files 0600: /dev/shm is shared by every user of the machine, and the batches
+// hold customer data. The pid in the name lets the next process to start remove the folder of a
+// process that was killed.
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 const PREFIX = 'pulse-spool-'
+const SHM = '/dev/shm'
+/** Docker gives containers a 64 MB /dev/shm by default: too small for a few large batches. */
+export const MIN_SHM_FREE_BYTES = 256 * 1024 * 1024
+
+export interface SpoolOptions {
+  /** Used when /dev/shm is missing, small or full: the data folder (os.tmpdir() if unset). */
+  fallbackRoot?: string
+  /** /dev/shm is used while it has at least this much free space. */
+  minFreeBytes?: number
+}
 
 export interface SpoolFolder {
-  /** A fresh file path in the folder. */
+  /** A fresh file path, in /dev/shm while it has room, else in the fallback folder. */
   file(): string
+  /** Writes `bytes` to a fresh file (mode 0600), in the fallback folder if the first write fails; returns its path. */
+  write(bytes: Uint8Array): Promise<string>
   remove(): Promise<void>
+}
+
+/**
+ * Writes a spool file that must not exist yet, mode 0600. False when the write failed (a full
+ * /dev/shm: ENOSPC), with nothing left behind: the caller keeps the bytes and inserts them another way.
+ */
+export function writeSpoolFileSync(file: string, bytes: Uint8Array): boolean {
+  try {
+    writeFileSync(file, bytes, { mode: 0o600, flag: 'wx' })
+    return true
+  } catch (e) {
+    removePartial(file, e)
+    return false
+  }
+}
+
+/** Removes what a failed 'wx' write created; a file that already existed is not ours to remove. */
+function removePartial(file: string, error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(file, { force: true })
 }
 
 function alive(pid: number): boolean {
@@ -32,17 +65,43 @@ async function removeAbandoned(root: string): Promise<void> {
   }
 }
 
-let opened = 0
+function freeBytes(root: string): number {
+  try {
+    const s = statfsSync(root)
+    return s.bavail * s.bsize
+  } catch {
+    return 0
+  }
+}
 
-export async function openSpoolFolder(): Promise<SpoolFolder> {
-  const root = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
-  await removeAbandoned(root)
-  const dir = path.join(root, `${PREFIX}${process.pid}-${opened++}`)
-  await rm(dir, { recursive: true, force: true })
-  await mkdir(dir, { recursive: true })
+export async function openSpoolFolder(options: SpoolOptions = {}): Promise<SpoolFolder> {
+  const minFree = options.minFreeBytes ?? MIN_SHM_FREE_BYTES
+  const fallbackRoot = options.fallbackRoot ?? os.tmpdir()
+  await mkdir(fallbackRoot, { recursive: true })
+  const roots = freeBytes(SHM) > 0 ? [SHM, fallbackRoot] : [fallbackRoot]
+  for (const root of roots) await removeAbandoned(root)
+  // mkdtemp: a name no other user can guess in advance, created 0700.
+  const dirs = roots.map((root) => mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`)))
+  const fallbackDir = dirs[dirs.length - 1]
   let files = 0
+  const fileIn = (dir: string) => path.join(dir, `${files++}.tsv`)
+  const file = () => fileIn(dirs.length > 1 && freeBytes(SHM) >= minFree ? dirs[0] : fallbackDir)
   return {
-    file: () => path.join(dir, `${files++}.tsv`),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    file,
+    async write(bytes) {
+      const first = file()
+      try {
+        await writeFile(first, bytes, { mode: 0o600, flag: 'wx' })
+        return first
+      } catch (e) {
+        removePartial(first, e)
+        const second = fileIn(fallbackDir)
+        await writeFile(second, bytes, { mode: 0o600, flag: 'wx' })
+        return second
+      }
+    },
+    remove: async () => {
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+    },
   }
 }

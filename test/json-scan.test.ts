@@ -11,7 +11,8 @@ const valid = (text: string) => {
     return false
   }
 }
-const scan = (text: string) => scanJson(Buffer.from(text))
+const LIMITS = { maxDepth: 100_000, maxBytes: 10_000_000 }
+const scan = (text: string) => scanJson(Buffer.from(text), LIMITS)
 
 const VALID = [
   '{}', '[]', '0', '-0', '1.5e-3', '1E+5', '-12.25e10', '"x"', 'true', 'false', 'null', ' \n\t\r{ } ',
@@ -119,7 +120,7 @@ describe('segmentBatchSummary', () => {
   ]
   it.each(BODIES)('reads %s as the parsed-body path does', (body) => {
     const bytes = Buffer.from(body)
-    const scan = scanJson(bytes)
+    const scan = scanJson(bytes, LIMITS)
     if (!scan.ok) throw new Error(scan.message)
     const summary = segmentBatchSummary(bytes, scan)
     const parsed = JSON.parse(body)
@@ -129,5 +130,20 @@ describe('segmentBatchSummary', () => {
       return
     }
     expect(summary).toEqual({ ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical: parsed.historical_migration === true })
+  })
+})
+
+describe('scanJson caps', () => {
+  it('refuses nesting deeper than maxDepth and accepts maxDepth itself', () => {
+    const nested = (depth: number) => '{"batch":' + '['.repeat(depth - 1) + ']'.repeat(depth - 1) + '}'
+    expect(scanJson(Buffer.from(nested(128)), { maxDepth: 128, maxBytes: 1e6 }).ok).toBe(true)
+    const out = scanJson(Buffer.from(nested(100_000)), { maxDepth: 128, maxBytes: 1e6 })
+    expect(out).toMatchObject({ ok: false, problem: 'too_deeply_nested' })
+    expect(!out.ok && out.message).toMatch(/more than 128 levels/)
+  })
+  it('refuses a body over maxBytes before scanning it', () => {
+    const body = Buffer.from(JSON.stringify({ batch: [{ type: 'track', event: 'x'.repeat(500) }] }))
+    expect(scanJson(body, { maxDepth: 128, maxBytes: body.length }).ok).toBe(true)
+    expect(scanJson(body, { maxDepth: 128, maxBytes: body.length - 1 })).toMatchObject({ ok: false, problem: 'too_large' })
   })
 })

@@ -2,9 +2,9 @@
 // handler: decode -> split into events (400 if there are none) -> authenticate -> publish -> answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { normalizePostHogEvent } from '../../models/events/posthog-normalize.ts'
-import { scanJson } from '../../models/events/json-scan.ts'
+import { scanJson, type JsonScan } from '../../models/events/json-scan.ts'
 import { segmentBatchSummary, splitRequest, type EnvelopeSummary, type WireFormat } from '../../models/events/request-envelope.ts'
-import { isPlainObject } from '../../models/events/json-limits.ts'
+import { isPlainObject, jsonBytesDepth, MAX_REQUEST_DEPTH } from '../../models/events/json-limits.ts'
 import { decodeBody, malformedJson, parseBody } from './body-decoding.ts'
 import { HttpError } from '../http-error.ts'
 import type { IngestMetrics } from './ingest-metrics.ts'
@@ -26,9 +26,10 @@ export interface CaptureDeps {
 function v1Results(events: unknown[], deps: CaptureDeps, receivedAt: number): Record<string, { result: string; details?: string }> {
   const results: Record<string, { result: string; details?: string }> = {}
   const meta = { source: '', receivedAt, sentAt: null, ip: '', skipClockSkew: false, sdkInfo: '' }
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]
     if (!isPlainObject(e) || typeof e.uuid !== 'string') continue
-    const out = normalizePostHogEvent(e, meta, { maxEventBytes: deps.maxEventBytes })
+    const out = normalizePostHogEvent(e, meta, { maxEventBytes: deps.maxEventBytes }, i)
     results[e.uuid] = out.ok ? { result: 'ok' } : { result: 'drop', details: out.detail }
   }
   return results
@@ -41,16 +42,24 @@ interface CheckedRequest {
   answer: unknown
 }
 
+/** The answer to a body the scan refused: 413 when it is too large, else 400 with the scan's reason. */
+function scanRefusal(scan: Extract<JsonScan, { ok: false }>): HttpError {
+  if (scan.problem === 'malformed_json') return malformedJson(scan.message)
+  if (scan.problem === 'too_large') return new HttpError(413, 'body_too_large', scan.message)
+  return new HttpError(400, scan.problem, scan.message)
+}
+
 /** The envelope of a request: from a scan for Segment batches, else from the parsed body. */
 function envelopeOf(format: WireFormat, bytes: Buffer, deps: CaptureDeps, receivedAt: number): { summary: EnvelopeSummary; answer: unknown } {
   if (format === 'segment-batch') {
-    const scan = scanJson(bytes)
-    if (!scan.ok) throw malformedJson(scan.message)
+    const scan = scanJson(bytes, { maxDepth: MAX_REQUEST_DEPTH, maxBytes: deps.maxBodyBytes })
+    if (!scan.ok) throw scanRefusal(scan)
     const summary = segmentBatchSummary(bytes, scan)
     if (!summary.ok) throw new HttpError(400, summary.code, summary.message)
     return { summary, answer: { success: true } }
   }
   const json = parseBody(bytes)
+  if (jsonBytesDepth(bytes) > MAX_REQUEST_DEPTH) throw new HttpError(400, 'too_deeply_nested', `objects/arrays nest more than ${MAX_REQUEST_DEPTH} levels deep: flatten the events`)
   const split = splitRequest(format, json)
   if (!split.ok) throw new HttpError(400, split.code, split.message)
   const historical = isPlainObject(json) && json.historical_migration === true

@@ -26,12 +26,3 @@ export function correctClockSkew(
   }
   return { ts, warnings: [] }
 }
-
-/** Parses an ISO-8601 string or epoch milliseconds; null when absent, NaN when present but unreadable. */
-export function parseTime(value: unknown): number | null {
-  if (value === undefined || value === null || value === '') return null
-  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN
-  if (typeof value !== 'string') return NaN
-  const ms = Date.parse(value)
-  return ms
-}

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { isPlainObject } from './json-limits.ts'
 import { readNumber } from './field-coercion.ts'
+import { parseTime } from './event-time.ts'
 
 export type TimeFormat = 'auto' | 'iso' | 'yyyymmdd' | 'epoch-ms' | 'epoch-s'
 
@@ -62,7 +63,7 @@ export function csvRowToEvent(row: Record<string, string>, mapping: CsvMapping, 
   for (const [k, v] of Object.entries(row)) if (k !== mapping.userCol && k !== mapping.timeCol && k !== mapping.idCol) properties[k] = cellValue(v)
   if (mapping.revenueCol) {
     const revenue = readNumber(row[mapping.revenueCol])
-    if (revenue === null) return reject('invalid_revenue', `column "${mapping.revenueCol}" holds ${JSON.stringify(row[mapping.revenueCol] ?? '')}, not a number`)
+    if (revenue === null || Number.isNaN(revenue)) return reject('invalid_revenue', `column "${mapping.revenueCol}" holds ${JSON.stringify(row[mapping.revenueCol] ?? '')}, not a finite number`)
     properties.revenue = revenue
   }
   const messageId = (mapping.idCol && row[mapping.idCol]?.trim()) || `imp-${digest([mapping.event, String(line), raw])}`
@@ -82,11 +83,11 @@ export function ndjsonLineToEvent(text: string, line: number): ImportedRow {
   if ('distinct_id' in value || ('event' in value && !('type' in value) && isPlainObject(value.properties) && 'distinct_id' in value.properties)) {
     const distinct = value.distinct_id ?? (value.properties as Record<string, unknown>).distinct_id
     if (typeof distinct !== 'string' && typeof distinct !== 'number') return reject('missing_distinct_id', 'a PostHog event needs distinct_id')
-    if (value.timestamp !== undefined && Number.isNaN(Date.parse(String(value.timestamp)))) return reject('invalid_timestamp', `timestamp ${JSON.stringify(value.timestamp)} is not an ISO-8601 date`)
+    if (Number.isNaN(parseTime(value.timestamp))) return reject('invalid_timestamp', `timestamp ${JSON.stringify(value.timestamp)} is not an ISO-8601 date`)
     return { ok: true, kind: 'posthog', event: { ...value, uuid: typeof value.uuid === 'string' && value.uuid ? value.uuid : uuidFrom(id) } }
   }
   if (!value.userId && !value.anonymousId) return reject('missing_user_id', 'a Segment event needs userId or anonymousId')
   const ts = value.timestamp ?? value.originalTimestamp
-  if (ts !== undefined && Number.isNaN(Date.parse(String(ts)))) return reject('invalid_timestamp', `timestamp ${JSON.stringify(ts)} is not an ISO-8601 date`)
+  if (Number.isNaN(parseTime(ts))) return reject('invalid_timestamp', `timestamp ${JSON.stringify(ts)} is not an ISO-8601 date`)
   return { ok: true, kind: 'segment', event: { type: 'track', ...value, messageId: typeof value.messageId === 'string' && value.messageId ? value.messageId : `imp-${id}` } }
 }

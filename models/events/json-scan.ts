@@ -3,7 +3,8 @@
 // top-level member's value lies and how many elements arrays near the top hold. Ingest uses it
 // to refuse malformed batches without materialising every event twice (the processor parses
 // them anyway): a large Segment batch scans in about half the time JSON.parse takes and leaves
-// no garbage behind.
+// no garbage behind. It also caps depth and size, so a request nested thousands deep is refused
+// here instead of overflowing the stack of JSON.stringify's recursion in the processor.
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null'
 
@@ -16,9 +17,17 @@ export interface MemberSpan {
   elements: number
 }
 
+export interface ScanLimits {
+  /** Deepest nesting of objects and arrays accepted. */
+  maxDepth: number
+  maxBytes: number
+}
+
+export type ScanProblem = 'malformed_json' | 'too_deeply_nested' | 'too_large'
+
 export type JsonScan =
   | { ok: true; kind: JsonKind; members: Map<string, MemberSpan>; elements: number }
-  | { ok: false; message: string }
+  | { ok: false; problem: ScanProblem; message: string }
 
 const OBJECT = 1
 const ARRAY = 2
@@ -92,8 +101,8 @@ function decodeKey(b: Uint8Array, start: number, end: number): string {
 }
 
 function fail(b: Uint8Array, i: number): JsonScan {
-  if (i >= b.length) return { ok: false, message: 'unexpected end of JSON input' }
-  return { ok: false, message: `unexpected character ${JSON.stringify(String.fromCharCode(b[i]))} at byte ${i}` }
+  if (i >= b.length) return { ok: false, problem: 'malformed_json', message: 'unexpected end of JSON input' }
+  return { ok: false, problem: 'malformed_json', message: `unexpected character ${JSON.stringify(String.fromCharCode(b[i]))} at byte ${i}` }
 }
 
 /** Where the value after the key string ending at `keyEnd` starts (past the colon), or -1. */
@@ -102,8 +111,9 @@ function afterKey(b: Uint8Array, keyEnd: number): number {
   return b[colon] === 0x3a ? ws(b, colon + 1) : -1
 }
 
-export function scanJson(b: Uint8Array): JsonScan {
+export function scanJson(b: Uint8Array, limits: ScanLimits): JsonScan {
   const n = b.length
+  if (n > limits.maxBytes) return { ok: false, problem: 'too_large', message: `the body is ${n} bytes, over the ${limits.maxBytes}-byte limit: send smaller batches` }
   const open: number[] = [] // the containers enclosing the current position
   const counts: number[] = [0] // elements seen so far in the array at each depth
   const members = new Map<string, MemberSpan>()
@@ -128,6 +138,9 @@ export function scanJson(b: Uint8Array): JsonScan {
     let elements = 0
     if (c === 0x7b || c === 0x5b) {
       const type = c === 0x7b ? OBJECT : ARRAY
+      if (d === limits.maxDepth) {
+        return { ok: false, problem: 'too_deeply_nested', message: `objects/arrays nest more than ${limits.maxDepth} levels deep (at byte ${i}): flatten the events` }
+      }
       open.push(type)
       counts[d + 1] = 0
       i = ws(b, i + 1)

@@ -2,11 +2,12 @@
 // may sit at the top, as $distinct_id or in properties; uuid must be a UUID when present; the
 // special events $identify / $create_alias / $pageview / $screen / $groupidentify map onto the
 // Segment call types so both SDK families land in one table.
-import { correctClockSkew, parseTime } from './clock-skew.ts'
-import { checkLimits, type EventLimits } from './event-checks.ts'
+import { correctClockSkew } from './clock-skew.ts'
+import { checkAmount, checkTimes, eventJsonTexts, type EventLimits } from './event-checks.ts'
 import { rejected, type EventOutcome, type EventType } from './event-row.ts'
+import { parseTime } from './event-time.ts'
 import { isPlainObject } from './json-limits.ts'
-import { jsonText, readId, readNumber, readString, typeName } from './field-coercion.ts'
+import { jsonText, quoted, readId, readNumber, readString, truncate, typeName, wellFormed } from './field-coercion.ts'
 import { derivedMessageId, isUuid } from './message-id.ts'
 import type { RequestMeta } from './segment-normalize.ts'
 
@@ -23,38 +24,49 @@ export interface PostHogMeta extends RequestMeta {
   sdkInfo: string
 }
 
-export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: EventLimits): EventOutcome {
+/** `position` is the event's index in its request (part of a derived id). */
+export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: EventLimits, position: number): EventOutcome {
   if (!isPlainObject(raw)) return rejected('not_an_object', `each event must be a JSON object, got ${typeName(raw)}`)
   const uuid = raw.uuid
   if (uuid !== undefined && uuid !== null && (typeof uuid !== 'string' || !isUuid(uuid))) {
-    return rejected('invalid_uuid', `uuid ${JSON.stringify(uuid)} is not a valid UUID: leave it out or send a UUID`)
+    return rejected('invalid_uuid', `uuid ${quoted(uuid)} is not a valid UUID: leave it out or send a UUID`)
   }
   const givenId = (uuid as string | undefined) ?? ''
 
   if (typeof raw.event !== 'string' || raw.event.trim() === '') {
-    return rejected('missing_event_name', `an event needs a non-empty string "event", got ${JSON.stringify(raw.event ?? null)}`, givenId)
+    return rejected('missing_event_name', `an event needs a non-empty string "event", got ${quoted(raw.event)}`, givenId)
   }
   if (raw.properties !== undefined && raw.properties !== null && !isPlainObject(raw.properties)) {
     return rejected('invalid_field_type', `properties must be an object, got ${typeName(raw.properties)}`, givenId)
   }
   const props = (raw.properties ?? {}) as Record<string, unknown>
-  const propertiesText = jsonText(raw.properties)
-  const tooBig = checkLimits([propertiesText], limits, givenId)
-  if (tooBig) return tooBig
+  const texts = eventJsonTexts([raw.properties], limits, givenId)
+  if (!Array.isArray(texts)) return texts
+  const [propertiesText] = texts
   const distinctId = readId(raw.distinct_id ?? raw.$distinct_id ?? props.distinct_id)
   if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or number)', givenId)
   if (!distinctId) return rejected('missing_user_id', 'an event needs a distinct_id', givenId)
 
-  const event = raw.event.trim().slice(0, 200)
+  const event = wellFormed(truncate(raw.event.trim(), 200))
   const type: EventType = TYPE_OF_EVENT[event] ?? 'track'
   let original = parseTime(raw.timestamp)
-  if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${JSON.stringify(raw.timestamp)} is not an ISO-8601 date`, givenId)
+  if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${quoted(raw.timestamp)} is not an ISO-8601 date`, givenId)
+  // offset: how many ms before sending the event happened (PostHog capture, when no timestamp).
   const offset = readNumber(raw.offset)
+  if (Number.isNaN(offset)) return rejected('invalid_timestamp', `offset ${quoted(raw.offset)} is not a finite number of milliseconds`, givenId)
   if (original === null && offset !== null) original = meta.receivedAt - offset
   const { ts, warnings } = correctClockSkew(original, meta.sentAt, meta.receivedAt, meta.skipClockSkew || props.$ignore_sent_at === true)
+  const badTime = checkTimes([['timestamp (or receive time - offset)', original], ['sent_at', meta.sentAt], ['the clock-skew corrected time, receive time - (sent_at - timestamp),', ts]], givenId)
+  if (badTime) return badTime
+  const revenueRaw = props.revenue ?? props.$revenue
+  const revenue = readNumber(revenueRaw)
+  const badAmount = checkAmount('revenue', revenue, revenueRaw, givenId)
+  if (badAmount) return badAmount
 
   const anonId = type === 'identify' ? readId(props.$anon_distinct_id) ?? '' : ''
-  const messageId = givenId || derivedMessageId([meta.source, event, distinctId, raw.timestamp ?? null, raw.properties ?? null])
+  // The whole event counts (offset, top-level $set, ...): PostHog SDKs resend a failed request unchanged.
+  const messageId = givenId || derivedMessageId({ source: meta.source, type, position, event: raw })
+  if (messageId === null) return rejected('too_deeply_nested', 'the event nests objects/arrays too deeply to be read: flatten it', givenId)
   const [sdkName, sdkVersion] = meta.sdkInfo ? meta.sdkInfo.split('/') : ['', '']
   const groupKey = type === 'group' ? String(readId(props.$group_key) ?? '') : ''
   return {
@@ -75,9 +87,10 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       sent_at: meta.sentAt,
       received_at: meta.receivedAt,
       properties: propertiesText,
-      traits: jsonText(props.$set),
+      // Part of properties, which serialised above.
+      traits: jsonText(props.$set) ?? '{}',
       context: '{}',
-      revenue: readNumber(props.revenue ?? props.$revenue),
+      revenue,
       currency: readString(props.currency) ?? '',
       url: readString(props.$current_url) ?? '',
       ip: readString(props.$ip) || meta.ip,

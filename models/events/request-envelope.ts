@@ -1,7 +1,7 @@
 // Splits one accepted request body into its events, per wire format. Used twice on purpose: by
 // ingest to reject requests that can never succeed (400) before anything is published, and by
 // the stream processor to turn the published request back into events.
-import { parseTime } from './clock-skew.ts'
+import { parseTime } from './event-time.ts'
 import type { EventType } from './event-row.ts'
 import { isPlainObject } from './json-limits.ts'
 import { typeName } from './field-coercion.ts'

@@ -45,17 +45,18 @@ export function eventsOfRequest(req: PublishedRequest, limits: EventLimits): Req
   const implied = req.format.startsWith('segment-') && req.format !== 'segment-batch' ? (req.format.slice(8) as EventType) : null
   for (let i = 0; i < split.events.length; i++) {
     const raw = split.events[i]
-    const out = req.format.startsWith('posthog') ? normalizePostHogEvent(raw, meta, limits) : normalizeSegmentEvent(raw, implied, meta, limits)
+    const out = req.format.startsWith('posthog') ? normalizePostHogEvent(raw, meta, limits, i) : normalizeSegmentEvent(raw, implied, meta, limits, i)
     if (out.ok) rows.push(out.row)
-    else dead(out.reason, out.detail, out.messageId, safeStringify(raw), i)
+    else dead(out.reason, out.detail, out.messageId, eventText(raw, req.rawText), i)
   }
   return { rows, deadLetters }
 }
 
-function safeStringify(v: unknown): string {
+/** The event as its dead letter keeps it; the whole request when the event cannot be serialised. */
+function eventText(v: unknown, requestText: string): string {
   try {
     return JSON.stringify(v) ?? String(v)
   } catch {
-    return String(v)
+    return requestText
   }
 }

@@ -1,11 +1,12 @@
 // Segment / RudderStack event -> EventRow. Field meanings: Segment Spec (common fields, track,
 // identify, page, screen, group, alias); RudderStack sends the same shape plus originalTimestamp
 // and a per-event sentAt.
-import { correctClockSkew, parseTime } from './clock-skew.ts'
-import { checkLimits, type EventLimits } from './event-checks.ts'
+import { correctClockSkew } from './clock-skew.ts'
+import { checkAmount, checkTimes, eventJsonTexts, type EventLimits } from './event-checks.ts'
 import { EVENT_TYPES, FIXED_EVENT_NAMES, rejected, type EventOutcome, type EventType } from './event-row.ts'
+import { parseTime } from './event-time.ts'
 import { isPlainObject } from './json-limits.ts'
-import { jsonText, readId, readNumber, readString, typeName } from './field-coercion.ts'
+import { quoted, readId, readNumber, readString, truncate, typeName, wellFormed } from './field-coercion.ts'
 import { derivedMessageId, MAX_MESSAGE_ID_LENGTH } from './message-id.ts'
 
 export interface RequestMeta {
@@ -18,7 +19,8 @@ export interface RequestMeta {
   skipClockSkew: boolean
 }
 
-export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | null, meta: RequestMeta, limits: EventLimits): EventOutcome {
+/** `position` is the event's index in its request (part of a derived id). */
+export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | null, meta: RequestMeta, limits: EventLimits, position: number): EventOutcome {
   if (!isPlainObject(raw)) return rejected('not_an_object', `each event must be a JSON object, got ${typeName(raw)}`)
   const givenId = raw.messageId
   if (givenId !== undefined && givenId !== null && typeof givenId !== 'string') {
@@ -27,56 +29,62 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
   if (typeof givenId === 'string' && givenId.length > MAX_MESSAGE_ID_LENGTH) {
     return rejected('invalid_message_id', `messageId is ${givenId.length} characters, over the ${MAX_MESSAGE_ID_LENGTH} allowed`)
   }
+  const id = givenId ? wellFormed(givenId) : ''
   const type = (impliedType ?? raw.type) as EventType
   if (!EVENT_TYPES.includes(type)) {
-    return rejected('invalid_type', `type must be one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(raw.type ?? null)}`, givenId ?? '')
+    return rejected('invalid_type', `type must be one of ${EVENT_TYPES.join(', ')}, got ${quoted(raw.type)}`, id)
   }
   const userId = readId(raw.userId)
   const anonymousId = readId(raw.anonymousId)
   if (userId === null || anonymousId === null) {
-    return rejected('invalid_id', 'userId and anonymousId must be strings (or numbers)', givenId ?? '')
+    return rejected('invalid_id', 'userId and anonymousId must be strings (or numbers)', id)
   }
   if (!userId && !anonymousId) {
-    return rejected('missing_user_id', 'an event needs a userId or an anonymousId (Segment: no_user_anon_id)', givenId ?? '')
+    return rejected('missing_user_id', 'an event needs a userId or an anonymousId (Segment: no_user_anon_id)', id)
   }
   let event: string
   if (type === 'track') {
     if (typeof raw.event !== 'string' || raw.event.trim() === '') {
-      return rejected('missing_event_name', `a track call needs a non-empty string "event", got ${JSON.stringify(raw.event ?? null)}`, givenId ?? '')
+      return rejected('missing_event_name', `a track call needs a non-empty string "event", got ${quoted(raw.event)}`, id)
     }
-    event = raw.event.trim().slice(0, 200)
+    event = wellFormed(truncate(raw.event.trim(), 200))
   } else {
     event = FIXED_EVENT_NAMES[type]
   }
   for (const field of ['properties', 'traits', 'context'] as const) {
     if (raw[field] !== undefined && raw[field] !== null && !isPlainObject(raw[field])) {
-      return rejected('invalid_field_type', `${field} must be an object, got ${typeName(raw[field])}`, givenId ?? '')
+      return rejected('invalid_field_type', `${field} must be an object, got ${typeName(raw[field])}`, id)
     }
   }
   const traitsValue = raw.traits ?? (isPlainObject(raw.context) && isPlainObject(raw.context.traits) ? raw.context.traits : undefined)
-  const propertiesText = jsonText(raw.properties)
-  const traitsText = jsonText(traitsValue)
-  const contextText = jsonText(raw.context)
-  const tooBig = checkLimits([propertiesText, traitsText, contextText], limits, givenId ?? '')
-  if (tooBig) return tooBig
+  const texts = eventJsonTexts([raw.properties, traitsValue, raw.context], limits, id)
+  if (!Array.isArray(texts)) return texts
+  const [propertiesText, traitsText, contextText] = texts
   const context = (raw.context ?? {}) as Record<string, unknown>
   const properties = (raw.properties ?? {}) as Record<string, unknown>
   const groupId = readId(raw.groupId)
   const previousId = readId(raw.previousId)
-  if (groupId === null || previousId === null) return rejected('invalid_id', 'groupId and previousId must be strings', givenId ?? '')
-  if (type === 'alias' && !previousId) return rejected('missing_previous_id', 'an alias call needs previousId', givenId ?? '')
-  if (type === 'group' && !groupId) return rejected('missing_group_id', 'a group call needs groupId', givenId ?? '')
+  if (groupId === null || previousId === null) return rejected('invalid_id', 'groupId and previousId must be strings', id)
+  if (type === 'alias' && !previousId) return rejected('missing_previous_id', 'an alias call needs previousId', id)
+  if (type === 'group' && !groupId) return rejected('missing_group_id', 'a group call needs groupId', id)
 
   // originalTimestamp is the client time when both exist (RudderStack sends both; Segment's
   // timestamp may already be server-set for imports).
   const tsRaw = raw.originalTimestamp ?? raw.timestamp
   const original = parseTime(tsRaw)
   const sentAt = raw.sentAt !== undefined ? parseTime(raw.sentAt) : meta.sentAt
-  if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${JSON.stringify(tsRaw)} is not an ISO-8601 date`, givenId ?? '')
-  if (Number.isNaN(sentAt)) return rejected('invalid_timestamp', `sentAt ${JSON.stringify(raw.sentAt)} is not an ISO-8601 date`, givenId ?? '')
+  if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${quoted(tsRaw)} is not an ISO-8601 date`, id)
+  if (Number.isNaN(sentAt)) return rejected('invalid_timestamp', `sentAt ${quoted(raw.sentAt)} is not an ISO-8601 date`, id)
   const { ts, warnings } = correctClockSkew(original, sentAt, meta.receivedAt, meta.skipClockSkew)
+  const badTime = checkTimes([['timestamp', original], ['sentAt', sentAt], ['the clock-skew corrected time, receivedAt - (sentAt - timestamp),', ts]], id)
+  if (badTime) return badTime
+  const revenueRaw = properties.revenue ?? properties.total ?? properties.value
+  const revenue = readNumber(revenueRaw)
+  const badAmount = checkAmount('revenue', revenue, revenueRaw, id)
+  if (badAmount) return badAmount
 
-  const messageId = givenId || derivedMessageId([meta.source, type, event, userId, anonymousId, tsRaw ?? null, raw.properties ?? raw.traits ?? null])
+  const messageId = id || derivedMessageId({ source: meta.source, type, position, event: withoutSentAt(raw) })
+  if (messageId === null) return rejected('too_deeply_nested', 'the event nests objects/arrays too deeply to be read: flatten it', id)
   const library = isPlainObject(context.library) ? context.library : {}
   const page = isPlainObject(context.page) ? context.page : {}
   return {
@@ -99,7 +107,7 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       properties: propertiesText,
       traits: traitsText,
       context: contextText,
-      revenue: readNumber(properties.revenue ?? properties.total ?? properties.value),
+      revenue,
       currency: readString(properties.currency) ?? '',
       url: readString(properties.url ?? page.url) ?? '',
       ip: readString(context.ip) || meta.ip,
@@ -108,4 +116,11 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       warnings,
     },
   }
+}
+
+/** The event less its sentAt: a retry re-stamps it and keeps everything else (Segment SDKs, RudderStack per event). */
+function withoutSentAt(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!('sentAt' in raw)) return raw
+  const { sentAt: _restamped, ...content } = raw
+  return content
 }

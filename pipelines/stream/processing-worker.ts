@@ -3,12 +3,13 @@
 // their batch is sealed, and then go to the spool file the engine reads (or back as one buffer):
 // the main thread never holds them, which spares it most of its garbage collections (large
 // buffers passing through a thread's heap are what trigger its full collections).
-import { readlinkSync, writeFileSync } from 'node:fs'
+import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import type { EventLimits } from '../../models/events/event-checks.ts'
 import type { StoredMessage } from './message-decoding.ts'
 import { processMessage } from './message-processing.ts'
+import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
 
 export type WorkerRequest =
   | { kind: 'process'; id: number; batch: number; message: StoredMessage; limits: EventLimits }
@@ -55,8 +56,8 @@ function handle(req: WorkerRequest): void {
     return
   }
   const bytes = Buffer.concat(b.parts)
-  if (req.spoolFile) {
-    writeFileSync(req.spoolFile, bytes)
+  // A failed spool write (a full /dev/shm) sends the bytes instead: the insert spools them elsewhere.
+  if (req.spoolFile && writeSpoolFileSync(req.spoolFile, bytes)) {
     parentPort!.postMessage({ id: req.id, sealed: { rowCount: b.rowCount, rows: { file: req.spoolFile } } })
   } else {
     const own = ownBuffer(bytes)
