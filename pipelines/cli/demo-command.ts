@@ -41,9 +41,9 @@ async function funnel(pulse: RunningPulse): Promise<Record<string, unknown>[]> {
 
 /** The value models refitted from ClickHouse (scores stored), their parameters beside the simulation's truth. */
 async function customerValue(pulse: RunningPulse, config: PulseConfig, params: SimulationParams): Promise<{ fit: LtvRefreshResult; table: Record<string, unknown>[] }> {
-  const fit = await refreshLtv(pulse.clickhouse.client, config, params.startMs + params.days * 86_400_000, Date.now())
+  const fit = await refreshLtv(pulse.clickhouse, config, params.startMs + params.days * 86_400_000, Date.now())
   if (!fit) throw new Error('the simulation produced no purchases')
-  const f = (v: number) => v.toFixed(3)
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3))
   const bg = fit.bgnbd
   const gg = fit.gammagamma
   const table = [
