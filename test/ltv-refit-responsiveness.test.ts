@@ -9,7 +9,10 @@ import { READ_KEY, sql, startTestPulse } from './helpers/test-pulse.ts'
 const CUSTOMERS = 200_000
 let pulse: RunningPulse
 
-/** Purchase events of customers drawn from BG/NBD (Gamma purchase rates, Beta drop-out) over 2025. */
+/**
+ * Purchase events of customers drawn from BG/NBD (Gamma purchase rates, Beta drop-out) over 2025,
+ * each order's value from Gamma-Gamma (a Gamma spend rate per customer): a population both models fit.
+ */
 function purchaseEvents(customers: number): Record<string, unknown>[] {
   const rng = new SeededRandom(7)
   const day0 = Date.UTC(2025, 0, 1)
@@ -17,11 +20,12 @@ function purchaseEvents(customers: number): Record<string, unknown>[] {
   for (let c = 0; c < customers; c++) {
     const rate = rng.gamma(0.9, 40) // purchases per day
     const dropOut = rng.beta(0.8, 4)
+    const spendRate = rng.gamma(4, 30)
     const first = rng.uniform() * 300
     let t = 0
     for (let k = 0; ; k++) {
       const ts = new Date(day0 + (first + t) * 86_400_000).toISOString()
-      rows.push({ source: 'test', message_id: `p-${c}-${k}`, type: 'track', event: 'Order Completed', user_id: `u${c}`, distinct_id: `u${c}`, ts, received_at: ts, revenue: Math.round(rng.gamma(6, 0.2) * 100) / 100 })
+      rows.push({ source: 'test', message_id: `p-${c}-${k}`, type: 'track', event: 'Order Completed', user_id: `u${c}`, distinct_id: `u${c}`, ts, received_at: ts, revenue: Math.round(rng.gamma(6, spendRate) * 100) / 100 })
       t += rng.exponential(rate)
       if (first + t > 364 || rng.chance(dropOut)) break
     }
