@@ -131,7 +131,8 @@ export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
     console.log(JSON.stringify(json))
     return
   }
-  const f = (v: number) => v.toFixed(4)
+  // A standard error is NaN when the Hessian is singular (a parameter the data do not identify).
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a')
   const repeat = result.customers.filter((c) => c.x > 0).length
   console.log(`${result.customers.length.toLocaleString('en-US')} customers, ${repeat.toLocaleString('en-US')} with repeat purchases; fitted in ${result.seconds.toFixed(2)} s`)
   console.log(`\nBG/NBD (log-likelihood ${bg.ll.toFixed(2)}${bg.converged ? '' : ', NOT converged'})\n` + formatTable(['r', 'alpha', 'a', 'b'].map((k) => ({ parameter: k, value: f(bg[k as 'r']), se: f(bg.se[k as 'r']) }))))
