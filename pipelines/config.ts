@@ -4,6 +4,7 @@
 import path from 'node:path'
 import { KeysFileError, readKeysFile } from './keys-file.ts'
 import type { QueryLimits } from '../sql/read-session-settings.ts'
+import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
 
 export interface WriteKey {
   key: string
@@ -73,10 +74,13 @@ export interface OptionSpec {
   kind: Kind
   help: string
   default?: string
+  /** Allowed range of an int or number option (inclusive; default min 0, no max): --help shows it. */
+  min?: number
+  max?: number
 }
 
 export const optionSpecs: OptionSpec[] = [
-  { key: 'port', flag: '--port <n>', env: 'PULSE_PORT', kind: 'int', help: 'HTTP port (0 = any free port)', default: '8080' },
+  { key: 'port', flag: '--port <n>', env: 'PULSE_PORT', kind: 'int', help: 'HTTP port (0 = any free port)', default: '8080', min: 0, max: 65_535 },
   { key: 'host', flag: '--host <addr>', env: 'PULSE_HOST', kind: 'string', help: 'HTTP listen address', default: '0.0.0.0' },
   { key: 'dataDir', flag: '--data-dir <dir>', env: 'PULSE_DATA_DIR', kind: 'string', help: 'folder for the embedded engines, keys and logs', default: '.pulse' },
   { key: 'natsUrl', flag: '--nats-url <url>', env: 'NATS_URL', kind: 'string', help: 'NATS server(s), comma separated; unset = start an embedded nats-server' },
@@ -91,32 +95,34 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'clickhouseReadUser', flag: '--clickhouse-read-user <user>', env: 'CLICKHOUSE_READ_USER', kind: 'string', help: 'server mode: read-only ClickHouse user for the query API (sql/operator/create_read_user.sql)', default: '' },
   { key: 'clickhouseReadPassword', flag: '--clickhouse-read-password <pw>', env: 'CLICKHOUSE_READ_PASSWORD', kind: 'string', help: 'password of --clickhouse-read-user', default: '' },
   { key: 'trustProxy', flag: '--trust-proxy <addr>', env: 'PULSE_TRUST_PROXY', kind: 'list', help: 'proxy address or CIDR whose X-Forwarded-For is believed (repeatable; env: comma separated; default none)' },
-  { key: 'requestTimeoutMs', flag: '--request-timeout-ms <ms>', env: 'PULSE_REQUEST_TIMEOUT_MS', kind: 'int', help: 'longest a client may take to send a whole request (headers and body); slower sockets are closed', default: '30000' },
+  { key: 'requestTimeoutMs', flag: '--request-timeout-ms <ms>', env: 'PULSE_REQUEST_TIMEOUT_MS', kind: 'int', help: 'longest a client may take to send a whole request (headers and body); slower sockets are closed', default: '30000', min: 1000, max: 3_600_000 },
   { key: 'stream', flag: '--stream <name>', env: 'PULSE_STREAM', kind: 'string', help: 'JetStream stream name', default: 'EVENTS' },
   { key: 'consumer', flag: '--consumer <name>', env: 'PULSE_CONSUMER', kind: 'string', help: 'durable consumer shared by all processors', default: 'clickhouse-writer' },
-  { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1' },
-  { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '20000' },
-  { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250' },
-  { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above)', default: String(5 * 1024 * 1024) },
-  { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024) },
-  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size: the replay window (oldest processed requests leave first)', default: String(10 * 1024 * 1024 * 1024) },
-  { key: 'maxBacklog', flag: '--max-backlog <n>', env: 'PULSE_MAX_BACKLOG', kind: 'int', help: 'requests waiting for the processors; above it ingest answers 429', default: '100000' },
-  { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20' },
-  { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000' },
-  { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },
-  { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000' },
-  { key: 'queryMaxResultBytes', flag: '--query-max-result-bytes <n>', env: 'PULSE_QUERY_MAX_RESULT_BYTES', kind: 'int', help: 'byte limit of one query API result (uncompressed)', default: String(100 * 1024 * 1024) },
-  { key: 'queryMaxMemoryBytes', flag: '--query-max-memory-bytes <n>', env: 'PULSE_QUERY_MAX_MEMORY_BYTES', kind: 'int', help: 'memory one query API call may use', default: String(2 * 1024 ** 3) },
-  { key: 'queryThreads', flag: '--query-threads <n>', env: 'PULSE_QUERY_THREADS', kind: 'int', help: 'threads one query API call may use (ingest keeps the rest)', default: '1' },
+  // JetStream keeps at most 5 replicas of a stream.
+  { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1', min: 1, max: 5 },
+  { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '20000', min: 1, max: 1_000_000 },
+  { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250', min: 1, max: 600_000 },
+  { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above)', default: String(5 * 1024 * 1024), min: 1024, max: 1_073_741_824 },
+  { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024), min: 256, max: 1_073_741_824 },
+  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size: the replay window (oldest processed requests leave first)', default: String(10 * 1024 * 1024 * 1024), min: 1_048_576 },
+  { key: 'maxBacklog', flag: '--max-backlog <n>', env: 'PULSE_MAX_BACKLOG', kind: 'int', help: 'requests waiting for the processors; above it ingest answers 429', default: '100000', min: 1 },
+  { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20', min: 1, max: 1000 },
+  { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000', min: 1, max: 3_600_000 },
+  { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30', min: 1, max: 86_400 },
+  { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000', min: 1, max: 1_000_000_000 },
+  { key: 'queryMaxResultBytes', flag: '--query-max-result-bytes <n>', env: 'PULSE_QUERY_MAX_RESULT_BYTES', kind: 'int', help: 'byte limit of one query API result (uncompressed)', default: String(100 * 1024 * 1024), min: 1024 },
+  { key: 'queryMaxMemoryBytes', flag: '--query-max-memory-bytes <n>', env: 'PULSE_QUERY_MAX_MEMORY_BYTES', kind: 'int', help: 'memory one query API call may use', default: String(2 * 1024 ** 3), min: 16 * 1024 * 1024 },
+  { key: 'queryThreads', flag: '--query-threads <n>', env: 'PULSE_QUERY_THREADS', kind: 'int', help: 'threads one query API call may use (ingest keeps the rest)', default: '1', min: 1, max: 256 },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
   { key: 'ltvPurchaseEvents', flag: '--ltv-purchase-event <name>', env: 'PULSE_LTV_PURCHASE_EVENTS', kind: 'list', help: 'event names that count as purchases for the value models; their revenue is the amount (repeatable; env: comma separated)', default: 'Order Completed' },
   { key: 'ltvAmountProperty', flag: '--ltv-amount-property <name>', env: 'PULSE_LTV_AMOUNT_PROPERTY', kind: 'string', help: 'property of a purchase event that holds its amount (default: the revenue column, from revenue / total / value)', default: '' },
   { key: 'ltvActivityEvents', flag: '--ltv-activity-event <name>', env: 'PULSE_LTV_ACTIVITY_EVENTS', kind: 'list', help: 'event names that show a customer is active (with purchases): 30 days without any -> churn risk (repeatable; env: comma separated)', default: 'Logged In' },
-  { key: 'ltvUnitDays', flag: '--ltv-unit-days <n>', env: 'PULSE_LTV_UNIT_DAYS', kind: 'int', help: 'days per time unit of the value models (7: weeks)', default: '7' },
-  { key: 'ltvHorizon', flag: '--ltv-horizon <n>', env: 'PULSE_LTV_HORIZON', kind: 'int', help: 'time units ahead for expected purchases', default: '52' },
-  { key: 'ltvMonths', flag: '--ltv-months <n>', env: 'PULSE_LTV_MONTHS', kind: 'int', help: 'months of discounted CLV', default: '12' },
-  { key: 'ltvDiscount', flag: '--ltv-discount <rate>', env: 'PULSE_LTV_DISCOUNT', kind: 'number', help: 'monthly discount rate of CLV', default: '0.01' },
-  { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60' },
+  { key: 'ltvUnitDays', flag: '--ltv-unit-days <n>', env: 'PULSE_LTV_UNIT_DAYS', kind: 'int', help: 'days per time unit of the value models (7: weeks)', default: '7', min: 1, max: 365 },
+  { key: 'ltvHorizon', flag: '--ltv-horizon <n>', env: 'PULSE_LTV_HORIZON', kind: 'int', help: 'time units ahead for expected purchases', default: '52', min: 1, max: 5200 },
+  { key: 'ltvMonths', flag: '--ltv-months <n>', env: 'PULSE_LTV_MONTHS', kind: 'int', help: 'months of discounted CLV', default: '12', min: 1, max: 1200 },
+  { key: 'ltvDiscount', flag: '--ltv-discount <rate>', env: 'PULSE_LTV_DISCOUNT', kind: 'number', help: 'monthly discount rate of CLV', default: '0.01', min: 0, max: 1 },
+  // setInterval's longest delay is 2^31 - 1 ms (24.8 days); longer ones fire at once.
+  { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60', min: 0, max: 35_791 },
   { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
 ]
 
@@ -125,19 +131,18 @@ export type FlagValues = Record<string, unknown>
 
 export class ConfigError extends Error {}
 
+/** The range of an int or number option, from its spec. */
+export function rangeOf(spec: OptionSpec): NumericRange {
+  return { integer: spec.kind === 'int', min: spec.min ?? 0, max: spec.max ?? Infinity }
+}
+
 function parseValue(spec: OptionSpec, raw: unknown): unknown {
   if (raw === undefined) return undefined
   switch (spec.kind) {
-    case 'int': {
-      const n = Number(raw)
-      if (!Number.isInteger(n) || n < 0) {
-        throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be a whole number >= 0, got "${raw}"`)
-      }
-      return n
-    }
+    case 'int':
     case 'number': {
-      const n = Number(raw)
-      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be a number >= 0, got "${raw}"`)
+      const n = numberInRange(raw, rangeOf(spec))
+      if (n === undefined) throw new ConfigError(`${spec.flag.split(' ')[0]} / ${spec.env} must be ${rangeText(rangeOf(spec))}, got "${raw}"`)
       return n
     }
     case 'bool':

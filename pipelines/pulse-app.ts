@@ -30,6 +30,7 @@ import { processorMetrics } from './stream/processor-metrics.ts'
 import { removeServerFile, writeServerFile } from './server-file.ts'
 import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
+import { RefitQueue } from './jobs/refit-queue.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
@@ -150,23 +151,26 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
     registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
-    // One refit at a time; on demand (HTTP) and every --ltv-refresh-minutes.
-    let refitting: Promise<LtvRefreshResult | null> | undefined
-    const refit = (asOf?: number) =>
-      (refitting ??= refreshLtv(clickhouse.client, config, asOf ?? Date.now(), Date.now())
-        .then((fit) => {
-          if (fit) log.info({ customers: fit.customers, seconds: fit.seconds, version: fit.model_version }, 'customer-value models refitted')
-          return fit
-        })
-        .finally(() => (refitting = undefined)))
-    registerLtvRoutes(app, { keys: apiKeys, refresh: refit })
+    // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
+    const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
+      const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())
+      if (fit?.converged) log.info({ customers: fit.customers, seconds: fit.seconds, version: fit.model_version }, 'customer-value models refitted')
+      else if (fit) log.warn({ customers: fit.customers, version: fit.model_version }, 'customer-value fit did not converge: kept the previous scores')
+      return fit
+    })
+    registerLtvRoutes(app, {
+      keys: apiKeys,
+      refresh: async (asOf) => {
+        const queued = await refits.refit(asOf)
+        if (queued.status === 'busy') return { status: 'busy', waiting: queued.waiting }
+        return queued.result ? { status: 'fitted', fit: queued.result } : { status: 'no_purchases' }
+      },
+    })
+    cleanups.push(() => refits.idle())
     if (config.ltvRefreshMinutes > 0) {
-      const timer = setInterval(() => void refit().catch((err) => log.warn({ err: String(err) }, 'customer-value refit failed')), config.ltvRefreshMinutes * 60_000)
+      const timer = setInterval(() => void refits.refit().catch((err) => log.warn({ err: String(err) }, 'customer-value refit failed')), config.ltvRefreshMinutes * 60_000)
       timer.unref()
-      cleanups.push(async () => {
-        clearInterval(timer)
-        await refitting?.catch(() => {})
-      })
+      cleanups.push(async () => clearInterval(timer))
     }
     registerOpsRoutes(app, {
       registry,

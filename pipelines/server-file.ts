@@ -2,6 +2,7 @@
 // so they talk to it over HTTP instead of opening the (single-owner) embedded engine.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { userError } from './cli/user-error.ts'
 
 export interface ServerFile {
   url: string
@@ -31,6 +32,14 @@ function alive(pid: number): boolean {
 export function runningServer(dataDir: string): ServerFile | undefined {
   const file = fileOf(dataDir)
   if (!existsSync(file)) return undefined
-  const info = JSON.parse(readFileSync(file, 'utf8')) as ServerFile
-  return alive(info.pid) ? info : undefined
+  let info: Partial<ServerFile> | null
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerFile> | null
+  } catch (err) {
+    throw userError(`${file} cannot be read as a Pulse server file (${(err as Error).message}): if no \`pulse serve\` runs on ${dataDir}, delete it; else pass --url URL`)
+  }
+  if (typeof info?.url !== 'string' || !Number.isInteger(info.pid)) {
+    throw userError(`${file} does not hold a Pulse server's url and pid: if no \`pulse serve\` runs on ${dataDir}, delete it; else pass --url URL`)
+  }
+  return alive(info.pid!) ? { url: info.url, pid: info.pid! } : undefined
 }

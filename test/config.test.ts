@@ -5,7 +5,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, optionSpecs } from '../pipelines/config.ts'
+import { ConfigError, loadConfig, optionSpecs, rangeOf, type OptionSpec } from '../pipelines/config.ts'
+import { rangeText } from '../pipelines/numeric-range.ts'
 
 const run = promisify(execFile)
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
@@ -44,17 +45,70 @@ describe('loadConfig', () => {
   })
 })
 
+describe('numeric settings', () => {
+  const numeric = optionSpecs.filter((s) => s.kind === 'int' || s.kind === 'number')
+  const flagOf = (spec: OptionSpec) => spec.flag.split(' ')[0]
+  const attribute = (spec: OptionSpec) => flagOf(spec).slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+  it('each has a documented range: its ends are taken, a step outside and a non-number are refused naming the flag and the range', () => {
+    for (const spec of numeric) {
+      const range = rangeOf(spec)
+      const step = range.integer ? 1 : 0.001
+      expect(loadConfig({ [attribute(spec)]: String(range.min) }, {})[spec.key]).toBe(range.min)
+      if (range.max !== Infinity) expect(loadConfig({ [attribute(spec)]: String(range.max) }, {})[spec.key]).toBe(range.max)
+      const refused = ['x', '', String(range.min - step), ...(range.max !== Infinity ? [String(range.max + step)] : []), ...(range.integer ? [String(range.min + 0.5)] : [])]
+      for (const bad of refused) {
+        expect(() => loadConfig({ [attribute(spec)]: bad }, {}), `${flagOf(spec)} ${JSON.stringify(bad)}`).toThrow(`${flagOf(spec)} / ${spec.env} must be ${rangeText(range)}`)
+      }
+      expect(() => loadConfig({}, { [spec.env]: 'x' })).toThrow(ConfigError)
+    }
+  })
+
+  it('refuses the values that make no sense', () => {
+    for (const [flags, message] of [
+      [{ maxDeliver: '0' }, '--max-deliver / PULSE_MAX_DELIVER must be a whole number from 1 to'],
+      [{ batchSize: '0' }, '--batch-size / PULSE_BATCH_SIZE must be a whole number from 1 to'],
+      [{ ltvUnitDays: '0' }, '--ltv-unit-days / PULSE_LTV_UNIT_DAYS must be a whole number from 1 to'],
+      [{ ltvRefreshMinutes: String(60 * 24 * 30) }, '--ltv-refresh-minutes / PULSE_LTV_REFRESH_MINUTES must be a whole number from 0 to'],
+    ] as const) {
+      expect(() => loadConfig(flags, {})).toThrow(message)
+    }
+  })
+})
+
 describe('pulse serve --help', () => {
   it('lists every flag and environment variable', async () => {
     const { stdout } = await run(process.execPath, [cli, 'serve', '--help'])
+    const text = stdout.replace(/\s+/g, ' ')
     for (const spec of optionSpecs) {
       expect(stdout).toContain(spec.flag.split(' ')[0])
       expect(stdout).toContain(spec.env)
+      if (spec.kind === 'int' || spec.kind === 'number') expect(text).toContain(rangeText(rangeOf(spec)))
     }
   })
   it('rejects a bad flag value with a message and exit code 1', async () => {
     const err = await run(process.execPath, [cli, 'serve', '--port', 'eighty']).catch((e) => e)
     expect(err.code).toBe(1)
     expect(err.stderr).toContain('must be a whole number')
+  })
+})
+
+describe('the commands\' own numeric options', () => {
+  it('refuse a value outside their range in one line naming the flag and the range, exit code 1', async () => {
+    const cases = [
+      { args: ['serve', '--max-deliver', '0'], says: '--max-deliver / PULSE_MAX_DELIVER must be a whole number from 1 to 1000, got "0"' },
+      { args: ['import', 'events.csv', '--batch', 'x'], says: "option '--batch <n>' argument 'x' is invalid. It must be a whole number from 1 to 10000." },
+      { args: ['simulate', '--rate', 'x'], says: "option '--rate <events/s>' argument 'x' is invalid. It must be a whole number from 0 to 10000000." },
+      { args: ['simulate', '--concurrency', '0'], says: "option '--concurrency <n>' argument '0' is invalid. It must be a whole number from 1 to 256." },
+      { args: ['ltv', 'fit', '--unit-days', '0'], says: "option '--unit-days <n>' argument '0' is invalid. It must be a whole number from 1 to 365." },
+      { args: ['ltv', 'fit', '--discount', '1.5'], says: "option '--discount <rate>' argument '1.5' is invalid. It must be a number from 0 to 1." },
+    ]
+    const results = await Promise.all(cases.map((c) => run(process.execPath, [cli, ...c.args]).catch((e) => e)))
+    results.forEach((err, i) => {
+      expect(err.code, cases[i].args.join(' ')).toBe(1)
+      const lines = err.stderr.trim().split('\n')
+      expect(lines[0]).toContain(cases[i].says)
+      expect(err.stderr).not.toMatch(/^\s+at /m)
+    })
   })
 })

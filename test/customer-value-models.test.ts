@@ -72,6 +72,14 @@ describe('BG/NBD', () => {
     expect(fit.se.a).toBeCloseTo(0.185719, 4)
     expect(fit.se.b).toBeCloseTo(0.705345, 3)
   })
+
+  it('gives NaN standard errors instead of failing when the Hessian is singular', () => {
+    // Nobody bought twice: a and b leave the likelihood, so their rows of the Hessian are zero.
+    const customers = Array.from({ length: 40 }, (_, i) => ({ x: 0, tx: 0, T: 1 + i / 10 }))
+    const fit = fitBgNbd(customers)
+    expect(Object.values(fit.se).every(Number.isNaN)).toBe(true)
+    expect(Number.isFinite(fit.ll)).toBe(true)
+  })
 })
 
 describe('BG/NBD predictions', () => {

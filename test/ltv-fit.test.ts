@@ -1,7 +1,8 @@
 // `pulse ltv fit` on files: the summary and the transaction log of CDNOW give the published fit,
 // and --predict writes a finite score for every customer.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { runLtvFit, type LtvFitOptions } from '../pipelines/cli/ltv-fit-command.ts'
 import { tempDir } from './helpers/test-pulse.ts'
@@ -41,6 +42,26 @@ describe('pulse ltv fit', () => {
     }
     const first = lines.find((l) => l.startsWith('0001,'))!.split(',')
     expect(Number(first[5])).toBeCloseTo(1.226, 2)
+  })
+
+  it('writes predictions as RFC 4180 CSV, whatever the customer ids hold', async () => {
+    const dir = tempDir('ltv-fit-csv')
+    const ids = ['plain', 'with,comma', 'with "quotes"', 'back\\slash "and", both', 'two\nlines', 'cr\rlf']
+    // The CDNOW summary with some ids replaced by awkward ones.
+    const source = readFileSync(path.join(DATA, 'cdnow_customers_summary_with_transactions.csv'), 'utf8').trim().split('\n')
+    const header = source[0].split(',')
+    const rows = source.slice(1).map((line, i) => {
+      const cells = line.split(',')
+      cells[header.indexOf('ID')] = i < ids.length ? `"${ids[i].replaceAll('"', '""')}"` : cells[header.indexOf('ID')]
+      return cells.join(',')
+    })
+    const summary = path.join(dir, 'summary.csv')
+    writeFileSync(summary, [source[0], ...rows].join('\n') + '\n')
+    const predict = path.join(dir, 'predictions.csv')
+    await runLtvFit({ ...base, summary, predict, horizon: 39 })
+    const records = parse(readFileSync(predict, 'utf8'), { columns: true }) as Record<string, string>[]
+    expect(records).toHaveLength(rows.length)
+    expect(records.slice(0, ids.length).map((r) => r.id)).toEqual(ids)
   })
 
   it('says what is missing', async () => {

@@ -73,9 +73,9 @@ describe('customer-value models refreshed from ClickHouse', () => {
     expect(stored.r).toBeCloseTo(fit.bgnbd.r, 10)
 
     // The amount read from a property instead of the revenue column: the CSV's `spent`, the same numbers.
-    const byProperty = await refreshLtv(pulse.clickhouse.client, { ...pulse.config, ltvAmountProperty: 'spent' }, Date.UTC(1997, 8, 30, 23, 59, 59, 999), Date.now())
+    const byProperty = await refreshLtv(pulse.clickhouse, { ...pulse.config, ltvAmountProperty: 'spent' }, Date.UTC(1997, 8, 30, 23, 59, 59, 999), Date.now())
     expect(byProperty!.gammagamma!.p).toBeCloseTo(fit.gammagamma.p, 8)
-    const none = await refreshLtv(pulse.clickhouse.client, { ...pulse.config, ltvPurchaseEvents: ['No Such Event'] }, Date.now(), Date.now())
+    const none = await refreshLtv(pulse.clickhouse, { ...pulse.config, ltvPurchaseEvents: ['No Such Event'] }, Date.now(), Date.now())
     expect(none).toBeNull()
   })
 })

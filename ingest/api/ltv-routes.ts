@@ -7,9 +7,14 @@ import type { ApiKeys } from './api-keys.ts'
 
 export interface LtvRouteDeps {
   keys: ApiKeys
-  /** Fits on the purchases up to `asOf` (epoch ms; now when absent): the fit, or null without purchases. */
-  refresh: (asOf?: number) => Promise<unknown | null>
+  /** Fits on the purchases up to `asOf` (epoch ms; now when absent), after the refits asked before. */
+  refresh: (asOf?: number) => Promise<RefreshOutcome>
 }
+
+export type RefreshOutcome =
+  | { status: 'fitted'; fit: { converged: boolean } }
+  | { status: 'no_purchases' }
+  | { status: 'busy'; waiting: number }
 
 export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): void {
   app.post('/api/ltv/refresh', async (req, reply) => {
@@ -37,11 +42,17 @@ export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): voi
       }
       asOf = day
     }
-    const fit = await deps.refresh(asOf)
-    if (fit === null) {
-      const e = new HttpError(409, 'no_purchases', 'there are no purchase events to fit on yet (see --ltv-purchase-event)')
-      return reply.code(e.status).send(e.body())
+    const outcome = await deps.refresh(asOf)
+    let e: HttpError | undefined
+    if (outcome.status === 'busy') {
+      e = new HttpError(409, 'refit_busy', `${outcome.waiting} refits are already waiting for their turn: ask again when they are done`)
+    } else if (outcome.status === 'no_purchases') {
+      e = new HttpError(409, 'no_purchases', 'there are no purchase events to fit on yet (see --ltv-purchase-event)')
+    } else if (!outcome.fit.converged) {
+      // Recorded in model_fits with converged = 0; the scores of the last converged fit stay current.
+      e = new HttpError(422, 'fit_not_converged', 'the customer-value models did not converge on these purchases, so the previous scores were kept: refit when more customers have bought again, or with an as_of that covers more history')
     }
-    return reply.send({ fit })
+    if (e) return reply.code(e.status).send(outcome.status === 'fitted' ? { ...e.body(), fit: outcome.fit } : e.body())
+    return reply.send({ fit: outcome.status === 'fitted' ? outcome.fit : null })
   })
 }

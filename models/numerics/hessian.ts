@@ -18,13 +18,14 @@ export function numericHessian(gradient: (x: number[]) => number[], x: number[],
   return h.map((row, i) => row.map((v, j) => (v + h[j][i]) / 2))
 }
 
-export function invert(m: number[][]): number[][] {
+/** The inverse, or null when the matrix is singular (a parameter the data do not identify). */
+export function invert(m: number[][]): number[][] | null {
   const n = m.length
   const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))])
   for (let col = 0; col < n; col++) {
     let pivot = col
     for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r
-    if (Math.abs(a[pivot][col]) < 1e-300) throw new Error('the Hessian is singular: the parameters are not identified by these data')
+    if (!(Math.abs(a[pivot][col]) >= 1e-300)) return null
     ;[a[col], a[pivot]] = [a[pivot], a[col]]
     const p = a[col][col]
     for (let j = 0; j < 2 * n; j++) a[col][j] /= p

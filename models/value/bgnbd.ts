@@ -17,7 +17,7 @@ export interface BgNbdParams {
 export interface BgNbdFit extends BgNbdParams {
   /** Total log-likelihood in the data's time unit. */
   ll: number
-  /** Standard errors (inverse Hessian of the mean negative log-likelihood in log space, delta method). */
+  /** Standard errors (inverse Hessian of the mean negative log-likelihood in log space, delta method); NaN when the Hessian is singular. */
   se: BgNbdParams
   iterations: number
   converged: boolean
@@ -68,9 +68,10 @@ export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradi
   const [r, alphaScaled, a, b] = result.x.map(Math.exp)
   const params = { r, alpha: alphaScaled * scale, a, b }
   // Var(theta) = theta^2 Var(log theta); Var(log theta) = inv(H) / n for the mean NLL's Hessian H.
+  // A singular H (e.g. nobody bought twice: a and b leave the likelihood) has no standard errors.
   const cov = invert(numericHessian((theta) => objective(theta).gradient, result.x))
   const values = [r, params.alpha, a, b]
-  const [seR, seAlpha, seA, seB] = values.map((v, i) => v * Math.sqrt(Math.max(0, cov[i][i]) / n))
+  const [seR, seAlpha, seA, seB] = values.map((v, i) => (cov ? v * Math.sqrt(Math.max(0, cov[i][i]) / n) : NaN))
   return { ...params, ll: bgnbdLl(customers, params), se: { r: seR, alpha: seAlpha, a: seA, b: seB }, iterations: result.iterations, converged: result.converged }
 }
 

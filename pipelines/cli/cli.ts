@@ -1,10 +1,12 @@
 // The CLI entry: `pulse serve | sql | replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
-import { ConfigError, loadConfig, optionSpecs, processEnv, type FlagValues } from '../config.ts'
+import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
+import { rangeText } from '../numeric-range.ts'
 import { runDemo } from './demo-command.ts'
 import { printImportSummary, runImport } from './import-command.ts'
 import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
 import { runLtvRefresh } from './ltv-refresh-command.ts'
+import { numericOption, real, whole } from './numeric-option.ts'
 import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
@@ -13,8 +15,11 @@ import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
   for (const spec of optionSpecs) {
-    const defaultNote = spec.default !== undefined && spec.kind !== 'bool' ? ` (default: ${spec.default})` : ''
-    const opt = new Option(spec.flag, `${spec.help}${defaultNote} [env ${spec.env}]`)
+    const notes = [
+      ...(spec.kind === 'int' || spec.kind === 'number' ? [rangeText(rangeOf(spec))] : []),
+      ...(spec.default !== undefined && spec.kind !== 'bool' ? [`default: ${spec.default}`] : []),
+    ]
+    const opt = new Option(spec.flag, `${spec.help}${notes.length ? ` (${notes.join('; ')})` : ''} [env ${spec.env}]`)
     if (spec.kind === 'list') opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     cmd.addOption(opt)
   }
@@ -22,7 +27,7 @@ function withConfigOptions(cmd: Command): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError()
+  const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError('(add --help for the options and their allowed values)')
   withConfigOptions(program.command('serve').description('run the tracking endpoint, the stream processor and the query API')).action(
     async (flags: FlagValues) => runServe(loadConfig(flags, processEnv())),
   )
@@ -38,21 +43,20 @@ async function main(argv: string[]): Promise<void> {
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )
-  const int = (v: string) => Number(v)
   withConfigOptions(
     program
       .command('simulate')
       .description('simulate a service platform\'s customers and send their events to a running Pulse (or write NDJSON with --out)')
-      .option('--customers <n>', 'people to simulate', int, 1000)
-      .option('--days <n>', 'length of the simulated period', int, 365)
+      .addOption(numericOption('--customers <n>', 'people to simulate', whole(1, 10_000_000), 1000))
+      .addOption(numericOption('--days <n>', 'length of the simulated period', whole(1, 3650), 365))
       .option('--start <date>', 'first day, YYYY-MM-DD (default: --days before today)')
-      .option('--seed <n>', 'random seed: the same seed gives the same events', int, 1)
-      .option('--rate <events/s>', 'send at most this many events per second (0: as fast as Pulse takes them)', int, 0)
+      .addOption(numericOption('--seed <n>', 'random seed: the same seed gives the same events', whole(0, 2 ** 32 - 1), 1))
+      .addOption(numericOption('--rate <events/s>', 'send at most this many events per second (0: as fast as Pulse takes them)', whole(0, 10_000_000), 0))
       .option('--out <dir>', 'write events.ndjson and truth.ndjson here instead of sending')
       .option('--truth <file>', 'where the truth file goes (default: <out>/truth.ndjson or <data-dir>/simulation-truth.ndjson)')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
-      .option('--batch <n>', 'events per request', int, 100)
-      .option('--concurrency <n>', 'requests in flight', int, 8),
+      .addOption(numericOption('--batch <n>', 'events per request', whole(1, 10_000), 100))
+      .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 8)),
   ).action(async (flags: FlagValues) => {
     const f = flags as Record<string, unknown>
     const summary = await runSimulate(
@@ -80,9 +84,9 @@ async function main(argv: string[]): Promise<void> {
       .option('--id-col <column>', 'CSV column with a unique row id (default: derived from the row)')
       .option('--rejected <file>', 'where rows that cannot be imported go (default: <file>.rejected.ndjson)')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
-      .option('--batch <n>', 'events per request', int, 500)
-      .option('--concurrency <n>', 'requests in flight', int, 4)
-      .option('--rate <events/s>', 'send at most this many events per second (0: no limit)', int, 0),
+      .addOption(numericOption('--batch <n>', 'events per request', whole(1, 10_000), 500))
+      .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 4))
+      .addOption(numericOption('--rate <events/s>', 'send at most this many events per second (0: no limit)', whole(0, 10_000_000), 0)),
   ).action(async (file: string, flags: FlagValues) => {
     const f = flags as Record<string, string | number | undefined>
     const timeFormat = String(f.timeFormat)
@@ -110,14 +114,14 @@ async function main(argv: string[]): Promise<void> {
     .option('--amount-col <column>', 'transactions: the amount column')
     .option('--calibration-end <date>', 'transactions: last day of the calibration period, YYYY-MM-DD')
     .option('--period <period>', 'transactions: purchase period, day or week (several purchases in one count once)', 'day')
-    .option('--unit-days <n>', 'days per time unit of the summaries (7: weeks, as in the papers)', Number, 7)
+    .addOption(numericOption('--unit-days <n>', 'days per time unit of the summaries (7: weeks, as in the papers)', whole(1, 365), 7))
     .option('--delimiter <d>', 'a character, "tab" or "whitespace"', ',')
     .option('--columns <names>', 'comma-separated column names, for a file without a header row')
     .option('--json', 'print the fit as JSON')
     .option('--predict <file>', 'write per-customer predictions (CSV) here')
-    .option('--horizon <n>', 'with --predict: time units ahead for expected purchases', Number)
-    .option('--months <n>', 'with --predict: CLV horizon in months', Number, 12)
-    .option('--discount <rate>', 'with --predict: monthly discount rate', Number, 0.01)
+    .addOption(numericOption('--horizon <n>', 'with --predict: time units ahead for expected purchases', whole(1, 5200)))
+    .addOption(numericOption('--months <n>', 'with --predict: CLV horizon in months', whole(1, 1200), 12))
+    .addOption(numericOption('--discount <rate>', 'with --predict: monthly discount rate', real(0, 1), 0.01))
     .action(async (flags: Record<string, unknown>) => {
       if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions

@@ -41,9 +41,9 @@ async function funnel(pulse: RunningPulse): Promise<Record<string, unknown>[]> {
 
 /** The value models refitted from ClickHouse (scores stored), their parameters beside the simulation's truth. */
 async function customerValue(pulse: RunningPulse, config: PulseConfig, params: SimulationParams): Promise<{ fit: LtvRefreshResult; table: Record<string, unknown>[] }> {
-  const fit = await refreshLtv(pulse.clickhouse.client, config, params.startMs + params.days * 86_400_000, Date.now())
+  const fit = await refreshLtv(pulse.clickhouse, config, params.startMs + params.days * 86_400_000, Date.now())
   if (!fit) throw new Error('the simulation produced no purchases')
-  const f = (v: number) => v.toFixed(3)
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3))
   const bg = fit.bgnbd
   const gg = fit.gammagamma
   const table = [
@@ -85,7 +85,7 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     console.log(`\r  stored ${stored.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 120 s!)'}, ${((Date.now() - waitStart) / 1000).toFixed(1)} s after the last was sent`)
     console.log('\nEvents by name:\n' + formatTable(await namedQuery(pulse.clickhouse.client, 'events_by_name')))
     const value = await customerValue(pulse, config, summary.params)
-    const best = await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5 })
+    const best = await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5, purchases: config.ltvPurchaseEvents, activity: config.ltvActivityEvents })
     console.log('\nBest customers, with their scores (p_alive: probability of still being a customer; clv: discounted value of the next 12 months):\n' + formatTable(best))
     console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
     console.log(`\nCustomer-value models refitted on ${value.fit.customers.toLocaleString('en-US')} buyers' purchases in ClickHouse in ${value.fit.seconds.toFixed(2)} s (scores in customer_scores), beside the simulation's truth:\n` + formatTable(value.table))

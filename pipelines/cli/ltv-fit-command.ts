@@ -9,6 +9,7 @@ import { DAYS_PER_MONTH, discountedClv } from '../../models/value/clv.ts'
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
 import { parseImportTime } from '../../models/events/import-rows.ts'
 import { summarizeTransactions, type Transaction, type TransactionSummary } from '../../models/value/transaction-summary.ts'
+import { csvField } from './csv-field.ts'
 import { formatTable } from './row-printing.ts'
 import { userError } from './user-error.ts'
 import { tableRows } from './table-rows.ts'
@@ -114,7 +115,7 @@ async function writePredictions(opts: LtvFitOptions, customers: TransactionSumma
     const spend = gg && gg.q > 1 ? gammaGammaExpectedSpend(c, gg) : NaN
     const clv = Number.isFinite(spend) ? discountedClv(c, bg, spend, { months: opts.months, monthlyDiscount: opts.discount, unitsPerMonth: DAYS_PER_MONTH / opts.unitDays }) : NaN
     const row = [c.x, c.tx, c.T, c.m, bgnbdConditionalExpected(c, opts.horizon!, bg), bgnbdPAlive(c, bg), spend, clv].map(num)
-    out.write(`${/[",\n]/.test(c.customer) ? JSON.stringify(c.customer) : c.customer},${row.join(',')}\n`)
+    out.write(`${csvField(c.customer)},${row.join(',')}\n`)
   }
   await new Promise((r) => out.end(r))
 }
@@ -130,7 +131,8 @@ export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
     console.log(JSON.stringify(json))
     return
   }
-  const f = (v: number) => v.toFixed(4)
+  // A standard error is NaN when the Hessian is singular (a parameter the data do not identify).
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a')
   const repeat = result.customers.filter((c) => c.x > 0).length
   console.log(`${result.customers.length.toLocaleString('en-US')} customers, ${repeat.toLocaleString('en-US')} with repeat purchases; fitted in ${result.seconds.toFixed(2)} s`)
   console.log(`\nBG/NBD (log-likelihood ${bg.ll.toFixed(2)}${bg.converged ? '' : ', NOT converged'})\n` + formatTable(['r', 'alpha', 'a', 'b'].map((k) => ({ parameter: k, value: f(bg[k as 'r']), se: f(bg.se[k as 'r']) }))))

@@ -7,19 +7,16 @@ import { migrate } from '../../sql/migrate.ts'
 import type { PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { refreshLtv, type LtvRefreshResult } from '../jobs/ltv-refresh.ts'
+import { postToPulse } from './pulse-request.ts'
 import { formatTable } from './row-printing.ts'
 import { userError } from './user-error.ts'
 import { runningServer } from '../server-file.ts'
 
 async function viaHttp(url: string, adminKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {
-  const res = await fetch(new URL('/api/ltv/refresh', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: JSON.stringify(asOf ? { as_of: asOf } : {}),
-  })
-  const body = (await res.json()) as { fit?: LtvRefreshResult; error?: { code: string; message: string } }
-  if (res.status === 409) return null
-  if (!res.ok) throw userError(body.error?.message ?? `HTTP ${res.status}`)
+  const { status, body } = await postToPulse<{ fit?: LtvRefreshResult }>(url, '/api/ltv/refresh', adminKey, asOf ? { as_of: asOf } : {})
+  if (status === 409 && body.error?.code === 'no_purchases') return null
+  if (status === 422 && body.fit) return body.fit
+  if (status !== 200) throw userError(body.error?.message ?? `HTTP ${status}`)
   return body.fit!
 }
 
@@ -42,17 +39,21 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
     const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
     try {
       await migrate(ch.client)
-      fit = await refreshLtv(ch.client, config, asOfMs(flags.asOf), Date.now())
+      fit = await refreshLtv(ch, config, asOfMs(flags.asOf), Date.now())
     } finally {
       await ch.close()
     }
   }
   if (!fit) throw userError(`no purchase events to fit on yet (purchase events: ${config.ltvPurchaseEvents.join(', ')}; see --ltv-purchase-event)`)
+  if (!fit.converged) {
+    if (flags.json) console.log(JSON.stringify(fit))
+    throw userError(`the customer-value models did not converge on ${fit.customers.toLocaleString('en-US')} customers (${fit.model_version}, recorded in model_fits with converged = 0), so the previous scores were kept: refit when more customers have bought again, or with an --as-of that covers more history`)
+  }
   if (flags.json) {
     console.log(JSON.stringify(fit))
     return
   }
-  const f = (v: number) => v.toFixed(4)
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4))
   const b = fit.bgnbd
   console.log(`refitted on ${fit.customers.toLocaleString('en-US')} customers in ${fit.seconds.toFixed(2)} s (${fit.model_version}); scores in customer_scores, parameters in model_fits`)
   console.log(formatTable([

@@ -1,13 +1,12 @@
 // Query results for a terminal: an aligned table, JSON lines or CSV.
+import { csvField } from './csv-field.ts'
+
 function cell(v: unknown): string {
   if (v === null || v === undefined) return ''
   return typeof v === 'object' ? JSON.stringify(v) : String(v)
 }
 
-function csvCell(v: unknown): string {
-  const s = cell(v)
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+const csvCell = (v: unknown) => csvField(cell(v))
 
 export function formatTable(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(no rows)'

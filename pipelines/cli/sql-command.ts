@@ -6,6 +6,7 @@ import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
 import { queryLimits, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
+import { postToPulse } from './pulse-request.ts'
 import { printRows } from './row-printing.ts'
 import { runningServer } from '../server-file.ts'
 
@@ -20,13 +21,8 @@ function parseParams(list: unknown): Record<string, string> {
 }
 
 async function viaHttp(url: string, readKey: string, query: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
-  const res = await fetch(new URL('/api/sql', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${readKey}` },
-    body: JSON.stringify({ query, params }),
-  })
-  const body = (await res.json()) as { rows?: Record<string, unknown>[]; error?: { message: string } }
-  if (!res.ok) throw userError(body.error?.message ?? `HTTP ${res.status}`)
+  const { status, body } = await postToPulse<{ rows?: Record<string, unknown>[] }>(url, '/api/sql', readKey, { query, params })
+  if (status !== 200) throw userError(body.error?.message ?? `HTTP ${status}`)
   return body.rows ?? []
 }
 

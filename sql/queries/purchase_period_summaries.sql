@@ -2,7 +2,8 @@
 -- periods of {period_days} days counted once with their amounts summed (as
 -- models/transaction-summary.ts does), x the periods after the first, t_x and T from the first
 -- period to the last and to the end, in units of {unit_days} days, m the mean of the repeat periods.
--- The amount is the property {amount_property}, or the revenue column when it is empty.
+-- The amount is the property {amount_property}, or the revenue column when it is empty. Ordered by
+-- customer so that a fit as of the same time sums the same numbers in the same order (reproducible).
 SELECT
     customer,
     count() - 1 AS x,
@@ -20,3 +21,4 @@ FROM
     GROUP BY customer, period
 )
 GROUP BY customer
+ORDER BY customer

@@ -1,4 +1,6 @@
--- The customers who spent most, with their orders, complaints, last activity and latest scores.
+-- The customers who spent most, with their orders, complaints, last activity and the current
+-- fit's scores. Orders are the configured purchase events ({purchases}, --ltv-purchase-event),
+-- logins the activity events ({activity}, --ltv-activity-event).
 SELECT
     e.user_id AS user_id,
     e.orders AS orders,
@@ -14,9 +16,9 @@ FROM
 (
     SELECT
         user_id,
-        countIf(event = 'Order Completed') AS orders,
-        round(sumIf(revenue, event = 'Order Completed'), 2) AS revenue,
-        countIf(event = 'Logged In') AS logins,
+        countIf(event IN {purchases:Array(String)}) AS orders,
+        round(sumIf(revenue, event IN {purchases:Array(String)}), 2) AS revenue,
+        countIf(event IN {activity:Array(String)}) AS logins,
         countIf(event = 'Complaint Filed') AS complaints,
         toDate(max(ts)) AS last_seen
     FROM events FINAL
@@ -25,5 +27,5 @@ FROM
     ORDER BY revenue DESC
     LIMIT {limit:UInt32}
 ) AS e
-LEFT JOIN (SELECT * FROM customer_scores FINAL) AS s ON s.customer = e.user_id
+LEFT JOIN current_customer_scores AS s ON s.customer = e.user_id
 ORDER BY revenue DESC

@@ -1,0 +1,29 @@
+// Customer scores encoded as one TabSeparated body in SCORE_COLUMNS order, for the insert through
+// ClickHouse.insertTabSeparated (a spooled file on the embedded engine, a request body on a server).
+import type { CustomerScore } from '../models/value/customer-scoring.ts'
+import type { TabSeparatedTarget } from './clickhouse-client.ts'
+
+export const SCORE_COLUMNS = [
+  'customer', 'model_version', 'fitted_at', 'frequency', 'recency', 'age', 'monetary', 'expected_purchases', 'p_alive',
+  'expected_spend', 'clv', 'r_score', 'f_score', 'm_score', 'tier',
+] as const
+
+export const SCORES_TARGET: TabSeparatedTarget = { table: 'customer_scores', columns: SCORE_COLUMNS, fileStatement: 'insert_customer_scores_from_file' }
+
+const SPECIAL_ALL = /[\\\t\n\r]/g
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+const text = (s: string) => s.replace(SPECIAL_ALL, (c) => ESCAPES[c])
+const nullable = (v: number | null) => (v === null ? '\\N' : String(v))
+
+/** `seconds.mmm`: the text DateTime64(3) reads for any epoch-ms time (as in event-writer.ts). */
+function timeText(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  return `${seconds}.${String(ms - seconds * 1000).padStart(3, '0')}`
+}
+
+export function encodeScores(scores: readonly CustomerScore[], modelVersion: string, fittedAtMs: number): Uint8Array {
+  const head = `${text(modelVersion)}\t${timeText(Math.round(fittedAtMs))}\t`
+  const lines = scores.map((s) =>
+    `${text(s.customer)}\t${head}${s.frequency}\t${s.recency}\t${s.age}\t${s.monetary}\t${s.expected_purchases}\t${s.p_alive}\t${nullable(s.expected_spend)}\t${nullable(s.clv)}\t${s.r_score}\t${s.f_score}\t${s.m_score}\t${s.tier}\n`)
+  return Buffer.from(lines.join(''))
+}
