@@ -20,9 +20,9 @@ export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promi
     subjects: [`${EVENTS_SUBJECT}.>`, `${REJECTED_SUBJECT}.>`],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    // The stream is the replay window: when full, the oldest requests (long since processed, as the
-    // backlog guard refuses new ones before unprocessed data could reach the front) make room.
-    discard: DiscardPolicy.Old,
+    // When full the stream refuses new requests (ingest answers 429) instead of dropping its oldest,
+    // which may not be processed yet; processed ones are purged by the stream trimmer.
+    discard: DiscardPolicy.New,
     max_bytes: s.maxBytes,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     num_replicas: s.replicas,

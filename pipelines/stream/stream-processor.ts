@@ -42,6 +42,9 @@ interface Batch {
 let batchIds = 0
 const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [] })
 
+const PULL_EXPIRES_MS = 5000
+const PULL_HEARTBEAT_MS = 1000
+
 /** Messages handed to the worker and not yet back; above it the consume loop waits. */
 const MAX_QUEUED = 400
 
@@ -78,7 +81,9 @@ export class StreamProcessor {
       try {
         // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
         // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
-        this.messages = await this.consumer.consume({ max_messages: 300 })
+        // Short pulls with 1 s heartbeats: a consumer leader lost with its node is noticed after two
+        // missed heartbeats (~2 s) rather than at the 30 s default expiry.
+        this.messages = await this.consumer.consume({ max_messages: 300, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS })
         void this.watch(this.messages)
         await this.run(this.messages)
       } catch (err) {
@@ -93,6 +98,9 @@ export class StreamProcessor {
       if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
         this.log.warn({ status: s.type }, 'consumer status')
       }
+      // The pull may sit on a server that no longer leads the consumer: end this iterator, and
+      // consumeForever starts a fresh one, whose pull reaches the new leader.
+      if (s.type === 'heartbeats_missed') messages.stop()
     }
   }
 
