@@ -31,6 +31,7 @@ export interface PulseConfig {
   maxBacklogBytes: number
   streamTrimPercent: number
   maxDeliver: number
+  ackWaitMs: number
   shutdownTimeoutMs: number
   queryTimeoutS: number
   queryMaxRows: number
@@ -90,6 +91,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'streamTrimPercent', flag: '--stream-trim-percent <n>', env: 'PULSE_STREAM_TRIM_PERCENT', kind: 'int', help: 'above this fill of --max-stream-bytes, processed requests are purged (oldest first) down to 3/4 of it; the rest is the replay window', default: '80' },
   { key: 'maxBacklog', flag: '--max-backlog <n>', env: 'PULSE_MAX_BACKLOG', kind: 'int', help: 'requests waiting for the processors; above it ingest answers 429', default: '100000' },
   { key: 'maxBacklogBytes', flag: '--max-backlog-bytes <n>', env: 'PULSE_MAX_BACKLOG_BYTES', kind: 'int', help: 'estimated bytes of requests waiting for the processors; above it ingest answers 429 (0 = half of --max-stream-bytes)', default: '0' },
+  { key: 'ackWaitMs', flag: '--ack-wait-ms <ms>', env: 'PULSE_ACK_WAIT_MS', kind: 'int', help: 'a request delivered to a processor that dies is redelivered after this long (longer than the slowest insert)', default: '60000' },
   { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20' },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000' },
   { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30' },

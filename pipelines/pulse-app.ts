@@ -109,7 +109,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const natsUrl = config.natsUrl ?? embeddedNats!.url
     const nc = await connectNats(natsUrl, 'pulse')
     cleanups.push(() => nc.drain())
-    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas })
+    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs })
     const js = jetstream(nc)
 
     const clickhouse = await openClickHouse({

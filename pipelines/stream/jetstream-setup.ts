@@ -8,6 +8,8 @@ export interface StreamSettings {
   consumer: string
   maxBytes: number
   replicas: number
+  /** How long a delivered, unacked message waits before redelivery (its processor may be dead). */
+  ackWaitMs: number
 }
 
 /** Identical retried requests within this window are stored once by JetStream itself. */
@@ -34,20 +36,23 @@ export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promi
     if (!String((e as Error).message).includes('not found')) throw e
     await jsm.streams.add(config)
   }
-  await ensureConsumer(nc, s.stream, s.consumer)
+  await ensureConsumer(nc, s.stream, s.consumer, s.ackWaitMs)
 }
 
-export async function ensureConsumer(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+export const DEFAULT_ACK_WAIT_MS = 60_000
+
+export async function ensureConsumer(nc: NatsConnection, stream: string, consumer: string, ackWaitMs = DEFAULT_ACK_WAIT_MS): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {
-    await jsm.consumers.info(stream, consumer)
+    const info = await jsm.consumers.info(stream, consumer)
+    if (info.config.ack_wait !== nanos(ackWaitMs)) await jsm.consumers.update(stream, consumer, { ack_wait: nanos(ackWaitMs) })
   } catch (e) {
     if (!String((e as Error).message).includes('not found')) throw e
     await jsm.consumers.add(stream, {
       durable_name: consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(60_000),
+      ack_wait: nanos(ackWaitMs),
       max_ack_pending: 100_000,
       // Deliveries are counted by the processor, which dead-letters a message whole past --max-deliver.
       max_deliver: -1,
