@@ -148,6 +148,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       )
       await processor.start()
       cleanups.push(() => processor!.stop())
+      void (async () => {
+        for await (const s of nc.status()) if (s.type === 'reconnect') processor!.restartConsume()
+      })()
     }
 
     const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)

@@ -15,7 +15,23 @@ export interface StreamSettings {
 /** Identical retried requests within this window are stored once by JetStream itself. */
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000
 
+/** How long startup keeps trying while a NATS cluster has no leader for the stream (an election, a node starting). */
+const SETUP_PATIENCE_MS = 30_000
+const TRANSIENT = /timeout|no responders|temporarily unavailable|jetstream not enabled|no suitable peers/i
+
 export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS
+  for (;;) {
+    try {
+      return await ensureStreamOnce(nc, s)
+    } catch (e) {
+      if (!TRANSIENT.test(String((e as Error).message ?? e)) || Date.now() > deadline) throw e
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+async function ensureStreamOnce(nc: NatsConnection, s: StreamSettings): Promise<void> {
   const jsm = await jetstreamManager(nc)
   const config = {
     name: s.stream,
