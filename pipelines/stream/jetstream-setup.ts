@@ -77,12 +77,12 @@ export async function ensureConsumer(nc: NatsConnection, stream: string, consume
 }
 
 /** Reprocess the whole stream: recreate the durable consumer from the first message. */
-export async function replayFromStart(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+export async function replayFromStart(nc: NatsConnection, stream: string, consumer: string, ackWaitMs = DEFAULT_ACK_WAIT_MS): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {
     await jsm.consumers.delete(stream, consumer)
   } catch (e) {
     if (!String((e as Error).message).includes('not found')) throw e
   }
-  await ensureConsumer(nc, stream, consumer)
+  await ensureConsumer(nc, stream, consumer, ackWaitMs)
 }
