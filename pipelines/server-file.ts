@@ -31,6 +31,11 @@ function alive(pid: number): boolean {
 export function runningServer(dataDir: string): ServerFile | undefined {
   const file = fileOf(dataDir)
   if (!existsSync(file)) return undefined
-  const info = JSON.parse(readFileSync(file, 'utf8')) as ServerFile
+  let info: ServerFile
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as ServerFile
+  } catch {
+    return undefined // cut short by a crash while it was written: its server is gone
+  }
   return alive(info.pid) ? info : undefined
 }
