@@ -1,9 +1,11 @@
 // The embedded nats-server lives and dies with its Pulse: it goes when Pulse is killed (even by
 // SIGKILL), one left behind on the data folder is stopped by the next Pulse before it starts its
 // own, and a shutdown with a stuck step still ends the process and the server.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../pipelines/free-port.ts'
 import { segmentBatch, sendBatch } from './helpers/event-batches.ts'
@@ -67,6 +69,21 @@ describe('a nats-server left running on the data folder', () => {
     expect(own).not.toBe(stale.pid)
     await stopPulse(pulse)
     expect(await serversGone(store)).toEqual([])
+  })
+})
+
+describe('a second pulse serve on a data folder a live Pulse serves', () => {
+  it('refuses to start, and leaves the running one and its nats-server alone', async () => {
+    const dataDir = tempDir('life-twice')
+    const store = path.join(dataDir, 'nats')
+    const running = await serve(dataDir)
+    const [nats] = natsServersServing(store)
+    const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
+    const second = await promisify(execFile)(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(await freePort()), '--host', '127.0.0.1'], { timeout: 60_000 }).catch((e) => e)
+    expect(second.code).toBe(1)
+    expect(second.stderr).toContain('is already serving')
+    expect(natsServersServing(store)).toEqual([nats])
+    expect((await fetch(running.url + '/readyz')).status).toBe(200)
   })
 })
 
