@@ -154,7 +154,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     }
 
     const app: FastifyInstance = await createHttpServer(log, config.maxBodyBytes)
-    // One sampling of the consumer serves both the 429 guard and the consumer-lag metric.
+    // One sampling of the stream and its consumer serves the 429 guard, the metrics and the trimmer.
     const jsm = await jetstreamManager(nc)
     const trimmer = streamTrimmer(jsm, { stream: config.stream, maxStreamBytes: config.maxStreamBytes, trimPercent: config.streamTrimPercent }, log.child({ part: 'trimmer' }))
     const showStream = streamMetrics(registry)
