@@ -3,6 +3,7 @@
 // it, and messages acknowledged by the old one can go unseen by the new one.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { userError } from './cli/user-error.ts'
 
 export const natsPidFile = (storeDir: string) => path.join(storeDir, 'nats-server.pid')
 
@@ -82,7 +83,9 @@ export async function stopStaleNatsServers(storeDir: string): Promise<number[]> 
         await waitGone(pid, 5000)
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EPERM') throw userError(`a nats-server of another user (pid ${pid}) runs on ${storeDir}: stop it, or use another --data-dir`)
+      if (code !== 'ESRCH') throw e
     }
   }
   rmSync(natsPidFile(storeDir), { force: true })
