@@ -40,7 +40,10 @@ export interface PulseConfig {
   maxEventBytes: number
   maxStreamBytes: number
   maxBacklog: number
+  maxBacklogBytes: number
+  streamTrimPercent: number
   maxDeliver: number
+  ackWaitMs: number
   shutdownTimeoutMs: number
   queryTimeoutS: number
   queryMaxRows: number
@@ -63,6 +66,8 @@ export interface FaultConfig {
   failInserts: number
   /** Kill the process (SIGKILL) right after the first insert, before the ack. */
   crashAfterInsert: boolean
+  /** A shutdown step that holds the main thread for an hour, as a stuck engine call would. */
+  stuckShutdown?: boolean
 }
 
 type Kind = 'int' | 'number' | 'string' | 'list' | 'bool'
@@ -104,8 +109,11 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250', min: 1, max: 600_000 },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above)', default: String(5 * 1024 * 1024), min: 1024, max: 1_073_741_824 },
   { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024), min: 256, max: 1_073_741_824 },
-  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size: the replay window (oldest processed requests leave first)', default: String(10 * 1024 * 1024 * 1024), min: 1_048_576 },
+  { key: 'maxStreamBytes', flag: '--max-stream-bytes <n>', env: 'PULSE_MAX_STREAM_BYTES', kind: 'int', help: 'JetStream stream size; when full it refuses new requests (429), it never drops unprocessed ones', default: String(10 * 1024 * 1024 * 1024), min: 1_048_576 },
+  { key: 'streamTrimPercent', flag: '--stream-trim-percent <n>', env: 'PULSE_STREAM_TRIM_PERCENT', kind: 'int', help: 'above this fill of --max-stream-bytes, processed requests are purged (oldest first) down to 3/4 of it; the rest is the replay window', default: '80', min: 1, max: 100 },
   { key: 'maxBacklog', flag: '--max-backlog <n>', env: 'PULSE_MAX_BACKLOG', kind: 'int', help: 'requests waiting for the processors; above it ingest answers 429', default: '100000', min: 1 },
+  { key: 'maxBacklogBytes', flag: '--max-backlog-bytes <n>', env: 'PULSE_MAX_BACKLOG_BYTES', kind: 'int', help: 'estimated bytes of requests waiting for the processors; above it ingest answers 429 (0 = half of --max-stream-bytes)', default: '0' },
+  { key: 'ackWaitMs', flag: '--ack-wait-ms <ms>', env: 'PULSE_ACK_WAIT_MS', kind: 'int', help: 'a request delivered to a processor that dies is redelivered after this long (longer than the slowest insert)', default: '60000', min: 1000, max: 3_600_000 },
   { key: 'maxDeliver', flag: '--max-deliver <n>', env: 'PULSE_MAX_DELIVER', kind: 'int', help: 'deliveries of a message before it goes to dead_letters whole', default: '20', min: 1, max: 1000 },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms <ms>', env: 'PULSE_SHUTDOWN_TIMEOUT_MS', kind: 'int', help: 'longest a graceful shutdown may take', default: '10000', min: 1, max: 3_600_000 },
   { key: 'queryTimeoutS', flag: '--query-timeout-s <s>', env: 'PULSE_QUERY_TIMEOUT_S', kind: 'int', help: 'time limit of one query API call', default: '30', min: 1, max: 86_400 },
@@ -203,6 +211,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     faults: {
       failInserts: Number(env.PULSE_FAULT_FAIL_INSERTS ?? 0),
       crashAfterInsert: env.PULSE_FAULT_CRASH_AFTER_INSERT === '1',
+      stuckShutdown: env.PULSE_FAULT_STUCK_SHUTDOWN === '1',
     },
   }
 }

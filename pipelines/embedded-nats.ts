@@ -1,9 +1,13 @@
 // Starts and stops a private `nats-server -js` (Debian package nats-server) on a free loopback
-// port with its store in the data folder; used whenever NATS_URL is not set.
+// port with its store in the data folder; used whenever NATS_URL is not set. The server never
+// outlives Pulse: it is started under `setpriv --pdeathsig` (util-linux), so the kernel sends it
+// SIGTERM when Pulse dies, even by SIGKILL; a server left by an older run is stopped first.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 import { freePort } from './free-port.ts'
+import { removeNatsPidFile, stopStaleNatsServers, writeNatsPidFile } from './stale-nats.ts'
 
 // Debian installs it in /usr/sbin, which a non-root PATH often lacks; else the PATH decides.
 const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']
@@ -19,6 +23,15 @@ export function findNatsServer(): string {
   return CANDIDATES.find((c) => existsSync(c)) ?? 'nats-server'
 }
 
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((c) => existsSync(c))
+/** setpriv's exit code when it cannot execute the program (like a shell's). */
+const NOT_EXECUTABLE = 127
+
+/** The command line that ties the server's life to this process, where setpriv exists. */
+function commandLine(bin: string, args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', bin, ...args]] : [bin, args]
+}
+
 export interface EmbeddedNats {
   url: string
   port: number
@@ -30,6 +43,7 @@ function waitForPort(port: number, child: ChildProcess, stderr: () => string, ti
   const deadline = Date.now() + timeoutMs
   return new Promise((resolve, reject) => {
     const attempt = () => {
+      if (child.exitCode === NOT_EXECUTABLE && SETPRIV) return reject(new NatsServerMissing())
       if (child.exitCode !== null) return reject(new Error(`nats-server exited with code ${child.exitCode}: ${stderr().slice(-500)}`))
       const sock = net.connect(port, '127.0.0.1')
       sock.once('connect', () => {
@@ -49,9 +63,13 @@ function waitForPort(port: number, child: ChildProcess, stderr: () => string, ti
 /** Starts nats-server with JetStream on `port` (a free one when omitted), storing under `storeDir`. */
 export async function startNatsServer(storeDir: string, port?: number): Promise<EmbeddedNats> {
   const bin = findNatsServer()
-  mkdirSync(storeDir, { recursive: true })
+  const store = path.resolve(storeDir)
+  mkdirSync(store, { recursive: true })
+  await stopStaleNatsServers(store)
   const p = port ?? (await freePort())
-  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(p), '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const [command, args] = commandLine(bin, ['-js', '-a', '127.0.0.1', '-p', String(p), '-sd', store])
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  if (child.pid) writeNatsPidFile(store, child.pid) // setpriv execs the server: same pid
   const missing = new Promise<never>((_, reject) =>
     child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new NatsServerMissing() : e)),
   )
@@ -60,7 +78,13 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000)
   })
-  await Promise.race([waitForPort(p, child, () => err), missing])
+  child.once('exit', () => removeNatsPidFile(store, child.pid!))
+  try {
+    await Promise.race([waitForPort(p, child, () => err), missing])
+  } catch (e) {
+    child.kill('SIGKILL')
+    throw e
+  }
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve()

@@ -2,7 +2,7 @@
 // the parts together (DESIGN.md, non-negotiable 3). Everything else receives what it needs.
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { connect } from '@nats-io/transport-node'
 import type { FastifyInstance } from 'fastify'
@@ -20,14 +20,18 @@ import { migrate } from '../sql/migrate.ts'
 import { queryLimits, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
 import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
-import { backlogGuard } from './stream/backlog-guard.ts'
+import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
 import { deprioritiseEngineThreads } from './engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT } from '../models/events/stream-contract.ts'
 import { ProcessingWorker } from './stream/processing-pool.ts'
 import { processorMetrics } from './stream/processor-metrics.ts'
-import { removeServerFile, writeServerFile } from './server-file.ts'
+import { removeServerFile, runningServer, writeServerFile } from './server-file.ts'
+import { armShutdownWatchdog } from './shutdown-watchdog.ts'
+import { streamMetrics } from './stream/stream-metrics.ts'
+import { streamTrimmer } from './stream/stream-trimmer.ts'
+import { userError } from './cli/user-error.ts'
 import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
 import { RefitQueue } from './jobs/refit-queue.ts'
@@ -53,6 +57,26 @@ export interface RunningPulse {
   stop(): Promise<void>
 }
 
+/**
+ * Runs the cleanup within `timeoutMs`. Past it the nats-server child is stopped and the promise
+ * rejects (`pulse serve` exits 1); if the main thread itself is held, the watchdog ends the process.
+ */
+async function stopWithin(timeoutMs: number, cleanup: () => Promise<void>, nats: EmbeddedNats | undefined, log: Logger): Promise<void> {
+  const watchdog = armShutdownWatchdog(timeoutMs + WATCHDOG_GRACE_MS, nats?.process.pid ? [nats.process.pid] : [])
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)))
+  try {
+    if ((await Promise.race([cleanup().then(() => 'done' as const), timedOut])) === 'timeout') {
+      log.warn({ timeoutMs }, 'graceful shutdown timed out; unacked messages will be redelivered')
+      await nats?.stop()
+      throw new Error(`shutdown did not finish within ${timeoutMs} ms (--shutdown-timeout-ms)`)
+    }
+  } finally {
+    clearTimeout(timer)
+    watchdog.disarm()
+  }
+}
+
 export async function connectNats(servers: string, name: string): Promise<NatsConnection> {
   // noAsyncTraces: the client otherwise captures a stack trace for every publish and ack, a
   // twentieth of the main thread at full load; our errors carry their own context.
@@ -74,8 +98,16 @@ function withDefaultKeys(config: PulseConfig): Keys {
   return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], adminKeys: [keys.adminKey], created }
 }
 
+/** The watchdog fires this long after --shutdown-timeout-ms, if the main thread could not end the process. */
+const WATCHDOG_GRACE_MS = 3000
+
 export async function startPulse(config: PulseConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningPulse> {
   mkdirSync(config.dataDir, { recursive: true })
+  // Checked before anything starts: a second Pulse would stop the first one's nats-server.
+  const other = runningServer(config.dataDir)
+  if (other && other.pid !== process.pid) {
+    throw userError(`a Pulse (pid ${other.pid}) is already serving ${config.dataDir} at ${other.url}: stop it first, or use another --data-dir`)
+  }
   const keys = withDefaultKeys(config)
   const cleanups: Array<() => Promise<unknown>> = []
   const cleanup = async () => {
@@ -90,7 +122,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const natsUrl = config.natsUrl ?? embeddedNats!.url
     const nc = await connectNats(natsUrl, 'pulse')
     cleanups.push(() => nc.drain())
-    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas })
+    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs })
     const js = jetstream(nc)
 
     const clickhouse = await openClickHouse({
@@ -105,6 +137,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     cleanups.push(() => clickhouse.close())
     await migrate(clickhouse.client)
+    if (config.faults.stuckShutdown) {
+      cleanups.push(async () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3_600_000))
+    }
     if (clickhouse.embedded) {
       const stopRenicing = deprioritiseEngineThreads()
       cleanups.push(async () => stopRenicing())
@@ -129,6 +164,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       )
       await processor.start()
       cleanups.push(() => processor!.stop())
+      void (async () => {
+        for await (const s of nc.status()) if (s.type === 'reconnect') processor!.restartConsume()
+      })()
     }
 
     const app: FastifyInstance = await createHttpServer(log, {
@@ -137,8 +175,19 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       trustProxy: config.trustProxy,
       requestTimeoutMs: config.requestTimeoutMs,
     })
-    // One sampling of the consumer serves both the 429 guard and the consumer-lag metric.
-    const guard = backlogGuard(consumer, config.maxBacklog, onLagSample)
+    // One sampling of the stream and its consumer serves the 429 guard, the metrics and the trimmer.
+    const jsm = await jetstreamManager(nc)
+    const trimmer = streamTrimmer(jsm, { stream: config.stream, maxStreamBytes: config.maxStreamBytes, trimPercent: config.streamTrimPercent }, log.child({ part: 'trimmer' }))
+    const showStream = streamMetrics(registry)
+    const guard = backlogGuard(
+      () => sampleStream(jsm, config.stream, config.consumer),
+      { maxMessages: config.maxBacklog, maxBytes: config.maxBacklogBytes || config.maxStreamBytes / 2 },
+      (s) => {
+        onLagSample?.(s.undelivered)
+        showStream(s)
+        trimmer.onSample(s)
+      },
+    )
     cleanups.push(async () => guard.stop())
     const publisher = jetStreamPublisher(nc, js, { subjectPrefix: EVENTS_SUBJECT, rejectedPrefix: REJECTED_SUBJECT, overLimit: guard.overLimit })
     registerCaptureRoutes(app, {
@@ -185,16 +234,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     cleanups.unshift(async () => removeServerFile(config.dataDir))
 
     let stopped: Promise<void> | undefined
-    const stop = () => {
-      stopped ??= Promise.race([
-        cleanup(),
-        new Promise<void>((resolve) => setTimeout(() => {
-          log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'graceful shutdown timed out; unacked messages will be redelivered')
-          resolve()
-        }, config.shutdownTimeoutMs).unref()),
-      ])
-      return stopped
-    }
+    const stop = () => (stopped ??= stopWithin(config.shutdownTimeoutMs, cleanup, embeddedNats, log))
     return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, log, processor, stop }
   } catch (err) {
     await cleanup()

@@ -1,6 +1,6 @@
 // `<data-dir>/server.json` tells CLI commands that a Pulse is serving this data folder, where,
 // so they talk to it over HTTP instead of opening the (single-owner) embedded engine.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { userError } from './cli/user-error.ts'
 
@@ -11,8 +11,11 @@ export interface ServerFile {
 
 const fileOf = (dataDir: string) => path.join(dataDir, 'server.json')
 
+/** Written whole or not at all (a new file renamed over the old), so a crash never leaves half of one. */
 export function writeServerFile(dataDir: string, info: ServerFile): void {
-  writeFileSync(fileOf(dataDir), JSON.stringify(info) + '\n')
+  const partial = `${fileOf(dataDir)}.${process.pid}.partial`
+  writeFileSync(partial, JSON.stringify(info) + '\n')
+  renameSync(partial, fileOf(dataDir))
 }
 
 export function removeServerFile(dataDir: string): void {

@@ -1,7 +1,8 @@
 // Publishes one accepted request as ONE JetStream message (not one per event: per-event
 // publishing is ~50x slower, DESIGN.md), with a message id derived from its bytes so that an
 // identical retried request is stored once (JetStream duplicate window). Resolves only after
-// the JetStream ack; failures become the statuses SDKs retry on (429, 503).
+// the JetStream ack; failures become the statuses SDKs retry on: 429 when the stream is full
+// (it refuses rather than discards), 503 when NATS is unreachable or did not confirm.
 import { createHash } from 'node:crypto'
 import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core'
@@ -71,10 +72,15 @@ export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, opts
   }
 }
 
+/** JSStreamStoreFailedF: the stream did not store the message; its description says why. */
+const STORE_FAILED = 10077
+/** The stream's DiscardPolicy.New limits: it refuses new messages rather than dropping unprocessed ones. */
+const STREAM_LIMIT = /^maximum (bytes|messages|messages per subject) exceeded/
+
 function publishFailure(e: unknown): HttpError {
   const msg = String((e as Error)?.message ?? e)
-  if (e instanceof JetStreamApiError && /maximum|limit|insufficient|resources/i.test(msg)) {
-    return new HttpError(429, 'stream_full', 'the event stream is over its limits; retry later', { 'Retry-After': RETRY_AFTER_S })
+  if (e instanceof JetStreamApiError && e.code === STORE_FAILED && STREAM_LIMIT.test(msg)) {
+    return new HttpError(429, 'stream_full', 'the event stream is full of unprocessed events; retry later', { 'Retry-After': RETRY_AFTER_S })
   }
   return new HttpError(503, 'stream_unavailable', `the event stream did not confirm the write (${msg.slice(0, 120)}); retry shortly`, { 'Retry-After': RETRY_AFTER_S })
 }

@@ -15,7 +15,7 @@ export async function runReplay(config: PulseConfig): Promise<void> {
   const embedded = config.natsUrl ? undefined : await startNatsServer(path.join(config.dataDir, 'nats'))
   const nc = await connectNats(config.natsUrl ?? embedded!.url, 'pulse-replay')
   try {
-    await replayFromStart(nc, config.stream, config.consumer)
+    await replayFromStart(nc, config.stream, config.consumer, config.ackWaitMs)
     console.log(`consumer ${config.consumer} on stream ${config.stream} now starts from the first message; the next processor start reprocesses the stream`)
   } finally {
     await nc.drain()

@@ -1,5 +1,6 @@
 // `pulse serve`: runs until SIGINT/SIGTERM, then shuts down gracefully (stop accepting, flush,
-// ack, close) within --shutdown-timeout-ms.
+// ack, close) within --shutdown-timeout-ms; past it the process exits 1 regardless, and its
+// embedded nats-server never outlives it.
 import type { PulseConfig } from '../config.ts'
 import { startPulse } from '../pulse-app.ts'
 
@@ -22,9 +23,14 @@ export async function runServe(config: PulseConfig): Promise<void> {
     signals++
     if (signals > 1) process.exit(130)
     pulse.log.info({ signal: sig }, 'shutting down')
+    // A shutdown past --shutdown-timeout-ms rejects (nats-server already stopped): exit 1, and the
+    // unacked messages are redelivered to the next processor.
     pulse.stop().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: Error) => {
+        pulse.log.error({ err: err.message }, 'shutdown incomplete')
+        process.exit(1)
+      },
     )
   }
   process.on('SIGINT', () => onSignal('SIGINT'))

@@ -8,21 +8,39 @@ export interface StreamSettings {
   consumer: string
   maxBytes: number
   replicas: number
+  /** How long a delivered, unacked message waits before redelivery (its processor may be dead). */
+  ackWaitMs: number
 }
 
 /** Identical retried requests within this window are stored once by JetStream itself. */
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000
 
+/** How long startup keeps trying while a NATS cluster has no leader for the stream (an election, a node starting). */
+const SETUP_PATIENCE_MS = 30_000
+const TRANSIENT = /timeout|no responders|temporarily unavailable|jetstream not enabled|no suitable peers/i
+
 export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS
+  for (;;) {
+    try {
+      return await ensureStreamOnce(nc, s)
+    } catch (e) {
+      if (!TRANSIENT.test(String((e as Error).message ?? e)) || Date.now() > deadline) throw e
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+async function ensureStreamOnce(nc: NatsConnection, s: StreamSettings): Promise<void> {
   const jsm = await jetstreamManager(nc)
   const config = {
     name: s.stream,
     subjects: [`${EVENTS_SUBJECT}.>`, `${REJECTED_SUBJECT}.>`],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    // The stream is the replay window: when full, the oldest requests (long since processed, as the
-    // backlog guard refuses new ones before unprocessed data could reach the front) make room.
-    discard: DiscardPolicy.Old,
+    // When full the stream refuses new requests (ingest answers 429) instead of dropping its oldest,
+    // which may not be processed yet; processed ones are purged by the stream trimmer.
+    discard: DiscardPolicy.New,
     max_bytes: s.maxBytes,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     num_replicas: s.replicas,
@@ -34,20 +52,23 @@ export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promi
     if (!String((e as Error).message).includes('not found')) throw e
     await jsm.streams.add(config)
   }
-  await ensureConsumer(nc, s.stream, s.consumer)
+  await ensureConsumer(nc, s.stream, s.consumer, s.ackWaitMs)
 }
 
-export async function ensureConsumer(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+export const DEFAULT_ACK_WAIT_MS = 60_000
+
+export async function ensureConsumer(nc: NatsConnection, stream: string, consumer: string, ackWaitMs = DEFAULT_ACK_WAIT_MS): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {
-    await jsm.consumers.info(stream, consumer)
+    const info = await jsm.consumers.info(stream, consumer)
+    if (info.config.ack_wait !== nanos(ackWaitMs)) await jsm.consumers.update(stream, consumer, { ack_wait: nanos(ackWaitMs) })
   } catch (e) {
     if (!String((e as Error).message).includes('not found')) throw e
     await jsm.consumers.add(stream, {
       durable_name: consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(60_000),
+      ack_wait: nanos(ackWaitMs),
       max_ack_pending: 100_000,
       // Deliveries are counted by the processor, which dead-letters a message whole past --max-deliver.
       max_deliver: -1,
@@ -56,12 +77,12 @@ export async function ensureConsumer(nc: NatsConnection, stream: string, consume
 }
 
 /** Reprocess the whole stream: recreate the durable consumer from the first message. */
-export async function replayFromStart(nc: NatsConnection, stream: string, consumer: string): Promise<void> {
+export async function replayFromStart(nc: NatsConnection, stream: string, consumer: string, ackWaitMs = DEFAULT_ACK_WAIT_MS): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {
     await jsm.consumers.delete(stream, consumer)
   } catch (e) {
     if (!String((e as Error).message).includes('not found')) throw e
   }
-  await ensureConsumer(nc, stream, consumer)
+  await ensureConsumer(nc, stream, consumer, ackWaitMs)
 }

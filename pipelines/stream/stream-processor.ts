@@ -42,6 +42,9 @@ interface Batch {
 let batchIds = 0
 const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [] })
 
+const PULL_EXPIRES_MS = 5000
+const PULL_HEARTBEAT_MS = 500
+
 /** Messages handed to the worker and not yet back; above it the consume loop waits. */
 const MAX_QUEUED = 400
 
@@ -58,6 +61,7 @@ export class StreamProcessor {
   private loop: Promise<void> | undefined
   private stopping = false
   private flushesPending = 0
+  private restarting = false
 
   constructor(
     private readonly consumer: Consumer,
@@ -78,13 +82,17 @@ export class StreamProcessor {
       try {
         // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
         // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
-        this.messages = await this.consumer.consume({ max_messages: 300 })
+        // Short pulls with 0.5 s heartbeats (the client's minimum): a consumer leader lost with its
+        // node is noticed after two missed heartbeats (~1 s) rather than at the 30 s default expiry.
+        this.messages = await this.consumer.consume({ max_messages: 300, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS })
         void this.watch(this.messages)
         await this.run(this.messages)
       } catch (err) {
         this.log.warn({ err: String(err) }, 'consuming failed; retrying')
       }
-      if (!this.stopping) await new Promise((r) => setTimeout(r, 1000))
+      // A deliberate restart (restartConsume) pulls again at once; a failure waits a second.
+      if (!this.stopping && !this.restarting) await new Promise((r) => setTimeout(r, 1000))
+      this.restarting = false
     }
   }
 
@@ -93,7 +101,18 @@ export class StreamProcessor {
       if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'stream_not_found') {
         this.log.warn({ status: s.type }, 'consumer status')
       }
+      if (s.type === 'heartbeats_missed') this.restartConsume()
     }
+  }
+
+  /**
+   * The pull may sit on a server that no longer leads the consumer (its node died): end this
+   * iterator, and consumeForever starts a fresh one whose pull reaches the new leader. Also called
+   * on a reconnect, where the client would otherwise probe the consumer at 5 s intervals.
+   */
+  restartConsume(): void {
+    this.restarting = true
+    this.messages?.stop()
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
