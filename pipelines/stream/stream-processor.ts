@@ -154,6 +154,7 @@ export class StreamProcessor {
   private add(m: JsMsg): void {
     const b = this.batch
     const index = b.messages.push(m) - 1
+    this.metrics.heldMessages.inc()
     const stored = storedMessage(m)
     if (m.info.deliveryCount > this.opts.maxDeliver) {
       b.deadLetters.push(wholeMessageLetter(stored, 'max_deliveries', `the message was delivered ${m.info.deliveryCount - 1} times without being stored (its processing failed each time) and was set aside whole`))
@@ -220,6 +221,7 @@ export class StreamProcessor {
       else this.redeliver(b, err)
     } finally {
       this.held.delete(b)
+      this.metrics.heldMessages.dec(b.messages.length)
       this.worker.release(b.id)
     }
   }
