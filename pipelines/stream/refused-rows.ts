@@ -36,21 +36,26 @@ function field(line: string, column: number): string {
 
 /**
  * Index in the request of its `row`-th stored row: every event became a row or a dead letter,
- * in request order, so the rows are the positions without a dead letter.
+ * in request order, so the rows are the positions without a dead letter (-1 if there is none).
  */
-function positionOfRow(row: number, letters: DeadLetterRow[]): number {
+function positionOfRow(row: number, letters: DeadLetterRow[], eventCount: number): number {
   const dead = new Set(letters.map((d) => d.position))
-  for (let i = 0, seen = -1; ; i++) {
+  for (let i = 0, seen = -1; i < eventCount; i++) {
     if (!dead.has(i) && ++seen === row) return i
   }
+  return -1
 }
 
-function rawEvent(request: PublishedRequest | undefined, position: number): string | undefined {
-  if (!request) return undefined
+/** The request's events, when it still parses as one. */
+function eventsOf(request: PublishedRequest | undefined): unknown[] {
+  if (!request) return []
   const split = splitRequest(request.format, request.body)
-  if (!split.ok) return undefined
+  return split.ok ? split.events : []
+}
+
+function stringified(event: unknown): string | undefined {
   try {
-    return JSON.stringify(split.events[position])
+    return JSON.stringify(event)
   } catch {
     return undefined
   }
@@ -60,12 +65,13 @@ function rawEvent(request: PublishedRequest | undefined, position: number): stri
 export function refusedRowLetter(m: StoredMessage, letters: DeadLetterRow[], row: number, line: string, err: unknown): DeadLetterRow {
   const decoded = decodeMessage(m)
   const request = decoded.kind === 'request' ? decoded.request : undefined
-  const position = positionOfRow(row, letters)
-  const raw = rawEvent(request, position)
+  const events = eventsOf(request)
+  const position = positionOfRow(row, letters, events.length)
+  const raw = position < 0 ? undefined : stringified(events[position])
   return {
     source: field(line, 0),
     reason: REFUSED_BY_ENGINE,
-    detail: `ClickHouse refused this event (${engineErrorText(err)}); every other event of the batch was stored. Fix the cause, then \`pulse dead-letters replay --reason ${REFUSED_BY_ENGINE}\``,
+    detail: `ClickHouse refused this event (${engineErrorText(err)}); the rest of its batch was stored. Fix the cause, then \`pulse dead-letters replay --reason ${REFUSED_BY_ENGINE}\``,
     message_id: field(line, 1),
     raw: raw ?? line,
     received_at: request?.receivedAt ?? Date.now(),
