@@ -3,7 +3,7 @@
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { insertDeadLetters, insertEvents } from '../../sql/event-writer.ts'
 import type { FaultConfig } from '../config.ts'
-import type { EventSink } from './stream-processor.ts'
+import type { EventSink } from './batch-inserter.ts'
 
 /** What a client sees of an engine it cannot reach: a connection error, no ClickHouse error code. */
 function unreachable(what: string): Error {

@@ -3,31 +3,19 @@
 // insert succeeded. What happens when it does not depends on why:
 // - a request that breaks processing is dead-lettered alone (message-processing.ts);
 // - rows the engine refuses are found by sending the batch again in halves and dead-lettered
-//   alone, the rest is stored (refused-rows.ts);
+//   alone, the rest is stored (batch-inserter.ts, refused-rows.ts);
 // - an unavailable engine is waited out: the batch is kept and retried, its messages kept in
 //   progress, so an outage never counts toward --max-deliver (engine-outage.ts);
 // - only a batch whose processing itself failed (the worker died) is naked for redelivery, and a
 //   message delivered --max-deliver times is dead-lettered whole so it cannot stall the stream.
-import { rm } from 'node:fs/promises'
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
-import type { EncodedRows } from '../../sql/clickhouse-client.ts'
-import { isDataError } from './engine-errors.ts'
+import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker, SealedBatch } from './processing-pool.ts'
-import type { RowRange } from './processing-worker.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
-import { halves, refusedRowLetter, rowsIn } from './refused-rows.ts'
-
-export interface EventSink {
-  /** Where the worker should write a batch's rows, or null to have them handed back. */
-  spoolFile(): string | null
-  /** Inserts a batch's encoded rows (a spooled file is removed afterwards). */
-  insertEvents(rows: EncodedRows): Promise<void>
-  insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
-}
 
 export interface ProcessorOptions {
   batchSize: number
@@ -80,6 +68,7 @@ export class StreamProcessor {
   private readonly held = new Set<Batch>()
   private inProgressTimer: NodeJS.Timeout | undefined
   private readonly outage: EngineOutage
+  private readonly inserter: BatchInserter
 
   constructor(
     private readonly consumer: Consumer,
@@ -92,6 +81,7 @@ export class StreamProcessor {
     // During an outage no more messages are pulled: those already delivered join batches (and are
     // kept in progress) rather than wait in the client's buffer until their ack_wait runs out.
     this.outage = new EngineOutage(metrics, log, () => void this.messages?.close())
+    this.inserter = new BatchInserter(sink, worker, this.outage, metrics, log, () => this.heldMessages())
   }
 
   async start(): Promise<void> {
@@ -205,11 +195,11 @@ export class StreamProcessor {
         return
       }
       const started = performance.now() // the insert latency metric starts once the rows are ready
-      const refused = await this.storeRows(b, results, batchRows.rows)
+      const refused = await this.inserter.storeRows(b.id, b.messages, results, batchRows.rows)
       const deadLetters = [...b.deadLetters]
       for (const r of results) if (r) deadLetters.push(...r.deadLetters)
       deadLetters.push(...refused)
-      await this.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
+      await this.inserter.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
       this.opts.afterInsert?.()
       for (const m of b.messages) m.ack()
       this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
@@ -232,80 +222,6 @@ export class StreamProcessor {
     for (const m of b.messages) m.nak(nakDelayMs(m.info.deliveryCount))
   }
 
-  /** Runs an insert until it succeeds, waiting out outages; a data error is thrown. */
-  private async untilInserted(insert: () => Promise<void>): Promise<void> {
-    for (;;) {
-      try {
-        await insert()
-        this.outage.recovered()
-        return
-      } catch (err) {
-        this.metrics.insertFailures.inc()
-        if (isDataError(err)) throw err
-        await this.outage.wait(err, this.heldMessages())
-      }
-    }
-  }
-
-  /**
-   * Inserts the batch's rows, waiting out outages. When the engine refuses the rows themselves, the
-   * batch is sent again in halves until each refused row stands alone: those are returned as dead
-   * letters, all others are stored. `first` is the sealed batch, used for the first attempt.
-   */
-  private async storeRows(b: Batch, results: Array<ProcessedMessage | null>, first: EncodedRows | null): Promise<DeadLetterRow[]> {
-    const whole: RowRange[] = []
-    results.forEach((r, index) => {
-      if (r && r.rowCount > 0) whole.push({ index, from: 0, to: r.rowCount })
-    })
-    const refused: DeadLetterRow[] = []
-    const pending: RowRange[][] = whole.length > 0 ? [whole] : []
-    let sealedRows = first
-    while (pending.length > 0) {
-      const piece = pending[0]
-      const encoded = sealedRows
-      sealedRows = null
-      try {
-        await this.insertPiece(b.id, piece, encoded)
-        pending.shift()
-      } catch (err) {
-        if (!isDataError(err)) throw err
-        pending.shift()
-        if (rowsIn(piece) > 1) {
-          if (piece === whole) this.log.warn({ err: (err as Error).message.split('\n')[0], messages: b.messages.length }, 'ClickHouse refused rows of a batch: sending it in parts to set only those rows aside')
-          pending.unshift(...halves(piece))
-          continue
-        }
-        const range = piece[0]
-        const letter = refusedRowLetter(storedMessage(b.messages[range.index]), results[range.index]!.deadLetters, range.from, await this.worker.line(b.id, range), err)
-        this.log.warn({ messageId: letter.message_id, streamSeq: letter.stream_seq, position: letter.position, detail: letter.detail }, 'event refused by ClickHouse: dead-lettered')
-        refused.push(letter)
-      }
-    }
-    return refused
-  }
-
-  /**
-   * Inserts some rows of a batch (`encoded`: them already written, else the worker writes them),
-   * waiting out outages; throws when the engine refuses the rows, or the worker lost them.
-   */
-  private async insertPiece(batch: number, piece: RowRange[], encoded: EncodedRows | null): Promise<void> {
-    for (;;) {
-      // An attempt uses up a spooled file: each one has the rows written again.
-      const rows = encoded ?? (await this.worker.piece(batch, piece, this.sink.spoolFile())).rows!
-      encoded = null
-      try {
-        await this.sink.insertEvents(rows)
-        this.outage.recovered()
-        return
-      } catch (err) {
-        await removeSpooled(rows)
-        this.metrics.insertFailures.inc()
-        if (isDataError(err)) throw err
-        await this.outage.wait(err, this.heldMessages())
-      }
-    }
-  }
-
   /** Stops pulling, inserts and acks what was pulled, within the caller's time budget. */
   async stop(): Promise<void> {
     if (this.stopping) return
@@ -319,7 +235,3 @@ export class StreamProcessor {
   }
 }
 
-/** A spooled file no insert got to (rm of a consumed one is a no-op). */
-async function removeSpooled(rows: EncodedRows | null): Promise<void> {
-  if (rows && 'file' in rows) await rm(rows.file, { force: true })
-}
