@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { jetstreamManager } from '@nats-io/jetstream'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PulseConfig } from '../pipelines/config.ts'
@@ -168,6 +169,27 @@ describe('an engine outage longer than --max-deliver redeliveries would last', (
     expect(await metricValue(pulse.url, 'pulse_processor_waiting_for_engine')).toBe(0)
     expect(await metricValue(pulse.url, 'pulse_processor_insert_failures_total')).toBeGreaterThan(2)
     expect(await waitFor(() => metricValue(pulse.url, 'pulse_processor_held_messages'), (n) => n === 0)).toBe(0)
+    expect(await lettersWhere(pulse.url, '1 = 1')).toEqual([])
+  })
+})
+
+describe('stopping during an engine outage', () => {
+  it('stops promptly, acking nothing and dead-lettering nothing: every held message stays in the stream', async () => {
+    const config = testConfig('poison-outage-stop', { maxDeliver: 2, faults: { ...testConfig('poison-outage-stop-defaults').faults, engineOutageMs: 600_000 } })
+    let pulse = await start(config)
+    const requests = [batchWith('stop-a', 30), batchWith('stop-b', 30)]
+    for (const r of requests) expect(await sendBatch(pulse.url, r.body)).toBe(200)
+    expect(await waitFor(() => metricValue(pulse.url, 'pulse_processor_waiting_for_engine'), (n) => n === 1)).toBe(1)
+    const stopping = Date.now()
+    await pulse.stop()
+    running.length = 0
+    expect(Date.now() - stopping).toBeLessThan(config.shutdownTimeoutMs)
+
+    // The same folder, ingest and query only: the two requests wait in the stream for a processor.
+    pulse = await start({ ...config, processor: false, faults: testConfig('poison-outage-stop-fixed').faults })
+    const info = await (await jetstreamManager(pulse.nc)).consumers.info(config.stream, config.consumer)
+    expect(info.num_ack_pending + info.num_pending).toBe(2)
+    expect(await storedCount(pulse.url, requests.flatMap((r) => r.ids))).toBe(0)
     expect(await lettersWhere(pulse.url, '1 = 1')).toEqual([])
   })
 })

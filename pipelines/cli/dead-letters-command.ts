@@ -51,6 +51,9 @@ async function deadLetters(url: string, readKey: string, reason: string, since: 
   })
   const body = (await res.json()) as { rows?: DeadLetter[]; error?: { message: string } }
   if (res.status === 401) throw userError(`the read key was refused by ${url}: pass --read-key with a read key of that Pulse`)
+  if (/TOO_MANY_ROWS|Limit for result exceeded/i.test(body.error?.message ?? '')) {
+    throw userError('more dead letters match than one query may return (--query-max-rows of that Pulse): replay them in parts with --since and --reason')
+  }
   if (!res.ok) throw new Error(`reading dead letters failed (HTTP ${res.status}): ${body.error?.message}`)
   return body.rows ?? []
 }

@@ -207,8 +207,13 @@ export class StreamProcessor {
       this.metrics.storedEvents.inc(rowCount - refused.length)
       for (const d of deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
     } catch (err) {
-      if (err instanceof StoppedWhileWaiting) this.log.warn({ messages: b.messages.length }, 'stopped while ClickHouse was unavailable; the batch is left unacked for redelivery')
-      else this.redeliver(b, err)
+      if (err instanceof StoppedWhileWaiting) {
+        // Handed back at once, to another processor or to this one after its restart.
+        this.log.warn({ messages: b.messages.length }, 'stopped while ClickHouse was unavailable; the batch is handed back for redelivery')
+        for (const m of b.messages) m.nak()
+      } else {
+        this.redeliver(b, err)
+      }
     } finally {
       this.held.delete(b)
       this.metrics.heldMessages.dec(b.messages.length)
