@@ -163,6 +163,10 @@ describe('an engine outage longer than --max-deliver redeliveries would last', (
     const requests = [batchWith('outage-a', 30), batchWith('outage-b', 30), batchWith('outage-c', 30)]
     for (const r of requests) expect(await sendBatch(pulse.url, r.body)).toBe(200)
     expect(await waitFor(() => metricValue(pulse.url, 'pulse_processor_waiting_for_engine'), (n) => n === 1)).toBe(1)
+    // Accepted during the outage (the processor pulls no more meanwhile), stored once it is over.
+    const during = batchWith('outage-d', 30)
+    expect(await sendBatch(pulse.url, during.body)).toBe(200)
+    requests.push(during)
 
     const ids = requests.flatMap((r) => r.ids)
     expect(await waitFor(() => storedCount(pulse.url, ids), (n) => n >= ids.length, 30_000)).toBe(ids.length)

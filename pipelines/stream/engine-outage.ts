@@ -35,8 +35,6 @@ export class EngineOutage {
   constructor(
     private readonly metrics: ProcessorMetrics,
     private readonly log: Logger,
-    /** Called once as an outage begins (the processor stops pulling more messages). */
-    private readonly onBegin: () => void,
   ) {
     this.over.resolve()
   }
@@ -64,7 +62,6 @@ export class EngineOutage {
       this.over = signal()
       this.began.resolve()
       this.metrics.waitingForEngine.set(1)
-      this.onBegin()
     }
     const delayMs = retryDelayMs(this.attempts)
     this.log.warn(

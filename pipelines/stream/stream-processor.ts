@@ -78,9 +78,7 @@ export class StreamProcessor {
     private readonly metrics: ProcessorMetrics,
     private readonly log: Logger,
   ) {
-    // During an outage no more messages are pulled: those already delivered join batches (and are
-    // kept in progress) rather than wait in the client's buffer until their ack_wait runs out.
-    this.outage = new EngineOutage(metrics, log, () => void this.messages?.close())
+    this.outage = new EngineOutage(metrics, log)
     this.inserter = new BatchInserter(sink, worker, this.outage, metrics, log, () => this.heldMessages())
   }
 
@@ -130,8 +128,15 @@ export class StreamProcessor {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    let pulling = true
     for await (const m of messages) {
       this.add(m)
+      if (pulling && this.outage.waiting) {
+        // No more pulls during an outage (consumeForever resumes after it): what the client holds
+        // already still joins batches, kept in progress, rather than wait out its ack_wait there.
+        pulling = false
+        void messages.close()
+      }
       await this.worker.waitBelow(MAX_QUEUED)
       if (this.batch.rowCount + this.batch.deadLetters.length >= this.opts.batchSize) {
         // One insert in flight while the next batch fills; wait only when a second is queued.
