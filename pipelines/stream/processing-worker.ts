@@ -89,8 +89,21 @@ function handle(req: WorkerRequest): void {
     }
     case 'seal': {
       const b = batches.get(req.batch)
-      if (!b) parentPort!.postMessage({ id: req.id, sealed: { rowCount: 0, rows: null } })
-      else hand(req.id, b.rowCount, Buffer.concat([...b.parts.values()]), req.spoolFile)
+      if (!b) {
+        parentPort!.postMessage({ id: req.id, sealed: { rowCount: 0, rows: null } })
+        return
+      }
+      const bytes = Buffer.concat([...b.parts.values()])
+      // Written to a file, the batch body stays here: each message's rows become a view on it, so
+      // a batch is held once, not twice (moved to the main thread, the body is gone: parts stay).
+      if (req.spoolFile) {
+        let offset = 0
+        for (const [index, part] of b.parts) {
+          b.parts.set(index, bytes.subarray(offset, offset + part.byteLength))
+          offset += part.byteLength
+        }
+      }
+      hand(req.id, b.rowCount, bytes, req.spoolFile)
       return
     }
     case 'piece': {
