@@ -31,7 +31,7 @@ async function waitReady(url: string): Promise<void> {
 const exited = (child: ChildProcess) => new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
 
 describe('the processor killed in the middle of a batch', () => {
-  it('re-inserts the unacked batch after a restart and shows every event once', async () => {
+  it('leaves the inserted batch unacked, for redelivery, and shows every event once after a restart', async () => {
     const nats = await startNatsServer(tempDir('crash-nats'))
     cleanups.push(() => nats.stop())
     const dataDir = tempDir('crash')
