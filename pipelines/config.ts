@@ -60,20 +60,24 @@ export interface PulseConfig {
   faults: FaultConfig
 }
 
-/** Faults injected on purpose by the fault tests; all off by default. */
+/** Faults injected on purpose by the fault tests (README: test-only fault injection); all off by default. */
 export interface FaultConfig {
-  /** Fail this many ClickHouse event inserts before letting them through. */
+  /** Fail this many ClickHouse event inserts (as an unreachable engine would) before letting them through. */
   failInserts: number
   /** Kill the process (SIGKILL) right after the first insert, before the ack. */
   crashAfterInsert: boolean
+  /** The engine answers every insert as unavailable for this long after the first one (0: never). */
+  engineOutageMs: number
+  /** Rows whose message id starts with this are written so that the engine refuses them ('' : none). */
+  refuseRowsMatching: string
   /** A shutdown step that holds the main thread for an hour, as a stuck engine call would. */
-  stuckShutdown?: boolean
+  stuckShutdown: boolean
 }
 
 type Kind = 'int' | 'number' | 'string' | 'list' | 'bool'
 
 export interface OptionSpec {
-  key: keyof PulseConfig
+  key: keyof PulseConfig | `faults.${keyof FaultConfig}`
   flag: string
   env: string
   kind: Kind
@@ -132,6 +136,11 @@ export const optionSpecs: OptionSpec[] = [
   // setInterval's longest delay is 2^31 - 1 ms (24.8 days); longer ones fire at once.
   { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60', min: 0, max: 35_791 },
   { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
+  { key: 'faults.failInserts', flag: '--fault-fail-inserts <n>', env: 'PULSE_FAULT_FAIL_INSERTS', kind: 'int', help: 'test only: the first N event inserts fail as if the engine were unreachable', default: '0' },
+  { key: 'faults.crashAfterInsert', flag: '--fault-crash-after-insert', env: 'PULSE_FAULT_CRASH_AFTER_INSERT', kind: 'bool', help: 'test only: kill the process right after the first insert, before its ack (env: 1)', default: 'false' },
+  { key: 'faults.engineOutageMs', flag: '--fault-engine-outage-ms <ms>', env: 'PULSE_FAULT_ENGINE_OUTAGE_MS', kind: 'int', help: 'test only: every insert fails as if the engine were unreachable for this long after the first one', default: '0' },
+  { key: 'faults.stuckShutdown', flag: '--fault-stuck-shutdown', env: 'PULSE_FAULT_STUCK_SHUTDOWN', kind: 'bool', help: 'test only: a shutdown step holds the main thread for an hour, as a stuck engine call would (env: 1)', default: 'false' },
+  { key: 'faults.refuseRowsMatching', flag: '--fault-refuse-rows-matching <prefix>', env: 'PULSE_FAULT_REFUSE_ROWS_MATCHING', kind: 'string', help: 'test only: rows whose message id starts with this are encoded so that the engine refuses them', default: '' },
 ]
 
 /** Raw values as commander hands them over: flag name (camelCase) -> value. */
@@ -185,7 +194,8 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   for (const spec of optionSpecs) {
     const fromFlag = flags[flagAttribute(spec)]
     // commander's --no-processor yields processor=true by default; only the env can override that default.
-    const flagGiven = fromFlag !== undefined && !(spec.kind === 'bool' && fromFlag === true && env[spec.env] !== undefined)
+    const negatedDefault = spec.flag.startsWith('--no-') && fromFlag === true && env[spec.env] !== undefined
+    const flagGiven = fromFlag !== undefined && !negatedDefault
     const raw = flagGiven ? fromFlag : env[spec.env] !== undefined && env[spec.env] !== '' ? env[spec.env] : spec.default
     out[spec.key] = parseValue(spec, raw)
   }
@@ -201,6 +211,12 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       throw e
     }
   }
+  const faults: Record<string, unknown> = {}
+  for (const key of Object.keys(out)) {
+    if (!key.startsWith('faults.')) continue
+    faults[key.slice('faults.'.length)] = out[key]
+    delete out[key]
+  }
   return {
     ...(out as unknown as PulseConfig),
     dataDir: path.resolve(String(out.dataDir)),
@@ -208,11 +224,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     readKeys: keys.read,
     adminKeys: keys.admin,
     trustProxy: (out.trustProxy as string[] | undefined) ?? [],
-    faults: {
-      failInserts: Number(env.PULSE_FAULT_FAIL_INSERTS ?? 0),
-      crashAfterInsert: env.PULSE_FAULT_CRASH_AFTER_INSERT === '1',
-      stuckShutdown: env.PULSE_FAULT_STUCK_SHUTDOWN === '1',
-    },
+    faults: faults as unknown as FaultConfig,
   }
 }
 

@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { metricValue } from './helpers/event-batches.ts'
 import { basicAuth, postJson, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
 let pulse: RunningPulse
@@ -127,11 +128,12 @@ describe('a mixed batch: the valid events are stored, each invalid one is dead-l
 
   it('derives a stable message id when none is sent, so a retry is stored once', async () => {
     const e = { type: 'track', userId: 'noid-user', event: 'No Id', timestamp: '2026-01-02T03:04:05.000Z', properties: { a: 1 } }
+    const storedBefore = await metricValue(pulse.url, 'pulse_processor_stored_events_total')
     for (let i = 0; i < 2; i++) expect((await send('/v1/batch', JSON.stringify({ batch: [e], sentAt: new Date().toISOString() }))).status).toBe(200)
-    const rows = await waitFor(() => sql<{ message_id: string }>(pulse.url, "SELECT message_id FROM events WHERE user_id = 'noid-user'"), (r) => r.length > 0)
-    await new Promise((r) => setTimeout(r, 300))
-    const again = await sql<{ message_id: string }>(pulse.url, "SELECT message_id FROM events WHERE user_id = 'noid-user'")
-    expect(again).toHaveLength(1)
+    // Both requests stored (two inserts of the same derived id), then one visible row.
+    await waitFor(() => metricValue(pulse.url, 'pulse_processor_stored_events_total'), (n) => n >= storedBefore + 2)
+    const rows = await sql<{ message_id: string }>(pulse.url, "SELECT message_id FROM events WHERE user_id = 'noid-user'")
+    expect(rows).toHaveLength(1)
     expect(rows[0].message_id).toMatch(/^h-[0-9a-f]{40}$/)
   })
 

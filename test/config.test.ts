@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, optionSpecs, rangeOf, type OptionSpec } from '../pipelines/config.ts'
+import { ConfigError, loadConfig, optionSpecs, rangeOf, type OptionSpec, type PulseConfig } from '../pipelines/config.ts'
 import { rangeText } from '../pipelines/numeric-range.ts'
 
 const run = promisify(execFile)
@@ -48,14 +48,16 @@ describe('loadConfig', () => {
 describe('numeric settings', () => {
   const numeric = optionSpecs.filter((s) => s.kind === 'int' || s.kind === 'number')
   const flagOf = (spec: OptionSpec) => spec.flag.split(' ')[0]
+  const valueOf = (config: PulseConfig, key: OptionSpec['key']) =>
+    key.startsWith('faults.') ? (config.faults as unknown as Record<string, unknown>)[key.slice('faults.'.length)] : (config as unknown as Record<string, unknown>)[key]
   const attribute = (spec: OptionSpec) => flagOf(spec).slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
   it('each has a documented range: its ends are taken, a step outside and a non-number are refused naming the flag and the range', () => {
     for (const spec of numeric) {
       const range = rangeOf(spec)
       const step = range.integer ? 1 : 0.001
-      expect(loadConfig({ [attribute(spec)]: String(range.min) }, {})[spec.key]).toBe(range.min)
-      if (range.max !== Infinity) expect(loadConfig({ [attribute(spec)]: String(range.max) }, {})[spec.key]).toBe(range.max)
+      expect(valueOf(loadConfig({ [attribute(spec)]: String(range.min) }, {}), spec.key)).toBe(range.min)
+      if (range.max !== Infinity) expect(valueOf(loadConfig({ [attribute(spec)]: String(range.max) }, {}), spec.key)).toBe(range.max)
       const refused = ['x', '', String(range.min - step), ...(range.max !== Infinity ? [String(range.max + step)] : []), ...(range.integer ? [String(range.min + 0.5)] : [])]
       for (const bad of refused) {
         expect(() => loadConfig({ [attribute(spec)]: bad }, {}), `${flagOf(spec)} ${JSON.stringify(bad)}`).toThrow(`${flagOf(spec)} / ${spec.env} must be ${rangeText(range)}`)

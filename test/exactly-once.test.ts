@@ -5,7 +5,7 @@ import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
 import { connectNats, startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
 import { metricValue, segmentBatch, sendBatch } from './helpers/event-batches.ts'
-import { countEvents, rawEventRows, sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
+import { countEvents, sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 import pino from 'pino'
 
 // The embedded engine opens one data folder per process: each test stops its Pulse before the next starts.
@@ -31,18 +31,15 @@ describe('SDK retries', () => {
     const resent = JSON.parse(first.body)
     resent.sentAt = new Date(Date.now() + 5000).toISOString() // Segment's retry re-stamps sentAt
     expect(await sendBatch(pulse.url, JSON.stringify(resent))).toBe(200)
-    const c = await waitFor(() => countEvents(pulse.url), (c) => c.rows >= 50)
-    await new Promise((r) => setTimeout(r, 500))
-    expect(await countEvents(pulse.url)).toEqual({ rows: 50, unique: 50 })
-    expect(c.unique).toBe(50)
     // The processor did see the re-sent copy: three messages, two of them distinct in the stream.
-    expect(await metricValue(pulse.url, 'pulse_processor_stored_events_total')).toBe(100)
+    expect(await waitFor(() => metricValue(pulse.url, 'pulse_processor_stored_events_total'), (n) => n >= 100)).toBe(100)
+    expect(await countEvents(pulse.url)).toEqual({ rows: 50, unique: 50 })
   })
 })
 
 describe('ClickHouse inserts failing', () => {
-  it('naks with backoff, never acks a failed batch, and stores every event once when inserts recover', async () => {
-    const pulse = await start({ faults: { failInserts: 3, crashAfterInsert: false } }, 'insertfail')
+  it('retries with backoff, never acks a failed batch, and stores every event once when inserts recover', async () => {
+    const pulse = await start({ faults: { ...testConfig('insertfail-defaults').faults, failInserts: 3 } }, 'insertfail')
     const ids: string[] = []
     for (let b = 0; b < 5; b++) {
       const batch = segmentBatch('fail', b, 100)
@@ -79,7 +76,6 @@ describe('a full replay of the stream', () => {
     await waitFor(() => metricValue(pulse.url, 'pulse_processor_stored_events_total'), (n) => n >= 1000)
     expect(await metricValue(pulse.url, 'pulse_processor_stored_events_total')).toBe(1000)
     expect(await countEvents(pulse.url)).toEqual({ rows: 1000, unique: 1000 })
-    expect(await rawEventRows(pulse)).toBeGreaterThanOrEqual(1000)
     expect(await sql(pulse.url, 'SELECT event, count() AS n, uniqExact(user_id) AS users FROM events GROUP BY event')).toEqual(before)
   })
 })

@@ -91,7 +91,7 @@ describe('a shutdown step that never returns', () => {
   it('still ends pulse serve (non-zero) and its nats-server soon after --shutdown-timeout-ms', async () => {
     const dataDir = tempDir('life-stuck')
     const store = path.join(dataDir, 'nats')
-    const pulse = await serve(dataDir, ['--shutdown-timeout-ms', '1000'], { PULSE_FAULT_STUCK_SHUTDOWN: '1' })
+    const pulse = await serve(dataDir, ['--shutdown-timeout-ms', '1000', '--fault-stuck-shutdown'])
     expect(natsServersServing(store)).toHaveLength(1)
     const sent = Date.now()
     pulse.child.kill('SIGTERM')

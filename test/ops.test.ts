@@ -48,7 +48,8 @@ describe('graceful shutdown', () => {
     await waitFor(() => fetch(url + '/readyz').then((r) => r.status, () => 0), (s) => s === 200, 60_000)
     expect(out).toContain('Pulse is listening on')
     expect(await sendBatch(url, segmentBatch('down', 0, 100).body)).toBe(200)
-    await new Promise((r) => setTimeout(r, 300))
+    // SIGTERM once the processor holds the request in its (60 s) batch.
+    await waitFor(() => metricValue(url, 'pulse_processor_held_messages'), (n) => n >= 1)
     const started = Date.now()
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
@@ -72,8 +73,13 @@ describe('backpressure', () => {
     let pulse = await startPulse(config, pino({ level: 'silent' }))
     try {
       for (let b = 0; b < 4; b++) expect(await sendBatch(pulse.url, segmentBatch('bp', b, 10).body)).toBe(200)
-      await new Promise((r) => setTimeout(r, 1200)) // the guard samples the consumer every 500 ms
-      const res = await fetch(pulse.url + '/v1/batch', { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64') }, body: segmentBatch('bp', 9, 10).body })
+      // The guard samples the consumer every 500 ms: until it has seen the backlog, requests are still accepted.
+      let extra = 0
+      const res = await waitFor(
+        () => fetch(pulse.url + '/v1/batch', { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64') }, body: segmentBatch('bp', 5 + extra++, 10).body }),
+        (r) => r.status !== 200,
+        5000,
+      )
       expect(res.status).toBe(429)
       expect(res.headers.get('retry-after')).toBe('5')
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('backlog_full')
@@ -84,8 +90,8 @@ describe('backpressure', () => {
     pulse = await startPulse({ ...config, processor: true }, pino({ level: 'silent' }))
     try {
       await waitFor(() => countEvents(pulse.url), (c) => c.rows >= 40)
-      await new Promise((r) => setTimeout(r, 1200))
-      expect(await sendBatch(pulse.url, segmentBatch('bp', 10, 10).body)).toBe(200)
+      // Accepted again as soon as the guard's next sample sees the drained backlog.
+      expect(await waitFor(() => sendBatch(pulse.url, segmentBatch('bp', 100, 10).body), (s) => s === 200, 5000)).toBe(200)
     } finally {
       await pulse.stop()
     }

@@ -1,7 +1,8 @@
-// The CLI entry: `pulse serve | sql | replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
+import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runDemo } from './demo-command.ts'
 import { printImportSummary, runImport } from './import-command.ts'
 import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
@@ -43,6 +44,20 @@ async function main(argv: string[]): Promise<void> {
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )
+  withConfigOptions(
+    program
+      .command('dead-letters')
+      .description('events and requests that could not be stored')
+      .command('replay')
+      .description('re-submit dead letters through a running Pulse once their cause is fixed (validated again, each event stored once)')
+      .option('--reason <reason>', 'only dead letters of this reason (e.g. refused_by_engine)')
+      .option('--since <time>', 'only dead letters received since this date (YYYY-MM-DD) or ISO time')
+      .option('--dry-run', 'report what would be re-submitted, send nothing')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
+  ).action(async (flags: FlagValues) => {
+    const f = flags as { reason?: string; since?: string; dryRun?: boolean; url?: string }
+    printDeadLettersReplay(await runDeadLettersReplay({ reason: f.reason, since: f.since, dryRun: Boolean(f.dryRun), url: f.url }, loadConfig(flags, processEnv())))
+  })
   withConfigOptions(
     program
       .command('simulate')

@@ -1,18 +1,34 @@
-// The processor's sink on ClickHouse, with the insert faults the fault tests switch on.
+// The processor's sink on ClickHouse, with the insert faults the fault tests switch on
+// (--fault-fail-inserts, --fault-engine-outage-ms; README, test-only fault injection).
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { insertDeadLetters, insertEvents } from '../../sql/event-writer.ts'
 import type { FaultConfig } from '../config.ts'
-import type { EventSink } from './stream-processor.ts'
+import type { EventSink } from './batch-inserter.ts'
+
+/** What a client sees of an engine it cannot reach: a connection error, no ClickHouse error code. */
+function unreachable(what: string): Error {
+  return Object.assign(new Error(`injected fault: ${what} (connect ECONNREFUSED)`), { code: 'ECONNREFUSED' })
+}
 
 export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
   let failuresLeft = faults.failInserts
+  let outageEndsAt: number | undefined
+  const injectedFault = (): Error | undefined => {
+    if (failuresLeft > 0) {
+      failuresLeft--
+      return unreachable('ClickHouse insert failed')
+    }
+    if (faults.engineOutageMs > 0) {
+      outageEndsAt ??= Date.now() + faults.engineOutageMs
+      if (Date.now() < outageEndsAt) return unreachable('ClickHouse unavailable')
+    }
+    return undefined
+  }
   return {
     spoolFile: () => ch.spoolFile(),
     async insertEvents(rows) {
-      if (failuresLeft > 0) {
-        failuresLeft--
-        throw new Error('injected fault: ClickHouse insert refused')
-      }
+      const fault = injectedFault()
+      if (fault) throw fault
       await insertEvents(ch, rows)
     },
     insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),

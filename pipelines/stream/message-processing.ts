@@ -1,10 +1,10 @@
 // The CPU-heavy part of the processor, per message: parse, validate and normalise each event,
 // and encode the rows for the insert. Runs in the processing worker.
-import type { DeadLetterRow } from '../../models/events/event-row.ts'
+import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
 import type { EventLimits } from '../../models/events/event-checks.ts'
 import { eventsOfRequest } from '../../models/events/request-events.ts'
 import { eventLines } from '../../sql/event-writer.ts'
-import { decodeMessage, type StoredMessage } from './message-decoding.ts'
+import { decodeMessage, wholeMessageLetter, type StoredMessage } from './message-decoding.ts'
 
 export interface MessageResult {
   /** TabSeparated rows, or null when the message stored none. */
@@ -13,9 +13,35 @@ export interface MessageResult {
   deadLetters: DeadLetterRow[]
 }
 
-export function processMessage(m: StoredMessage, limits: EventLimits): MessageResult {
-  const decoded = decodeMessage(m)
-  if (decoded.kind === 'dead') return { tsv: null, rowCount: 0, deadLetters: [decoded.letter] }
-  const { rows, deadLetters } = eventsOfRequest(decoded.request, limits)
-  return { tsv: rows.length ? eventLines(rows, m.seq) : null, rowCount: rows.length, deadLetters }
+export interface ProcessingSettings {
+  limits: EventLimits
+  /** Fault injection (--fault-refuse-rows-matching): rows whose message id starts with it are encoded so the engine refuses them. */
+  refuseRowsMatching: string
+}
+
+/** One extra column: the engine refuses the line (CANNOT_PARSE_INPUT_ASSERTION_FAILED) whatever its values. */
+function withRefusedRows(rows: EventRow[], streamSeq: number, prefix: string): Buffer {
+  return Buffer.concat(
+    rows.map((r) => {
+      const line = eventLines([r], streamSeq)
+      return r.message_id.startsWith(prefix) ? Buffer.concat([line.subarray(0, line.length - 1), Buffer.from('\tinjected-fault\n')]) : line
+    }),
+  )
+}
+
+export function processMessage(m: StoredMessage, settings: ProcessingSettings): MessageResult {
+  try {
+    const decoded = decodeMessage(m)
+    if (decoded.kind === 'dead') return { tsv: null, rowCount: 0, deadLetters: [decoded.letter] }
+    const { rows, deadLetters } = eventsOfRequest(decoded.request, settings.limits)
+    if (rows.length === 0) return { tsv: null, rowCount: 0, deadLetters }
+    const prefix = settings.refuseRowsMatching
+    const tsv = prefix && rows.some((r) => r.message_id.startsWith(prefix)) ? withRefusedRows(rows, m.seq, prefix) : eventLines(rows, m.seq)
+    return { tsv, rowCount: rows.length, deadLetters }
+  } catch (err) {
+    // A request that breaks processing (e.g. nesting too deep for JSON.stringify) fails the same
+    // way on every delivery: it is set aside alone instead of failing its batch.
+    const reason = String((err as Error)?.message ?? err).split('\n')[0]
+    return { tsv: null, rowCount: 0, deadLetters: [wholeMessageLetter(m, 'processing_failed', `processing the request failed (${reason}); its raw body is kept here`)] }
+  }
 }

@@ -1,13 +1,14 @@
 // The main thread's handle on the processing worker: one job per message, each tagged with its
-// batch; sealing a batch has the worker write (or hand back) the batch's encoded rows. Replies
+// batch; sealing a batch has the worker write (or hand back) the batch's encoded rows, which it
+// keeps (to send parts of them again) until the batch is released. Replies
 // come in order, the queue is bounded, and a fresh worker starts if one dies (its jobs fail, so
 // their batch is redelivered).
 import { Worker } from 'node:worker_threads'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
-import type { EventLimits } from '../../models/events/event-checks.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import type { StoredMessage } from './message-decoding.ts'
-import type { WorkerRequest } from './processing-worker.ts'
+import type { ProcessingSettings } from './message-processing.ts'
+import type { RowRange, WorkerRequest } from './processing-worker.ts'
 
 export interface ProcessedMessage {
   rowCount: number
@@ -20,7 +21,7 @@ export interface SealedBatch {
   rows: EncodedRows | null
 }
 
-type Reply = { id: number; result?: ProcessedMessage; sealed?: SealedBatch; error?: string }
+type Reply = { id: number; result?: ProcessedMessage; sealed?: SealedBatch; line?: string; error?: string }
 
 interface Pending {
   resolve(r: Reply): void
@@ -34,21 +35,38 @@ export class ProcessingWorker {
   private waiters: Array<{ below: number; resolve: () => void }> = []
   private closing = false
 
-  constructor(private readonly limits: EventLimits) {}
+  constructor(private readonly settings: ProcessingSettings) {}
 
   get queued(): number {
     return this.pending.size
   }
 
-  async process(message: StoredMessage, batch: number): Promise<ProcessedMessage> {
+  /** `index` is the message's place in its batch, which names its rows in piece() and line(). */
+  async process(message: StoredMessage, batch: number, index: number): Promise<ProcessedMessage> {
     // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
-    const reply = await this.send((id) => ({ kind: 'process', id, batch, message, limits: this.limits }), [message.data.buffer as ArrayBuffer])
+    const reply = await this.send((id) => ({ kind: 'process', id, batch, index, message, settings: this.settings }), [message.data.buffer as ArrayBuffer])
     return reply.result!
   }
 
   /** Ends a batch: its rows go to `spoolFile` when given, else come back as bytes. */
   async seal(batch: number, spoolFile: string | null): Promise<SealedBatch> {
     return (await this.send((id) => ({ kind: 'seal', id, batch, spoolFile }), [])).sealed!
+  }
+
+  /** Some rows of a sealed batch, again: to `spoolFile` when given, else as bytes. */
+  async piece(batch: number, ranges: RowRange[], spoolFile: string | null): Promise<SealedBatch> {
+    return (await this.send((id) => ({ kind: 'piece', id, batch, ranges, spoolFile }), [])).sealed!
+  }
+
+  /** The encoded text of one row of a sealed batch. */
+  async line(batch: number, range: RowRange): Promise<string> {
+    return (await this.send((id) => ({ kind: 'line', id, batch, range }), [])).line!
+  }
+
+  /** The batch is done with (acked or left for redelivery): the worker drops its rows. */
+  release(batch: number): void {
+    if (!this.worker) return // a restarted worker holds no old batches
+    this.send((id) => ({ kind: 'release', id, batch }), []).catch(() => {})
   }
 
   /** Resolves once fewer than `below` jobs are queued (backpressure for the consume loop). */

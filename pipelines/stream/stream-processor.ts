@@ -1,23 +1,21 @@
 // The stream processor: pulls requests from the durable consumer, turns them into rows and dead
 // letters, inserts them in batches bounded by size and age, and acks the messages only after the
-// insert succeeded. A failed insert naks the whole batch with backoff (never acks); a message
-// delivered --max-deliver times is dead-lettered whole so one poison message cannot stall the stream.
-import { rm } from 'node:fs/promises'
+// insert succeeded. What happens when it does not depends on why:
+// - a request that breaks processing is dead-lettered alone (message-processing.ts);
+// - rows the engine refuses are found by sending the batch again in halves and dead-lettered
+//   alone, the rest is stored (batch-inserter.ts, refused-rows.ts);
+// - an unavailable engine is waited out: the batch is kept and retried, its messages kept in
+//   progress, so an outage never counts toward --max-deliver (engine-outage.ts);
+// - only a batch whose processing itself failed (the worker died) is naked for redelivery, and a
+//   message delivered --max-deliver times is dead-lettered whole so it cannot stall the stream.
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
-import type { EncodedRows } from '../../sql/clickhouse-client.ts'
+import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
+import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker, SealedBatch } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
-
-export interface EventSink {
-  /** Where the worker should write a batch's rows, or null to have them handed back. */
-  spoolFile(): string | null
-  /** Inserts a batch's encoded rows (a spooled file is removed afterwards). */
-  insertEvents(rows: EncodedRows): Promise<void>
-  insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
-}
 
 export interface ProcessorOptions {
   batchSize: number
@@ -30,17 +28,18 @@ export interface ProcessorOptions {
 interface Batch {
   id: number
   messages: JsMsg[]
-  /** Each message's outcome; the worker keeps the encoded rows until the batch is sealed. */
-  results: Array<Promise<ProcessedMessage>>
+  /** Each message's outcome, by its index in `messages` (null: set aside whole past --max-deliver). */
+  results: Array<Promise<ProcessedMessage> | null>
   /** Rows of the results that have arrived (the size bound lags by the worker's queue). */
   rowCount: number
   deadLetters: DeadLetterRow[]
   /** The worker's hand-over of the batch's rows, asked for as the batch closes. */
   sealed?: Promise<SealedBatch>
+  openedAt: number
 }
 
 let batchIds = 0
-const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [] })
+const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [], openedAt: Date.now() })
 
 const PULL_EXPIRES_MS = 5000
 const PULL_HEARTBEAT_MS = 500
@@ -48,7 +47,14 @@ const PULL_HEARTBEAT_MS = 500
 /** Messages handed to the worker and not yet back; above it the consume loop waits. */
 const MAX_QUEUED = 400
 
-/** Redelivery delay after a failed insert: 0.5 s doubling to 30 s. */
+/**
+ * Messages held longer than this are marked in progress (msg.working()) again and again, so a
+ * long wait (an outage, a batch being split) never lets the consumer's ack_wait (60 s,
+ * jetstream-setup.ts) run out and redeliver them.
+ */
+const IN_PROGRESS_EVERY_MS = 10_000
+
+/** Redelivery delay after a batch's processing failed: 0.5 s doubling to 30 s. */
 export function nakDelayMs(deliveryCount: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, deliveryCount - 1))
 }
@@ -62,6 +68,11 @@ export class StreamProcessor {
   private stopping = false
   private flushesPending = 0
   private restarting = false
+  /** Batches flushed and not yet acked or left for redelivery. */
+  private readonly held = new Set<Batch>()
+  private inProgressTimer: NodeJS.Timeout | undefined
+  private readonly outage: EngineOutage
+  private readonly inserter: BatchInserter
 
   constructor(
     private readonly consumer: Consumer,
@@ -70,10 +81,29 @@ export class StreamProcessor {
     private readonly opts: ProcessorOptions,
     private readonly metrics: ProcessorMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.outage = new EngineOutage(metrics, log)
+    this.inserter = new BatchInserter(sink, worker, this.outage, metrics, log, () => this.heldMessages())
+  }
 
   async start(): Promise<void> {
+    this.inProgressTimer = setInterval(() => this.keepInProgress(), IN_PROGRESS_EVERY_MS)
+    this.inProgressTimer.unref()
     this.loop = this.consumeForever()
+  }
+
+  private keepInProgress(): void {
+    const now = Date.now()
+    for (const b of [...this.held, this.batch]) {
+      if (now - b.openedAt < IN_PROGRESS_EVERY_MS) continue
+      for (const m of b.messages) m.working()
+    }
+  }
+
+  private heldMessages(): number {
+    let n = this.batch.messages.length
+    for (const b of this.held) n += b.messages.length
+    return n
   }
 
   /** A consume iterator can end (consumer recreated, server restarted): start another until stopped. */
@@ -93,6 +123,7 @@ export class StreamProcessor {
       // A deliberate restart (restartConsume) pulls again at once; a failure waits a second.
       if (!this.stopping && !this.restarting) await new Promise((r) => setTimeout(r, 1000))
       this.restarting = false
+      await this.outage.ended()
     }
   }
 
@@ -116,25 +147,34 @@ export class StreamProcessor {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    let pulling = true
     for await (const m of messages) {
       this.add(m)
+      if (pulling && this.outage.waiting) {
+        // No more pulls during an outage (consumeForever resumes after it): what the client holds
+        // already still joins batches, kept in progress, rather than wait out its ack_wait there.
+        pulling = false
+        void messages.close()
+      }
       await this.worker.waitBelow(MAX_QUEUED)
       if (this.batch.rowCount + this.batch.deadLetters.length >= this.opts.batchSize) {
         // One insert in flight while the next batch fills; wait only when a second is queued.
         const flushed = this.flush()
-        if (this.flushesPending > 1) await flushed
+        if (this.flushesPending > 1) await Promise.race([flushed, this.outage.begins()])
       }
     }
   }
 
   private add(m: JsMsg): void {
     const b = this.batch
-    b.messages.push(m)
+    const index = b.messages.push(m) - 1
+    this.metrics.heldMessages.inc()
     const stored = storedMessage(m)
     if (m.info.deliveryCount > this.opts.maxDeliver) {
-      b.deadLetters.push(wholeMessageLetter(stored, 'max_deliveries', `the message failed ${m.info.deliveryCount - 1} times and was set aside whole`))
+      b.deadLetters.push(wholeMessageLetter(stored, 'max_deliveries', `the message was delivered ${m.info.deliveryCount - 1} times without being stored (its processing failed each time) and was set aside whole`))
+      b.results.push(null)
     } else {
-      const result = this.worker.process(stored, b.id)
+      const result = this.worker.process(stored, b.id, index)
       result.then((r) => (b.rowCount += r.rowCount), () => {})
       b.results.push(result)
     }
@@ -148,7 +188,10 @@ export class StreamProcessor {
     const b = this.batch
     this.batch = emptyBatch()
     // Queued right behind the batch's last job, so the rows are ready as soon as it is processed.
-    if (b.messages.length > 0) b.sealed = this.worker.seal(b.id, this.sink.spoolFile())
+    if (b.messages.length > 0) {
+      b.sealed = this.worker.seal(b.id, this.sink.spoolFile())
+      this.held.add(b)
+    }
     this.flushesPending++
     this.chain = this.chain
       .then(() => this.insert(b))
@@ -160,47 +203,64 @@ export class StreamProcessor {
   private async insert(b: Batch): Promise<void> {
     const sealed = b.sealed
     if (!sealed) return
-    let started = performance.now()
-    let rowCount = 0
     try {
-      const results = await Promise.all(b.results)
-      const batchRows = await sealed
-      started = performance.now() // the insert latency metric starts once the rows are ready
-      const deadLetters = [...b.deadLetters]
-      for (const r of results) {
-        rowCount += r.rowCount
-        deadLetters.push(...r.deadLetters)
+      let results: Array<ProcessedMessage | null>
+      let batchRows: SealedBatch
+      let rowCount = 0
+      try {
+        results = await Promise.all(b.results)
+        batchRows = await sealed
+        for (const r of results) rowCount += r?.rowCount ?? 0
+        // A worker that died and restarted mid-batch holds only part of it: never ack on that.
+        if (batchRows.rowCount !== rowCount) throw new Error(`the worker holds ${batchRows.rowCount} of the batch's ${rowCount} rows`)
+      } catch (err) {
+        void sealed.then((s) => removeSpooled(s.rows), () => {})
+        this.redeliver(b, err)
+        return
       }
-      // A worker that died and restarted mid-batch holds only part of it: never ack on that.
-      if (batchRows.rowCount !== rowCount) throw new Error(`the worker holds ${batchRows.rowCount} of the batch's ${rowCount} rows`)
-      if (batchRows.rows) await this.sink.insertEvents(batchRows.rows)
-      await this.sink.insertDeadLetters(deadLetters)
-      b.deadLetters = deadLetters
+      const started = performance.now() // the insert latency metric starts once the rows are ready
+      const refused = await this.inserter.storeRows(b.id, b.messages, results, batchRows.rows)
+      const deadLetters = [...b.deadLetters]
+      for (const r of results) if (r) deadLetters.push(...r.deadLetters)
+      deadLetters.push(...refused)
+      await this.inserter.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
+      this.opts.afterInsert?.()
+      for (const m of b.messages) m.ack()
+      this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
+      this.metrics.batchEvents.observe(rowCount - refused.length)
+      this.metrics.storedEvents.inc(rowCount - refused.length)
+      for (const d of deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
     } catch (err) {
-      // A spooled file the insert did not get to is removed (rm of a consumed one is a no-op).
-      void sealed.then(async (s) => {
-        if (s.rows && 'file' in s.rows) await rm(s.rows.file, { force: true })
-      }, () => {})
-      this.metrics.insertFailures.inc()
-      this.log.warn({ err: (err as Error).message, messages: b.messages.length }, 'insert failed; batch will be redelivered')
-      for (const m of b.messages) m.nak(nakDelayMs(m.info.deliveryCount))
-      return
+      if (err instanceof StoppedWhileWaiting) {
+        // Handed back at once, to another processor or to this one after its restart.
+        this.log.warn({ messages: b.messages.length }, 'stopped while ClickHouse was unavailable; the batch is handed back for redelivery')
+        for (const m of b.messages) m.nak()
+      } else {
+        this.redeliver(b, err)
+      }
+    } finally {
+      this.held.delete(b)
+      this.metrics.heldMessages.dec(b.messages.length)
+      this.worker.release(b.id)
     }
-    this.opts.afterInsert?.()
-    for (const m of b.messages) m.ack()
-    this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
-    this.metrics.batchEvents.observe(rowCount)
-    this.metrics.storedEvents.inc(rowCount)
-    for (const d of b.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
+  }
+
+  /** The batch's processing failed (not its insert): redelivery with backoff, counted toward --max-deliver. */
+  private redeliver(b: Batch, err: unknown): void {
+    this.log.warn({ err: (err as Error)?.message ?? String(err), messages: b.messages.length }, 'processing the batch failed; its messages will be redelivered')
+    for (const m of b.messages) m.nak(nakDelayMs(m.info.deliveryCount))
   }
 
   /** Stops pulling, inserts and acks what was pulled, within the caller's time budget. */
   async stop(): Promise<void> {
     if (this.stopping) return
     this.stopping = true
+    this.outage.stop()
+    clearInterval(this.inProgressTimer)
     await this.messages?.close()
     await this.loop?.catch(() => {})
     await this.flush()
     await this.worker.close()
   }
 }
+
