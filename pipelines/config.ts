@@ -70,6 +70,8 @@ export interface FaultConfig {
   engineOutageMs: number
   /** Rows whose message id starts with this are written so that the engine refuses them ('' : none). */
   refuseRowsMatching: string
+  /** Processing a request whose body holds this text throws ('' : none). */
+  failProcessingMatching: string
   /** A shutdown step that holds the main thread for an hour, as a stuck engine call would. */
   stuckShutdown: boolean
 }
@@ -140,6 +142,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'faults.crashAfterInsert', flag: '--fault-crash-after-insert', env: 'PULSE_FAULT_CRASH_AFTER_INSERT', kind: 'bool', help: 'test only: kill the process right after the first insert, before its ack (env: 1)', default: 'false' },
   { key: 'faults.engineOutageMs', flag: '--fault-engine-outage-ms <ms>', env: 'PULSE_FAULT_ENGINE_OUTAGE_MS', kind: 'int', help: 'test only: every insert fails as if the engine were unreachable for this long after the first one', default: '0' },
   { key: 'faults.stuckShutdown', flag: '--fault-stuck-shutdown', env: 'PULSE_FAULT_STUCK_SHUTDOWN', kind: 'bool', help: 'test only: a shutdown step holds the main thread for an hour, as a stuck engine call would (env: 1)', default: 'false' },
+  { key: 'faults.failProcessingMatching', flag: '--fault-fail-processing-matching <text>', env: 'PULSE_FAULT_FAIL_PROCESSING_MATCHING', kind: 'string', help: 'test only: processing a request whose body holds this text throws', default: '' },
   { key: 'faults.refuseRowsMatching', flag: '--fault-refuse-rows-matching <prefix>', env: 'PULSE_FAULT_REFUSE_ROWS_MATCHING', kind: 'string', help: 'test only: rows whose message id starts with this are encoded so that the engine refuses them', default: '' },
 ]
 

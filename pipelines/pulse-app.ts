@@ -157,7 +157,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
-        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching }),
+        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),

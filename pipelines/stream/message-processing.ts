@@ -17,6 +17,8 @@ export interface ProcessingSettings {
   limits: EventLimits
   /** Fault injection (--fault-refuse-rows-matching): rows whose message id starts with it are encoded so the engine refuses them. */
   refuseRowsMatching: string
+  /** Fault injection (--fault-fail-processing-matching): processing a request whose body holds this text throws. */
+  failProcessingMatching: string
 }
 
 /** One extra column: the engine refuses the line (CANNOT_PARSE_INPUT_ASSERTION_FAILED) whatever its values. */
@@ -31,6 +33,8 @@ function withRefusedRows(rows: EventRow[], streamSeq: number, prefix: string): B
 
 export function processMessage(m: StoredMessage, settings: ProcessingSettings): MessageResult {
   try {
+    const trap = settings.failProcessingMatching
+    if (trap && Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).includes(trap)) throw new Error(`injected fault: processing refuses requests holding "${trap}"`)
     const decoded = decodeMessage(m)
     if (decoded.kind === 'dead') return { tsv: null, rowCount: 0, deadLetters: [decoded.letter] }
     const { rows, deadLetters } = eventsOfRequest(decoded.request, settings.limits)
@@ -39,7 +43,7 @@ export function processMessage(m: StoredMessage, settings: ProcessingSettings): 
     const tsv = prefix && rows.some((r) => r.message_id.startsWith(prefix)) ? withRefusedRows(rows, m.seq, prefix) : eventLines(rows, m.seq)
     return { tsv, rowCount: rows.length, deadLetters }
   } catch (err) {
-    // A request that breaks processing (e.g. nesting too deep for JSON.stringify) fails the same
+    // A request that breaks processing (a defect in a normaliser, an exhausted stack) fails the same
     // way on every delivery: it is set aside alone instead of failing its batch.
     const reason = String((err as Error)?.message ?? err).split('\n')[0]
     return { tsv: null, rowCount: 0, deadLetters: [wholeMessageLetter(m, 'processing_failed', `processing the request failed (${reason}); its raw body is kept here`)] }
