@@ -1,5 +1,5 @@
 // Freshness under load: every `intervalMs` the probe sends one marked event and times how long
-// after its 200 answer a query first sees it (DESIGN: accepted -> visible, p95 <= 1 s at half load).
+// after its 200 answer a query first sees it (target: accepted -> visible, p95 <= 1 s at half load).
 import { READ_KEY, WRITE_KEY } from './bench-harness.ts'
 
 export interface Freshness {

@@ -1,6 +1,6 @@
 // bench/ltv: fit time and per-customer scoring time of the customer-value models, on the CDNOW
 // summary and on a simulated summary of 1,000,000 customers (BG/NBD and Gamma-Gamma processes with
-// known parameters), with the process's peak memory. Target (DESIGN): fit <= 3 s on 2 cores.
+// known parameters), with the process's peak memory. Target: fit <= 3 s on 2 cores.
 // Usage: npm run bench:ltv -- [--customers 1000000]
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
@@ -79,6 +79,6 @@ run('CDNOW', cdnow)
 const truth = { bg: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gg: { p: 6.25, q: 3.74, gamma: 15.44 } }
 const started = performance.now()
 const simulated = simulatedSummaries(Number(values.customers), truth.bg, truth.gg, 7)
-console.log(`  (simulated the summaries in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+console.log(` (simulated the summaries in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
 run('simulated', simulated, truth)
 console.log(`  peak RSS: ${fmt(peakRss / 1024 / 1024)} MB`)

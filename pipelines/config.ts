@@ -1,4 +1,4 @@
-// The one place that reads process.env and command-line flags (DESIGN.md, non-negotiable 3).
+// The one place that reads process.env and command-line flags.
 // Every setting has a flag and an environment variable; flags win over the environment,
 // the environment wins over the defaults. `pulse serve --help` prints this table.
 import path from 'node:path'

@@ -1,5 +1,5 @@
 // The composition root: the only place that creates clients (NATS, ClickHouse, HTTP) and wires
-// the parts together (DESIGN.md, non-negotiable 3). Everything else receives what it needs.
+// the parts together. Everything else receives what it needs.
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
@@ -180,9 +180,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const trimmer = streamTrimmer(jsm, { stream: config.stream, maxStreamBytes: config.maxStreamBytes, trimPercent: config.streamTrimPercent }, log.child({ part: 'trimmer' }))
     const showStream = streamMetrics(registry)
     const guard = backlogGuard(
-      () => sampleStream(jsm, config.stream, config.consumer),
+     () => sampleStream(jsm, config.stream, config.consumer),
       { maxMessages: config.maxBacklog, maxBytes: config.maxBacklogBytes || config.maxStreamBytes / 2 },
-      (s) => {
+     (s) => {
         onLagSample?.(s.undelivered)
         showStream(s)
         trimmer.onSample(s)

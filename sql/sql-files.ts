@@ -1,4 +1,4 @@
-// Loads the .sql files of this folder; SQL lives nowhere else (DESIGN.md, non-negotiable 2).
+// Loads the .sql files of this folder; SQL lives nowhere else.
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -1,5 +1,5 @@
 // Publishes one accepted request as ONE JetStream message (not one per event: per-event
-// publishing is ~50x slower, DESIGN.md), with a message id derived from its bytes so that an
+// publishing is ~50x slower, bench/RESULTS.md), with a message id derived from its bytes so that an
 // identical retried request is stored once (JetStream duplicate window). Resolves only after
 // the JetStream ack; failures become the statuses SDKs retry on: 429 when the stream is full
 // (it refuses rather than discards), 503 when NATS is unreachable or did not confirm.

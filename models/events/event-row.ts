@@ -58,7 +58,7 @@ export interface DeadLetterRow {
 
 export const WHOLE_REQUEST = 4294967295
 
-/** Expected per-event outcome (DESIGN.md non-negotiable 4): a row, or a reason to dead-letter. */
+/** Expected per-event outcome (expected outcomes are values, not exceptions): a row, or a reason to dead-letter. */
 export type EventOutcome = { ok: true; row: EventRow } | { ok: false; reason: string; detail: string; messageId: string }
 
 export function rejected(reason: string, detail: string, messageId = ''): EventOutcome {

@@ -1,4 +1,4 @@
-// RFM scores and the RFM-LTV tiers of the CRM practice Pulse serves (DESIGN.md): high value,
+// RFM scores and the RFM-LTV tiers of the CRM practice Pulse serves: high value,
 // potential, low-value active, churn risk. Thresholds are named parameters, below.
 
 /** How many of the sorted values are strictly below v (binary search). */
@@ -24,15 +24,15 @@ export function quintileScores(values: readonly number[], higherIsBetter = true)
 }
 
 export interface TierThresholds {
-  /** High value: predicted CLV in this top share of customers (DESIGN: top 20%)... */
+  /** High value: predicted CLV in this top share of customers (default: top 20%)... */
   highValueTopShare: number
   /** ...and at least this recency score (recent). */
   highValueMinRecencyScore: number
-  /** Potential: spend in the last window up by at least this share on the window before (DESIGN: 50%). */
+  /** Potential: spend in the last window up by at least this share on the window before (default: 50%). */
   potentialGrowth: number
-  /** Length of those two spend windows, days (DESIGN: 3 months). */
+  /** Length of those two spend windows, days (default: 3 months). */
   spendWindowDays: number
-  /** Churn risk: no login and no purchase for this many days (DESIGN: 30). */
+  /** Churn risk: no login and no purchase for this many days (default: 30). */
   churnRiskInactiveDays: number
   /** Low-value active: frequency and monetary scores at most this (busy, rarely pays). */
   lowValueMaxScore: number

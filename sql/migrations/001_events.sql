@@ -1,4 +1,4 @@
--- One row per (source, message_id) is the visible contract (DESIGN.md, "Exactly-once visible rows").
+-- One row per (source, message_id) is the visible contract (README, "What is stored").
 -- ReplacingMergeTree keyed on exactly that pair collapses every copy an SDK retry, a JetStream
 -- redelivery or a replay may insert; readers add FINAL (or the `final` setting) so a copy not yet
 -- merged away is never counted. The version keeps the copy the endpoint received first.
