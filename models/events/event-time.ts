@@ -11,8 +11,44 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[
 // Other forms Date.parse reads (RFC 2822, toUTCString) are kept only when they name their zone.
 const NAMED_ZONE = /(?:\b(?:GMT|UTC|Z)|[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]
+}
+
+/** Digits of `text` from `at` for `n` characters as a number, -1 when any is not a digit. */
+function digitsAt(text: string, at: number, n: number): number {
+  let v = 0
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    v = v * 10 + d
+  }
+  return v
+}
+
+/**
+ * The form nearly every SDK sends (`toISOString()`: YYYY-MM-DDTHH:MM:SS.sssZ, or without the
+ * fraction), read without a regular expression: time parsing is a tenth of the processor's work
+ * per event otherwise. NaN when the text is not exactly that form (the general reader decides).
+ */
+function parseCanonicalUtc(text: string): number {
+  const len = text.length
+  if ((len !== 24 && len !== 20) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return NaN
+  if (len === 24 && text[19] !== '.') return NaN
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const hour = digitsAt(text, 11, 2)
+  const minute = digitsAt(text, 14, 2)
+  const second = digitsAt(text, 17, 2)
+  const ms = len === 24 ? digitsAt(text, 20, 3) : 0
+  if (year < 100 || month < 1 || month > 12 || day < 1 || ms < 0) return NaN
+  if (day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms)
 }
 
 function zoneOffsetMinutes(zone: string | undefined): number {
@@ -26,6 +62,8 @@ function zoneOffsetMinutes(zone: string | undefined): number {
 
 /** Epoch ms of an ISO-8601 text, NaN when it is not one; no zone means UTC. */
 function parseIsoTime(text: string): number {
+  const canonical = parseCanonicalUtc(text)
+  if (!Number.isNaN(canonical)) return canonical
   const m = ISO_TIME.exec(text)
   if (!m) return NaN
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number)
