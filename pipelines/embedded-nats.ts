@@ -3,7 +3,7 @@
 // outlives Pulse: it is started under `setpriv --pdeathsig` (util-linux), so the kernel sends it
 // SIGTERM when Pulse dies, even by SIGKILL; a server left by an older run is stopped first.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { freePort } from './free-port.ts'
@@ -60,14 +60,25 @@ function waitForPort(port: number, child: ChildProcess, stderr: () => string, ti
   })
 }
 
-/** Starts nats-server with JetStream on `port` (a free one when omitted), storing under `storeDir`. */
-export async function startNatsServer(storeDir: string, port?: number): Promise<EmbeddedNats> {
-  const bin = findNatsServer()
-  const store = path.resolve(storeDir)
-  mkdirSync(store, { recursive: true })
-  await stopStaleNatsServers(store)
-  const p = port ?? (await freePort())
-  const [command, args] = commandLine(bin, ['-js', '-a', '127.0.0.1', '-p', String(p), '-sd', store])
+/** NATS refuses messages above max_payload (1 MiB by default); a request is one message. */
+export const NATS_MAX_PAYLOAD_LIMIT = 64 * 1024 * 1024
+/** Room for the headers Pulse adds to each stored request. */
+export const PAYLOAD_HEADROOM = 64 * 1024
+
+export interface NatsServerOptions {
+  /** Largest message the server takes: the largest request body plus headroom for headers. */
+  maxPayload?: number
+  /** Called when the server exited by itself and was started again (or could not be). */
+  onRestart?: (info: { code: number | null; signal: string | null; restarted: boolean; error?: string }) => void
+}
+
+interface Launched {
+  child: ChildProcess
+  ready: Promise<void>
+}
+
+function launch(bin: string, store: string, port: number, configFile: string): Launched {
+  const [command, args] = commandLine(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store, '-c', configFile])
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   if (child.pid) writeNatsPidFile(store, child.pid) // setpriv execs the server: same pid
   const missing = new Promise<never>((_, reject) =>
@@ -79,14 +90,54 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
     err = (err + d.toString()).slice(-4000)
   })
   child.once('exit', () => removeNatsPidFile(store, child.pid!))
-  try {
-    await Promise.race([waitForPort(p, child, () => err), missing])
-  } catch (e) {
+  const ready = Promise.race([waitForPort(port, child, () => err), missing]).catch((e) => {
     child.kill('SIGKILL')
     throw e
+  })
+  return { child, ready }
+}
+
+/**
+ * Starts nats-server with JetStream on `port` (a free one when omitted), storing under `storeDir`.
+ * A server that exits by itself (killed, out of memory) is started again on the same port and
+ * store, so the NATS client reconnects and accepted requests are still there.
+ */
+export async function startNatsServer(storeDir: string, port?: number, opts: NatsServerOptions = {}): Promise<EmbeddedNats> {
+  const bin = findNatsServer()
+  const store = path.resolve(storeDir)
+  mkdirSync(store, { recursive: true })
+  await stopStaleNatsServers(store)
+  const p = port ?? (await freePort())
+  const configFile = path.join(store, 'nats-server.conf')
+  writeFileSync(configFile, `# Written by Pulse at each start.\nmax_payload: ${Math.min(opts.maxPayload ?? 8 * 1024 * 1024, NATS_MAX_PAYLOAD_LIMIT)}\n`)
+  let current = launch(bin, store, p, configFile)
+  await current.ready
+  let stopping = false
+  const restarts: number[] = []
+  const supervise = (l: Launched) => {
+    l.child.once('exit', (code, signal) => {
+      if (stopping) return
+      // At most 5 restarts a minute: a server that keeps dying needs a person, not a loop.
+      const now = Date.now()
+      while (restarts.length && restarts[0] < now - 60_000) restarts.shift()
+      if (restarts.length >= 5) return opts.onRestart?.({ code, signal, restarted: false, error: 'it died 5 times within a minute' })
+      restarts.push(now)
+      setTimeout(() => {
+        if (stopping) return
+        current = launch(bin, store, p, configFile)
+        supervise(current)
+        current.ready.then(
+          () => opts.onRestart?.({ code, signal, restarted: true }),
+          (e) => opts.onRestart?.({ code, signal, restarted: false, error: String((e as Error).message ?? e) }),
+        )
+      }, 250)
+    })
   }
+  supervise(current)
   const stop = () =>
     new Promise<void>((resolve) => {
+      stopping = true
+      const child = current.child
       if (child.exitCode !== null || child.signalCode !== null) return resolve()
       const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
       child.once('exit', () => {
@@ -95,5 +146,12 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
       })
       child.kill('SIGTERM')
     })
-  return { url: `nats://127.0.0.1:${p}`, port: p, process: child, stop }
+  return {
+    url: `nats://127.0.0.1:${p}`,
+    port: p,
+    get process() {
+      return current.child
+    },
+    stop,
+  }
 }

@@ -19,7 +19,7 @@ import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
 import { queryLimits, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
-import { startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
+import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
 import { deprioritiseEngineThreads } from './engine-thread-priority.ts'
@@ -52,6 +52,8 @@ export interface RunningPulse {
   nc: NatsConnection
   js: JetStreamClient
   natsUrl: string
+  /** The private nats-server, when no --nats-url was given. */
+  embeddedNats: EmbeddedNats | undefined
   log: Logger
   processor: StreamProcessor | undefined
   stop(): Promise<void>
@@ -116,7 +118,13 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
   try {
     let embeddedNats: EmbeddedNats | undefined
     if (!config.natsUrl) {
-      embeddedNats = await startNatsServer(path.join(config.dataDir, 'nats'))
+      embeddedNats = await startNatsServer(path.join(config.dataDir, 'nats'), undefined, {
+        maxPayload: config.maxBodyBytes + PAYLOAD_HEADROOM,
+        onRestart: ({ code, signal, restarted, error }) =>
+          restarted
+            ? log.error({ code, signal }, 'the embedded nats-server exited by itself and was started again')
+            : log.error({ code, signal, error }, 'the embedded nats-server exited by itself and could not be started again: ingest answers 503 until Pulse is restarted'),
+      })
       cleanups.push(() => embeddedNats!.stop())
     }
     const natsUrl = config.natsUrl ?? embeddedNats!.url
@@ -235,7 +243,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
 
     let stopped: Promise<void> | undefined
     const stop = () => (stopped ??= stopWithin(config.shutdownTimeoutMs, cleanup, embeddedNats, log))
-    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, log, processor, stop }
+    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, embeddedNats, log, processor, stop }
   } catch (err) {
     await cleanup()
     throw err

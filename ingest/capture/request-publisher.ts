@@ -22,6 +22,8 @@ export interface RequestPublisher {
 }
 
 const RETRY_AFTER_S = '5'
+/** Bytes kept for the headers Pulse adds to a stored request. */
+const HEADER_ROOM = 4096
 
 export interface PublisherOptions {
   subjectPrefix: string
@@ -44,6 +46,12 @@ export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, opts
     connected: () => up && !nc.isClosed(),
     async publish(req) {
       if (!up || nc.isClosed()) throw new HttpError(503, 'stream_unavailable', 'the event stream is unreachable; retry shortly', { 'Retry-After': RETRY_AFTER_S })
+      // A request is one NATS message: above the server's max_payload it could never be stored,
+      // so it gets the 413 that makes SDKs split their batch, not a 503 they would retry forever.
+      const maxPayload = nc.info?.max_payload
+      if (maxPayload && req.bytes.length + HEADER_ROOM > maxPayload) {
+        throw new HttpError(413, 'payload_too_large', `the request is ${req.bytes.length} bytes once decoded and the event stream takes at most ${maxPayload - HEADER_ROOM}: send fewer events per request`)
+      }
       if (overLimit()) throw new HttpError(429, 'backlog_full', 'the processors are behind; retry later', { 'Retry-After': RETRY_AFTER_S })
       const h = natsHeaders()
       h.set(HEADER.format, req.format)
