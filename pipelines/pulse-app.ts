@@ -19,6 +19,7 @@ import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
 import { queryLimits, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
+import { lockDataFolder } from './data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
@@ -110,8 +111,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
   if (other && other.pid !== process.pid) {
     throw userError(`a Pulse (pid ${other.pid}) is already serving ${config.dataDir} at ${other.url}: stop it first, or use another --data-dir`)
   }
+  const lock = lockDataFolder(config.dataDir)
   const keys = withDefaultKeys(config)
-  const cleanups: Array<() => Promise<unknown>> = []
+  const cleanups: Array<() => Promise<unknown>> = [async () => lock.release()]
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((err) => log.warn({ err: String(err) }, 'shutdown step failed'))
   }

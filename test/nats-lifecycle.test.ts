@@ -87,6 +87,22 @@ describe('a second pulse serve on a data folder a live Pulse serves', () => {
   })
 })
 
+describe('two pulse serve started at the same moment on one data folder', () => {
+  it('one serves, the other refuses in one line', async () => {
+    const dataDir = tempDir('life-race')
+    const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
+    const start = async () =>
+      promisify(execFile)(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(await freePort()), '--host', '127.0.0.1', '--write-key', 'wk_race', '--log-level', 'warn'], { timeout: 12_000, killSignal: 'SIGTERM' }).catch((e) => e)
+    const [a, b] = await Promise.all([start(), start()])
+    // The one that serves runs until the time-out stops it (SIGTERM, a clean exit); the other exits 1 at once.
+    const outcomes = [a, b].map((r) => (r.code === 1 ? 'refused' : !(r instanceof Error) ? 'served' : `other: ${r.code} ${r.signal} ${String(r.stderr).slice(0, 300)}`)).sort()
+    expect(outcomes).toEqual(['refused', 'served'])
+    const refused = [a, b].find((r) => r.code === 1)
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(refused.stderr).toMatch(/already serving/)
+  })
+})
+
 describe('a shutdown step that never returns', () => {
   it('still ends pulse serve (non-zero) and its nats-server soon after --shutdown-timeout-ms', async () => {
     const dataDir = tempDir('life-stuck')
