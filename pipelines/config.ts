@@ -191,6 +191,20 @@ export function flagAttribute(spec: OptionSpec): string {
   return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 }
 
+/**
+ * A key has one role: a write key ships inside apps and browsers, so one that also reads would
+ * open every stored event to anyone who looks at an app's code.
+ */
+function refuseSharedKeys(write: string[], read: string[], admin: string[]): void {
+  const roles = new Map<string, Set<string>>()
+  for (const [role, list] of [['write', write], ['read', read], ['admin', admin]] as const) {
+    for (const key of list) roles.set(key, (roles.get(key) ?? new Set()).add(role))
+  }
+  for (const [key, of] of roles) {
+    if (of.size > 1) throw new ConfigError(`the key ${key.slice(0, 6)}… is given as a ${[...of].join(' and a ').replace('a admin', 'an admin')} key: give each role its own key`)
+  }
+}
+
 /** Builds the config from flags (already parsed by commander) and the environment. */
 export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = process.env): PulseConfig {
   const out: Record<string, unknown> = {}
@@ -214,6 +228,8 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
       throw e
     }
   }
+  const writeKeys = keys.write.map(parseWriteKey)
+  refuseSharedKeys(writeKeys.map((k) => k.key), keys.read, keys.admin)
   const faults: Record<string, unknown> = {}
   for (const key of Object.keys(out)) {
     if (!key.startsWith('faults.')) continue
@@ -223,7 +239,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   return {
     ...(out as unknown as PulseConfig),
     dataDir: path.resolve(String(out.dataDir)),
-    writeKeys: keys.write.map(parseWriteKey),
+    writeKeys,
     readKeys: keys.read,
     adminKeys: keys.admin,
     trustProxy: (out.trustProxy as string[] | undefined) ?? [],

@@ -33,6 +33,12 @@ describe('loadConfig', () => {
       readKeys: ['r1', 'r2'],
     })
   })
+  it('refuses a key given in two roles (a write key that could read)', () => {
+    expect(() => loadConfig({ writeKey: ['same:web'], readKey: ['same'] }, {})).toThrow(/is given as a write and a read key/)
+    expect(() => loadConfig({}, { PULSE_READ_KEYS: 'k1', PULSE_ADMIN_KEYS: 'k1' })).toThrow(/a read and a admin key|a read and an admin key/)
+    expect(loadConfig({ writeKey: ['w:web'], readKey: ['r'], adminKey: ['a'] }, {}).readKeys).toEqual(['r'])
+  })
+
   it('--no-processor and PULSE_PROCESSOR=0 turn the processor off', () => {
     expect(loadConfig({ processor: true }, {}).processor).toBe(true)
     expect(loadConfig({ processor: false }, {}).processor).toBe(false)

@@ -92,12 +92,12 @@ describe('two pulse serve started at the same moment on one data folder', () => 
     const dataDir = tempDir('life-race')
     const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
     const start = async () =>
-      promisify(execFile)(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(await freePort()), '--host', '127.0.0.1', '--write-key', 'wk_race', '--log-level', 'warn'], { timeout: 12_000, killSignal: 'SIGTERM' }).catch((e) => e)
+      promisify(execFile)(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(await freePort()), '--host', '127.0.0.1', '--write-key', 'wk_race', '--log-level', 'warn'], { timeout: 12_000, killSignal: 'SIGTERM' }).catch((e: Error & { code?: number; signal?: string; stderr: string }) => e)
     const [a, b] = await Promise.all([start(), start()])
     // The one that serves runs until the time-out stops it (SIGTERM, a clean exit); the other exits 1 at once.
-    const outcomes = [a, b].map((r) => (r.code === 1 ? 'refused' : !(r instanceof Error) ? 'served' : `other: ${r.code} ${r.signal} ${String(r.stderr).slice(0, 300)}`)).sort()
+    const outcomes = [a, b].map((r) => ('code' in r && r.code === 1 ? 'refused' : !(r instanceof Error) ? 'served' : `other: ${r.code} ${r.signal} ${String(r.stderr).slice(0, 300)}`)).sort()
     expect(outcomes).toEqual(['refused', 'served'])
-    const refused = [a, b].find((r) => r.code === 1)
+    const refused = [a, b].find((r) => 'code' in r && r.code === 1)!
     expect(refused.stderr.trim().split('\n')).toHaveLength(1)
     expect(refused.stderr).toMatch(/already serving/)
   })
