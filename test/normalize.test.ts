@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { correctClockSkew, MAX_FUTURE_MS } from '../models/events/clock-skew.ts'
 import { normalizePostHogEvent, type PostHogMeta } from '../models/events/posthog-normalize.ts'
 import { splitRequest } from '../models/events/request-envelope.ts'
+import { eventsOfRequest } from '../models/events/request-events.ts'
 import { normalizeSegmentEvent } from '../models/events/segment-normalize.ts'
 
 /** Reference depth of a parsed value (objects and arrays), to check the text-based measure against. */
@@ -177,6 +178,10 @@ describe('time texts without a zone', () => {
   it('still honour a zone when one is given, and refuse dates that do not exist', () => {
     const out = segment({ ...track, timestamp: '2026-01-01T05:30:00+05:30' }, { skipClockSkew: true })
     expect(out.ok && out.row.original_ts).toBe(Date.UTC(2026, 0, 1))
+    // Ids past 2^53 lose digits in JSON parsing: refused, not merged into someone else's id.
+    expect(segment({ ...track, userId: JSON.parse('12345678901234567890') })).toMatchObject({ ok: false, reason: 'invalid_id' })
+    expect(posthog({ event: 'e', distinct_id: JSON.parse('12345678901234567890') })).toMatchObject({ ok: false, reason: 'invalid_id' })
+    expect(segment({ ...track, userId: 9007199254740991 })).toMatchObject({ ok: true, row: { user_id: '9007199254740991' } })
     expect(segment({ ...track, timestamp: '2026-02-30T00:00:00Z' })).toMatchObject({ ok: false, reason: 'invalid_timestamp' })
   })
 })
@@ -221,5 +226,23 @@ describe('nesting too deep for JSON.stringify', () => {
     expect(segment({ ...track, properties: { deep } })).toMatchObject({ ok: false, reason: 'too_deeply_nested' })
     expect(segment({ ...track, integrations: deep })).toMatchObject({ ok: false, reason: 'too_deeply_nested' })
     expect(posthog({ event: 'e', distinct_id: 'd', properties: { deep } })).toMatchObject({ ok: false, reason: 'too_deeply_nested' })
+  })
+})
+
+describe('one request', () => {
+  const request = (format: 'segment-batch' | 'posthog-v0', body: unknown) => ({
+    format, source: 'web', receivedAt: Date.parse('2026-03-01T00:00:00Z'), ip: '', sdkInfo: '', historical: false, body, rawText: JSON.stringify(body), streamSeq: 1,
+  })
+
+  it('keeps the first of two events with one message id, as the table keeps the first copy received', () => {
+    const { rows } = eventsOfRequest(request('segment-batch', { batch: [{ ...track, messageId: 'dup', event: 'One' }, { ...track, messageId: 'dup', event: 'Two' }] }), limits)
+    expect(rows.map((r) => [r.message_id, r.event])).toEqual([['dup', 'One']])
+    const ph = eventsOfRequest(request('posthog-v0', { batch: [{ event: 'P1', distinct_id: 'd', uuid: '0190a2b4-0000-7000-8000-000000000001' }, { event: 'P2', distinct_id: 'd', uuid: '0190a2b4-0000-7000-8000-000000000001' }] }), limits)
+    expect(ph.rows.map((r) => r.event)).toEqual(['P1'])
+  })
+
+  it('does not store the project key posthog-js puts in every event', () => {
+    const { rows } = eventsOfRequest(request('posthog-v0', { batch: [{ event: 'e', distinct_id: 'd', properties: { token: 'wk_secret', api_key: 'wk_secret', plan: 'pro' } }] }), limits)
+    expect(JSON.parse(rows[0].properties)).toEqual({ plan: 'pro' })
   })
 })

@@ -26,7 +26,9 @@ export function truncate(s: string, max: number): string {
 export function readId(value: unknown): string | null {
   if (value === undefined || value === null) return ''
   if (typeof value === 'string') return wellFormed(truncate(value.trim(), MAX_ID_LENGTH))
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  // A whole number past 2^53 has already lost digits in JSON parsing: two customers' ids could
+  // read as one, so such an id is refused rather than stored wrong.
+  if (typeof value === 'number' && Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) return String(value)
   return null
 }
 

@@ -40,11 +40,14 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
     return rejected('invalid_field_type', `properties must be an object, got ${typeName(raw.properties)}`, givenId)
   }
   const props = (raw.properties ?? {}) as Record<string, unknown>
-  const texts = eventJsonTexts([raw.properties], limits, givenId)
+  // posthog-js puts the project key in every event's properties: here that is a write key, which
+  // read keys must not be able to read back.
+  const stored = 'token' in props || 'api_key' in props ? withoutKeys(props) : raw.properties
+  const texts = eventJsonTexts([stored], limits, givenId)
   if (!Array.isArray(texts)) return texts
   const [propertiesText] = texts
   const distinctId = readId(raw.distinct_id ?? raw.$distinct_id ?? props.distinct_id)
-  if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or number)', givenId)
+  if (distinctId === null) return rejected('invalid_id', 'distinct_id must be a string (or a whole number up to 2^53; send larger ids as strings)', givenId)
   if (!distinctId) return rejected('missing_user_id', 'an event needs a distinct_id', givenId)
 
   const event = wellFormed(truncate(raw.event.trim(), 200))
@@ -99,4 +102,9 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       warnings,
     },
   }
+}
+
+function withoutKeys(props: Record<string, unknown>): Record<string, unknown> {
+  const { token: _token, api_key: _apiKey, ...rest } = props
+  return rest
 }

@@ -43,10 +43,17 @@ export function eventsOfRequest(req: PublishedRequest, limits: EventLimits): Req
   }
   const meta = { source: req.source, receivedAt: req.receivedAt, sentAt: split.sentAt, ip: req.ip, skipClockSkew: req.historical, sdkInfo: req.sdkInfo }
   const implied = req.format.startsWith('segment-') && req.format !== 'segment-batch' ? (req.format.slice(8) as EventType) : null
+  // One row per (source, message id), the first copy received winning: within a request that is
+  // the first one in it (the table cannot tell copies of one insert apart).
+  const seen = new Set<string>()
   for (let i = 0; i < split.events.length; i++) {
     const raw = split.events[i]
     const out = req.format.startsWith('posthog') ? normalizePostHogEvent(raw, meta, limits, i) : normalizeSegmentEvent(raw, implied, meta, limits, i)
-    if (out.ok) rows.push(out.row)
+    if (out.ok) {
+      if (seen.has(out.row.message_id)) continue
+      seen.add(out.row.message_id)
+      rows.push(out.row)
+    }
     else dead(out.reason, out.detail, out.messageId, eventText(raw, req.rawText), i)
   }
   return { rows, deadLetters }

@@ -37,7 +37,7 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
   const userId = readId(raw.userId)
   const anonymousId = readId(raw.anonymousId)
   if (userId === null || anonymousId === null) {
-    return rejected('invalid_id', 'userId and anonymousId must be strings (or numbers)', id)
+    return rejected('invalid_id', 'userId and anonymousId must be strings (or whole numbers up to 2^53; send larger ids as strings)', id)
   }
   if (!userId && !anonymousId) {
     return rejected('missing_user_id', 'an event needs a userId or an anonymousId (Segment: no_user_anon_id)', id)
