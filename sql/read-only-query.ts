@@ -9,7 +9,15 @@ import { syntaxRefusal, treeRefusal } from './query-screen.ts'
 import { singleStatement } from './statement-check.ts'
 import { query } from './sql-files.ts'
 
-export class QueryRefused extends Error {}
+export class QueryRefused extends Error {
+  /** `read_only` for what the query API never runs, `invalid_params` for parameters to fix. */
+  constructor(message: string, readonly code: 'read_only' | 'invalid_params' = 'read_only') {
+    super(message)
+  }
+}
+
+// The engine's words for a {name:Type} parameter that is absent, of an unknown type or unreadable.
+const PARAMETER_ERROR = /Substitution `[^`]*` is not set|query parameter|UNKNOWN_QUERY_PARAMETER|BAD_QUERY_PARAMETER|Unknown data type family/i
 
 const SELECT_START = /^\s*(\(|select\b|with\b)/i
 const STATEMENT_MARK = '-- analyst statement'
@@ -57,7 +65,9 @@ export async function runReadOnlyQuery(
   try {
     ast = await lines(client, `${query('explain_ast')}\n${wrapped}`, params)
   } catch (e) {
-    throw new QueryRefused(`the query API runs a plain SELECT, without INTO OUTFILE or FORMAT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
+    const first = (e as Error).message.split('\n')[0].slice(0, 300)
+    if (PARAMETER_ERROR.test(first)) throw new QueryRefused(`a query parameter is missing or does not fit its type: ${first}; send each {name:Type} in "params"`, 'invalid_params')
+    throw new QueryRefused(`the query API runs a plain SELECT, without INTO OUTFILE or FORMAT: ${first}`)
   }
   const early = syntaxRefusal(ast, database)
   if (early) throw new QueryRefused(early)

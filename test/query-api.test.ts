@@ -54,6 +54,16 @@ describe('POST /api/sql', () => {
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('no_such_column')
   })
+
+  it('names a missing or unreadable parameter as a parameter problem', async () => {
+    for (const body of [{ query: 'SELECT {x:UInt8} AS x' }, { query: 'SELECT {x:NoSuchType} AS x', params: { x: 1 } }]) {
+      const res = await ask(body)
+      expect(res.status).toBe(400)
+      const { error } = (await res.json()) as { error: { code: string; message: string } }
+      expect(error.code, error.message).toBe('invalid_params')
+      expect(error.message).toContain('params')
+    }
+  })
 })
 
 describe('pulse sql', () => {

@@ -41,7 +41,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryDeps): void
       try {
         return reply.send({ rows: await runReadOnlyQuery(deps.client, query, params, deps.database) })
       } catch (e) {
-        if (e instanceof QueryRefused) throw new HttpError(400, 'read_only', e.message)
+        if (e instanceof QueryRefused) throw new HttpError(400, e.code, e.message)
         // ClickHouse errors about the query itself (syntax, unknown column, readonly, limits) carry a code.
         const code = (e as { code?: string }).code
         if (code !== undefined) throw new HttpError(400, 'query_failed', (e as Error).message.slice(0, 1000))
