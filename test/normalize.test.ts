@@ -178,6 +178,7 @@ describe('time texts without a zone', () => {
   it('still honour a zone when one is given, and refuse dates that do not exist', () => {
     const out = segment({ ...track, timestamp: '2026-01-01T05:30:00+05:30' }, { skipClockSkew: true })
     expect(out.ok && out.row.original_ts).toBe(Date.UTC(2026, 0, 1))
+    expect(segment({ ...track, properties: { revenue: 5, currency: 'E'.repeat(1000) } })).toMatchObject({ ok: true, row: { currency: 'E'.repeat(16) } })
     // Ids past 2^53 lose digits in JSON parsing: refused, not merged into someone else's id.
     expect(segment({ ...track, userId: JSON.parse('12345678901234567890') })).toMatchObject({ ok: false, reason: 'invalid_id' })
     expect(posthog({ event: 'e', distinct_id: JSON.parse('12345678901234567890') })).toMatchObject({ ok: false, reason: 'invalid_id' })

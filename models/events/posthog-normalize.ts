@@ -7,7 +7,7 @@ import { checkAmount, checkTimes, eventJsonTexts, type EventLimits } from './eve
 import { rejected, type EventOutcome, type EventType } from './event-row.ts'
 import { parseTime } from './event-time.ts'
 import { isPlainObject } from './json-limits.ts'
-import { jsonText, quoted, readId, readNumber, readString, truncate, typeName, wellFormed } from './field-coercion.ts'
+import { jsonText, quoted, readId, readNumber, readString, truncate, MAX_CURRENCY_LENGTH, typeName, wellFormed } from './field-coercion.ts'
 import { derivedMessageId, isUuid } from './message-id.ts'
 import type { RequestMeta } from './segment-normalize.ts'
 
@@ -94,7 +94,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       traits: jsonText(props.$set) ?? '{}',
       context: '{}',
       revenue,
-      currency: readString(props.currency) ?? '',
+      currency: truncate(readString(props.currency) ?? '', MAX_CURRENCY_LENGTH),
       url: readString(props.$current_url) ?? '',
       ip: readString(props.$ip) || meta.ip,
       library: readString(props.$lib) || sdkName || '',

@@ -6,7 +6,7 @@ import { checkAmount, checkTimes, eventJsonTexts, type EventLimits } from './eve
 import { EVENT_TYPES, FIXED_EVENT_NAMES, rejected, type EventOutcome, type EventType } from './event-row.ts'
 import { parseTime } from './event-time.ts'
 import { isPlainObject } from './json-limits.ts'
-import { quoted, readId, readNumber, readString, truncate, typeName, wellFormed } from './field-coercion.ts'
+import { quoted, readId, readNumber, readString, truncate, MAX_CURRENCY_LENGTH, typeName, wellFormed } from './field-coercion.ts'
 import { derivedMessageId, MAX_MESSAGE_ID_LENGTH } from './message-id.ts'
 
 export interface RequestMeta {
@@ -108,7 +108,7 @@ export function normalizeSegmentEvent(raw: unknown, impliedType: EventType | nul
       traits: traitsText,
       context: contextText,
       revenue,
-      currency: readString(properties.currency) ?? '',
+      currency: truncate(readString(properties.currency) ?? '', MAX_CURRENCY_LENGTH),
       url: readString(properties.url ?? page.url) ?? '',
       ip: readString(context.ip) || meta.ip,
       library: readString(library.name) ?? '',
