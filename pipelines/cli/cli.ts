@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagVal
 import { rangeText } from '../numeric-range.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runDemo } from './demo-command.ts'
+import { personCausedErrorLine } from './error-line.ts'
 import { printImportSummary, runImport } from './import-command.ts'
 import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
 import { runLtvRefresh } from './ltv-refresh-command.ts'
@@ -157,8 +158,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv).catch((err) => {
+  const line = personCausedErrorLine(err)
   if (err instanceof ConfigError || err?.name === 'NatsServerMissing' || err?.userFacing) {
     console.error(`pulse: ${err.message}`)
+  } else if (line !== null) {
+    console.error(`pulse: ${line}`)
   } else {
     console.error('pulse: failed:', err)
   }

@@ -83,7 +83,7 @@ async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]>
   if (!customerCol || !dateCol || !amountCol || !calibrationEnd) throw userError('--transactions needs --customer-col, --date-col, --amount-col and --calibration-end YYYY-MM-DD')
   // The calibration period ends with the last moment of its end date.
   const end = asOfTime(calibrationEnd)
-  if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date like 1997-09-30`)
+  if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date that exists, like 1997-09-30`)
   const rows = await readTable(opts.transactions, opts.delimiter, opts.columns)
   const transactions: Transaction[] = rows.map((r, i) => {
     const time = parseImportTime(r[dateCol] ?? '', 'auto')
