@@ -11,6 +11,7 @@ import type { SimulationParams } from '../../models/simulation/simulation-params
 import type { PulseConfig } from '../config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
 import { outputFolder } from './output-folder.ts'
+import { assertReachable } from './reachable-pulse.ts'
 import { progressBar } from './progress-bar.ts'
 import { sendTarget } from './send-target.ts'
 import { userError } from './user-error.ts'
@@ -61,6 +62,7 @@ export async function runSimulate(opts: SimulateOptions, config: PulseConfig, qu
   }
   const params = simulationParams({ seed: opts.seed, customers: opts.customers, days: opts.days, startMs: startMs(opts.start, opts.days, Date.now()) })
   const http = opts.out ? null : sendTarget(opts.url, config, ', or write files with --out DIR')
+  if (http) await assertReachable(http.url)
   const sender = http ? new EventSender({ ...http, batchSize: opts.batch, concurrency: opts.concurrency, rate: opts.rate }) : null
   if (opts.out) outputFolder(opts.out, '--out')
   const eventsFile = opts.out ? path.join(opts.out, 'events.ndjson') : undefined
