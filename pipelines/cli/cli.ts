@@ -4,8 +4,9 @@ import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagVal
 import { rangeText } from '../numeric-range.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runDemo } from './demo-command.ts'
+import { personCausedErrorLine } from './error-line.ts'
 import { printImportSummary, runImport } from './import-command.ts'
-import { printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
+import { assertFitUsable, printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
 import { runLtvRefresh } from './ltv-refresh-command.ts'
 import { numericOption, real, whole } from './numeric-option.ts'
 import { runReplay } from './replay-command.ts'
@@ -140,7 +141,9 @@ async function main(argv: string[]): Promise<void> {
     .action(async (flags: Record<string, unknown>) => {
       if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
-      printLtvFit(await runLtvFit(opts), opts)
+      const result = await runLtvFit(opts)
+      printLtvFit(result, opts)
+      assertFitUsable(result, opts)
     })
   withConfigOptions(
     ltv
@@ -157,8 +160,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv).catch((err) => {
+  const line = personCausedErrorLine(err)
   if (err instanceof ConfigError || err?.name === 'NatsServerMissing' || err?.userFacing) {
     console.error(`pulse: ${err.message}`)
+  } else if (line !== null) {
+    console.error(`pulse: ${line}`)
   } else {
     console.error('pulse: failed:', err)
   }

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { csvRowToEvent, ndjsonLineToEvent, type CsvMapping, type ImportedRow } from '../../models/events/import-rows.ts'
 import type { PulseConfig } from '../config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
+import { assertReachable } from './reachable-pulse.ts'
 import { progressBar } from './progress-bar.ts'
 import { sendTarget } from './send-target.ts'
 import { userError } from './user-error.ts'
@@ -79,12 +80,16 @@ async function write(stream: WriteStream, text: string): Promise<void> {
 export async function runImport(opts: ImportOptions, config: PulseConfig, quiet = false): Promise<ImportSummary> {
   let size: number
   try {
-    size = statSync(opts.file).size
-  } catch {
+    const found = statSync(opts.file)
+    if (found.isDirectory()) throw userError(`${opts.file} is a folder: give the file to import`)
+    size = found.size
+  } catch (e) {
+    if ((e as { userFacing?: boolean }).userFacing) throw e
     throw userError(`cannot read ${opts.file}: check the path`)
   }
   const format = opts.format ?? (/\.(nd)?jsonl?$|\.ndjson$/i.test(opts.file) ? 'ndjson' : 'csv')
   const target = sendTarget(opts.url, config, '')
+  await assertReachable(target.url)
   const common = { ...target, batchSize: opts.batch, concurrency: opts.concurrency, rate: opts.rate }
   const segment = new EventSender({ ...common, path: '/v1/import', envelope: (batch) => ({ batch, historical_migration: true }) })
   const posthog = new EventSender({ ...common, path: '/batch/', envelope: (batch) => ({ api_key: target.writeKey, batch, historical_migration: true }) })

@@ -37,11 +37,19 @@ export interface LtvFitResult {
   bgnbd: BgNbdFit
   gammagamma: GammaGammaFit | null
   seconds: number
+  /** Why the fit is not usable (not converged, not identifiable); empty when it is. */
+  problems: string[]
+}
+
+interface TableRecord {
+  /** 1-based line in the file. */
+  line: number
+  cells: Record<string, string>
 }
 
 /** A table file as objects keyed by header (or by --columns for a file without one). */
-async function readTable(file: string, delimiter: string, columns?: string[]): Promise<Record<string, string>[]> {
-  const out: Record<string, string>[] = []
+async function readTable(file: string, delimiter: string, columns?: string[]): Promise<TableRecord[]> {
+  const out: TableRecord[] = []
   let names = columns
   try {
     for await (const row of tableRows(file, delimiter)) {
@@ -51,10 +59,11 @@ async function readTable(file: string, delimiter: string, columns?: string[]): P
       }
       const record: Record<string, string> = {}
       names.forEach((n, i) => (record[n] = row.cells[i] ?? ''))
-      out.push(record)
+      out.push({ line: row.line, cells: record })
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw userError(`cannot read ${file}: check the path`)
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw userError(`${file} is a folder: give the file to fit on`)
     throw e
   }
   return out
@@ -63,52 +72,82 @@ async function readTable(file: string, delimiter: string, columns?: string[]): P
 function pick(record: Record<string, string>, names: string[], what: string, line: number): number {
   const name = names.find((n) => n in record)
   const v = name === undefined ? NaN : Number(record[name])
-  if (!Number.isFinite(v) || v < 0) throw userError(`row ${line} of the summary: ${what} (${names.join(' or ')}) must be a number >= 0, got ${JSON.stringify(name === undefined ? null : record[name])}`)
+  if (!Number.isFinite(v) || v < 0) throw userError(`line ${line} of the summary: ${what} (${names.join(' or ')}) must be a number >= 0, got ${JSON.stringify(name === undefined ? null : record[name])}`)
   return v
 }
 
 async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]> {
   if (opts.summary) {
     const rows = await readTable(opts.summary, opts.delimiter, opts.columns)
-    return rows.map((r, i) => ({
-      customer: r.id ?? r.ID ?? r.customer ?? String(i + 1),
-      x: pick(r, ['frequency', 'x'], 'frequency', i + 2),
-      tx: pick(r, ['recency', 't_x'], 'recency', i + 2),
-      T: pick(r, ['T'], 'T', i + 2),
-      m: 'monetary' in r || 'zbar' in r || 'monetary_value' in r ? pick(r, ['monetary', 'zbar', 'monetary_value'], 'monetary', i + 2) : 0,
-    }))
+    return rows.map(({ line, cells: r }, i) => {
+      const c = {
+        customer: r.id ?? r.ID ?? r.customer ?? String(i + 1),
+        x: pick(r, ['frequency', 'x'], 'frequency', line),
+        tx: pick(r, ['recency', 't_x'], 'recency', line),
+        T: pick(r, ['T'], 'T', line),
+        m: 'monetary' in r || 'zbar' in r || 'monetary_value' in r ? pick(r, ['monetary', 'zbar', 'monetary_value'], 'monetary', line) : 0,
+      }
+      // Recency is the time from the first to the last purchase, T from the first to the end of
+      // the period: a last purchase after the end is impossible (Fader, Hardie & Lee 2005).
+      if (c.tx > c.T) throw userError(`line ${line} of the summary: recency ${c.tx} is greater than T ${c.T} (a last purchase after the end of the period): check the file and its column names`)
+      return c
+    })
   }
   if (!opts.transactions) throw userError('pass --summary FILE or --transactions FILE (with --customer-col, --date-col, --amount-col and --calibration-end)')
   const { customerCol, dateCol, amountCol, calibrationEnd } = opts
   if (!customerCol || !dateCol || !amountCol || !calibrationEnd) throw userError('--transactions needs --customer-col, --date-col, --amount-col and --calibration-end YYYY-MM-DD')
   // The calibration period ends with the last moment of its end date.
   const end = asOfTime(calibrationEnd)
-  if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date like 1997-09-30`)
+  if (Number.isNaN(end)) throw userError(`--calibration-end "${calibrationEnd}" must be a date that exists, like 1997-09-30`)
   const rows = await readTable(opts.transactions, opts.delimiter, opts.columns)
-  const transactions: Transaction[] = rows.map((r, i) => {
+  const transactions: Transaction[] = rows.map(({ line, cells: r }) => {
     const time = parseImportTime(r[dateCol] ?? '', 'auto')
     const amount = Number(r[amountCol])
-    if (!r[customerCol] || Number.isNaN(time) || !Number.isFinite(amount)) throw userError(`row ${i + 1} of ${opts.transactions}: needs a customer, a date and an amount in ${customerCol}, ${dateCol}, ${amountCol}`)
+    if (!r[customerCol] || Number.isNaN(time) || !Number.isFinite(amount)) throw userError(`line ${line} of ${opts.transactions}: needs a customer, a date and an amount in ${customerCol}, ${dateCol}, ${amountCol}`)
     return { customer: r[customerCol].trim(), time, amount }
   })
   return summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays })
 }
 
 export async function runLtvFit(opts: LtvFitOptions): Promise<LtvFitResult> {
+  if (opts.predict && !(opts.horizon && opts.horizon > 0)) throw userError('--predict needs --horizon N (time units ahead, e.g. 39 weeks)')
   const customers = await summariesFrom(opts)
   if (customers.length === 0) throw userError('the file holds no customers')
   const started = performance.now()
   const bgnbd = fitBgNbd(customers)
   const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
-  const gammagamma = repeat.length ? fitGammaGamma(repeat) : null
+  // Gamma-Gamma's spread across customers needs customers that differ: with one repeat customer
+  // (or identical mean spends) the likelihood grows without bound as p and q do.
+  const identifiable = new Set(repeat.map((c) => c.m)).size >= 2
+  const gammagamma = identifiable ? fitGammaGamma(repeat) : null
   const seconds = (performance.now() - started) / 1000
-  if (opts.predict) await writePredictions(opts, customers, bgnbd, gammagamma)
-  return { customers, bgnbd, gammagamma, seconds }
+  const problems = [...(customers.some((c) => c.x > 0) ? [] : ['BG/NBD is not identifiable: no customer bought again']), ...fitProblems(bgnbd, gammagamma, repeat.length > 0 && !identifiable)]
+  if (opts.predict && problems.length === 0) await writePredictions(opts, customers, bgnbd, gammagamma)
+  return { customers, bgnbd, gammagamma, seconds, problems }
+}
+
+function fitProblems(bg: BgNbdFit, gg: GammaGammaFit | null, ggNotIdentifiable: boolean): string[] {
+  const problems: string[] = []
+  if (!bg.converged || ![bg.r, bg.alpha, bg.a, bg.b, bg.ll].every(Number.isFinite)) problems.push('BG/NBD did not converge')
+  if (ggNotIdentifiable) problems.push('Gamma-Gamma is not identifiable: it needs at least two repeat customers with different mean spends')
+  else if (gg && (!gg.converged || ![gg.p, gg.q, gg.gamma, gg.ll].every(Number.isFinite))) problems.push('Gamma-Gamma did not converge')
+  return problems
+}
+
+/** Throws, after the fit is printed, when the fit is not usable (so the exit status says so). */
+export function assertFitUsable(result: LtvFitResult, opts: LtvFitOptions): void {
+  if (result.problems.length === 0) return
+  throw userError(`the fit on ${result.customers.length.toLocaleString('en-US')} customers is not usable (${result.problems.join('; ')})${opts.predict ? ', so no predictions were written' : ''}: fit on more customers (more of them buying again), or a longer period`)
 }
 
 async function writePredictions(opts: LtvFitOptions, customers: TransactionSummary[], bg: BgNbdFit, gg: GammaGammaFit | null): Promise<void> {
-  if (!(opts.horizon && opts.horizon > 0)) throw userError('--predict needs --horizon N (time units ahead, e.g. 39 weeks)')
   const out = createWriteStream(opts.predict!)
+  // A missing folder or a folder given as the file: say which, instead of an unhandled stream error.
+  const opened = new Promise<void>((resolve, reject) => {
+    out.once('ready', () => resolve())
+    out.once('error', (e: NodeJS.ErrnoException) => reject(userError(`--predict ${opts.predict}: cannot write there (${e.code === 'EISDIR' ? 'it is a folder' : e.code === 'ENOENT' ? 'its folder does not exist' : e.code ?? e.message}): give a file path in a folder that exists`)))
+  })
+  await opened
   const num = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '')
   out.write('id,frequency,recency,T,monetary,expected_purchases,p_alive,expected_spend,clv\n')
   for (const c of customers) {
@@ -126,7 +165,9 @@ export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
     const json = {
       customers: result.customers.length,
       bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, ll: bg.ll, se: bg.se },
-      gammagamma: gg ? { p: gg.p, q: gg.q, v: gg.gamma, ll: gg.ll } : null,
+      gammagamma: gg ? { p: gg.p, q: gg.q, v: gg.gamma, ll: gg.ll, converged: gg.converged } : null,
+      converged: result.problems.length === 0,
+      problems: result.problems,
     }
     console.log(JSON.stringify(json))
     return
@@ -136,6 +177,7 @@ export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
   const repeat = result.customers.filter((c) => c.x > 0).length
   console.log(`${result.customers.length.toLocaleString('en-US')} customers, ${repeat.toLocaleString('en-US')} with repeat purchases; fitted in ${result.seconds.toFixed(2)} s`)
   console.log(`\nBG/NBD (log-likelihood ${bg.ll.toFixed(2)}${bg.converged ? '' : ', NOT converged'})\n` + formatTable(['r', 'alpha', 'a', 'b'].map((k) => ({ parameter: k, value: f(bg[k as 'r']), se: f(bg.se[k as 'r']) }))))
-  if (gg) console.log(`\nGamma-Gamma on the repeat customers (log-likelihood ${gg.ll.toFixed(2)})\n` + formatTable([{ parameter: 'p', value: f(gg.p) }, { parameter: 'q', value: f(gg.q) }, { parameter: 'v (gamma)', value: f(gg.gamma) }]))
-  if (opts.predict) console.log(`\npredictions: ${opts.predict}`)
+  if (!gg && repeat > 0) console.log('\nGamma-Gamma: not identifiable on these repeat customers (no spend model)')
+  if (gg) console.log(`\nGamma-Gamma on the repeat customers (log-likelihood ${gg.ll.toFixed(2)}${gg.converged ? '' : ', NOT converged'})\n` + formatTable([{ parameter: 'p', value: f(gg.p) }, { parameter: 'q', value: f(gg.q) }, { parameter: 'v (gamma)', value: f(gg.gamma) }]))
+  if (opts.predict && result.problems.length === 0) console.log(`\npredictions: ${opts.predict}`)
 }

@@ -23,11 +23,12 @@ async function viaHttp(url: string, adminKey: string, asOf: string | undefined):
 function asOfMs(asOf: string | undefined): number {
   if (asOf === undefined) return Date.now()
   const ms = asOfTime(asOf)
-  if (Number.isNaN(ms)) throw userError(`--as-of "${asOf}" must be a date like 1997-09-30 or an ISO-8601 time`)
+  if (Number.isNaN(ms)) throw userError(`--as-of "${asOf}" must be a date that exists, like 1997-09-30, or an ISO-8601 time`)
   return ms
 }
 
 export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?: boolean }, config: PulseConfig): Promise<void> {
+  const asOf = asOfMs(flags.asOf)
   const server = flags.url ? { url: flags.url } : runningServer(config.dataDir)
   let fit: LtvRefreshResult | null
   if (server) {
@@ -39,7 +40,7 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
     const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
     try {
       await migrate(ch.client)
-      fit = await refreshLtv(ch, config, asOfMs(flags.asOf), Date.now())
+      fit = await refreshLtv(ch, config, asOf, Date.now())
     } finally {
       await ch.close()
     }

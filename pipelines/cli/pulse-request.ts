@@ -8,8 +8,20 @@ export interface PulseAnswer<T> {
   body: T & { error?: { code: string; message: string } }
 }
 
+/** A --url as given, checked: a URL with http(s), else a message saying what to pass. */
+export function pulseBaseUrl(text: string): string {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw userError(`--url "${text}" is not a URL: pass the base URL of a running Pulse, like http://127.0.0.1:8080`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw userError(`--url "${text}" must start with http:// or https://`)
+  return text
+}
+
 export async function postToPulse<T>(baseUrl: string, route: string, key: string, payload: unknown): Promise<PulseAnswer<T>> {
-  const url = new URL(route, baseUrl)
+  const url = new URL(route, pulseBaseUrl(baseUrl))
   let res: Response
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(payload) })

@@ -16,6 +16,8 @@ export function formatTable(rows: Record<string, unknown>[]): string {
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n')
 }
 
+export const PRINT_FORMATS = ['table', 'json', 'csv']
+
 export function printRows(rows: Record<string, unknown>[], format: string): void {
   if (format === 'json') {
     for (const r of rows) console.log(JSON.stringify(r))

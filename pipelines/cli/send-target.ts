@@ -3,6 +3,7 @@
 import type { PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { runningServer } from '../server-file.ts'
+import { pulseBaseUrl } from './pulse-request.ts'
 import { userError } from './user-error.ts'
 
 export function sendTarget(url: string | undefined, config: PulseConfig, alternative: string): { url: string; writeKey: string } {
@@ -10,5 +11,5 @@ export function sendTarget(url: string | undefined, config: PulseConfig, alterna
   if (!base) throw userError(`no running Pulse serves ${config.dataDir}: start \`pulse serve\`, pass --url URL${alternative}`)
   const writeKey = config.writeKeys[0]?.key ?? readDevKeys(config.dataDir)?.writeKey
   if (!writeKey) throw userError('no write key: pass --write-key KEY (or PULSE_WRITE_KEYS)')
-  return { url: base, writeKey }
+  return { url: pulseBaseUrl(base), writeKey }
 }

@@ -3,9 +3,22 @@
 // embedded nats-server never outlives it.
 import type { PulseConfig } from '../config.ts'
 import { startPulse } from '../pulse-app.ts'
+import { userError } from './user-error.ts'
+
+/** What a person can get wrong in the listen options, said in terms of the flags. */
+function listenError(err: unknown, config: PulseConfig): unknown {
+  const e = err as NodeJS.ErrnoException
+  if (e.code === 'EADDRINUSE') return userError(`port ${config.port} is in use: pick another with --port (or stop what listens there)`)
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EADDRNOTAVAIL') return userError(`--host ${config.host} is not an address of this machine (${e.code}): pass one of its addresses, or 0.0.0.0 for all`)
+  // fastify's proxy-addr throws this TypeError for an entry it cannot read.
+  if (e instanceof TypeError && /^invalid IP address/.test(e.message)) return userError(`--trust-proxy: ${e.message}: pass IP addresses or CIDR ranges, like 10.0.0.0/8`)
+  return err
+}
 
 export async function runServe(config: PulseConfig): Promise<void> {
-  const pulse = await startPulse(config)
+  const pulse = await startPulse(config).catch((err: unknown) => {
+    throw listenError(err, config)
+  })
   const lines = [
     `Pulse is listening on ${pulse.url}`,
     `  data folder   ${config.dataDir}`,

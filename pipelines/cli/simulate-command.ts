@@ -1,13 +1,17 @@
 // `pulse simulate`: the service-platform simulator (models/simulation.ts) sending its events to a
 // running Pulse over HTTP, or writing them to NDJSON; the truth behind them goes to a file.
 import { once } from 'node:events'
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import path from 'node:path'
+import { MAX_TIME_MS, MIN_TIME_MS } from '../../models/events/event-time.ts'
+import { dayStartTime } from '../../models/value/as-of-time.ts'
 import type { CustomerTruth } from '../../models/simulation/customer-truth.ts'
 import { simulate, simulationParams } from '../../models/simulation/simulation.ts'
 import type { SimulationParams } from '../../models/simulation/simulation-params.ts'
 import type { PulseConfig } from '../config.ts'
 import { EventSender, type SendTotals } from './event-sender.ts'
+import { outputFolder } from './output-folder.ts'
+import { assertReachable } from './reachable-pulse.ts'
 import { progressBar } from './progress-bar.ts'
 import { sendTarget } from './send-target.ts'
 import { userError } from './user-error.ts'
@@ -39,9 +43,12 @@ export interface SimulateSummary {
 }
 
 function startMs(start: string | undefined, days: number, now: number): number {
-  if (start === undefined) return Math.floor(now / 86_400_000) * 86_400_000 - days * 86_400_000
-  const ms = Date.parse(`${start}T00:00:00Z`)
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(ms)) throw userError(`--start "${start}" must be a date like 2025-01-31`)
+  const ms = start === undefined ? Math.floor(now / 86_400_000) * 86_400_000 - days * 86_400_000 : dayStartTime(start)
+  if (Number.isNaN(ms)) throw userError(`--start "${start}" must be a date that exists, like 2025-01-31`)
+  // Pulse stores event times within MIN_TIME_MS..MAX_TIME_MS only (models/events/event-time.ts).
+  if (ms < MIN_TIME_MS || ms + days * 86_400_000 - 1 > MAX_TIME_MS) {
+    throw userError(`--start ${start} with --days ${days} leaves ${new Date(MIN_TIME_MS).toISOString().slice(0, 10)}..${new Date(MAX_TIME_MS).toISOString().slice(0, 10)}, the times Pulse stores: pick a start inside it`)
+  }
   return ms
 }
 
@@ -55,11 +62,12 @@ export async function runSimulate(opts: SimulateOptions, config: PulseConfig, qu
   }
   const params = simulationParams({ seed: opts.seed, customers: opts.customers, days: opts.days, startMs: startMs(opts.start, opts.days, Date.now()) })
   const http = opts.out ? null : sendTarget(opts.url, config, ', or write files with --out DIR')
+  if (http) await assertReachable(http.url)
   const sender = http ? new EventSender({ ...http, batchSize: opts.batch, concurrency: opts.concurrency, rate: opts.rate }) : null
-  if (opts.out) mkdirSync(opts.out, { recursive: true })
+  if (opts.out) outputFolder(opts.out, '--out')
   const eventsFile = opts.out ? path.join(opts.out, 'events.ndjson') : undefined
   const truthFile = opts.truth ?? (opts.out ? path.join(opts.out, 'truth.ndjson') : path.join(config.dataDir, 'simulation-truth.ndjson'))
-  mkdirSync(path.dirname(truthFile), { recursive: true })
+  outputFolder(path.dirname(truthFile), '--truth')
   const events = eventsFile ? createWriteStream(eventsFile) : null
   const truth = createWriteStream(truthFile)
   await write(truth, JSON.stringify({ params }) + '\n')

@@ -7,7 +7,7 @@ import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
 import { queryLimits, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { postToPulse } from './pulse-request.ts'
-import { printRows } from './row-printing.ts'
+import { PRINT_FORMATS, printRows } from './row-printing.ts'
 import { runningServer } from '../server-file.ts'
 
 function parseParams(list: unknown): Record<string, string> {
@@ -27,6 +27,8 @@ async function viaHttp(url: string, readKey: string, query: string, params: Reco
 }
 
 export async function runSql(query: string, flags: FlagValues, config: PulseConfig): Promise<void> {
+  const format = String(flags.format ?? 'table')
+  if (!PRINT_FORMATS.includes(format)) throw userError(`--format must be ${PRINT_FORMATS.join(', ')}, got ${format}`)
   const params = parseParams(flags.param)
   const server = typeof flags.url === 'string' ? { url: flags.url } : runningServer(config.dataDir)
   let rows: Record<string, unknown>[]
@@ -52,5 +54,5 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
       await ch.close()
     }
   }
-  printRows(rows, String(flags.format ?? 'table'))
+  printRows(rows, format)
 }

@@ -2,7 +2,8 @@
 // separated by runs of whitespace (as in CDNOW_sample.txt). Each row with its line and raw text.
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { parse } from 'csv-parse'
+import { CsvError, parse } from 'csv-parse'
+import { userError } from './user-error.ts'
 
 export interface TableRow {
   /** 1-based line number. */
@@ -27,7 +28,13 @@ export async function* tableRows(file: string, delimiter: string, onBytes: (n: n
   const parser = stream.pipe(parse({ delimiter: delimiter === 'tab' ? '\t' : delimiter, bom: true, raw: true, info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }))
   // pipe() does not pass a read error on: without this the rows would just never come.
   stream.on('error', (e) => parser.destroy(e))
-  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-    yield { line: r.info.lines, raw: r.raw.replace(/\r?\n$/, ''), cells: r.record }
+  try {
+    for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+      yield { line: r.info.lines, raw: r.raw.replace(/\r?\n$/, ''), cells: r.record }
+    }
+  } catch (e) {
+    // A file that is not CSV (a quote never closed, say) is the person's to fix: name it.
+    if (e instanceof CsvError) throw userError(`${file} cannot be read as CSV: ${e.message}: fix the file, or pass --delimiter`)
+    throw e
   }
 }
