@@ -25,7 +25,8 @@ export function testConfig(name: string, overrides: Partial<PulseConfig> = {}): 
     adminKeys: [ADMIN_KEY],
     batchAgeMs: 50,
     logLevel: process.env.PULSE_TEST_LOG ?? 'silent',
-    shutdownTimeoutMs: 10_000,
+    // Generous: a busy machine (two test files at once) can slow the final flush; a hang still ends.
+    shutdownTimeoutMs: 30_000,
     ...overrides,
   })
 }
