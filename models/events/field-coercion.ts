@@ -15,10 +15,10 @@ export function wellFormed(s: string): string {
   return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s
 }
 
-/** At most `max` UTF-16 units, never ending inside a surrogate pair. */
 /** A currency is an ISO 4217 code (3 letters); longer text is cut here rather than stored whole. */
 export const MAX_CURRENCY_LENGTH = 16
 
+/** At most `max` UTF-16 units, never ending inside a surrogate pair. */
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s
   const last = s.charCodeAt(max - 1)
