@@ -4,21 +4,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { userError } from './cli/user-error.ts'
+import { processAlive } from './process-alive.ts'
 
 export interface DataFolderLock {
   release(): void
 }
 
 const lockFile = (dataDir: string) => path.join(dataDir, 'pulse.lock')
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function holder(file: string): number | null {
   try {
@@ -41,7 +33,7 @@ export function lockDataFolder(dataDir: string): DataFolderLock {
     }
     const pid = holder(file)
     if (pid === process.pid) return { release: () => {} }
-    if (pid !== null && alive(pid)) {
+    if (pid !== null && processAlive(pid)) {
       throw userError(`a Pulse (pid ${pid}) is already serving or starting on ${dataDir}: stop it first, or use another --data-dir`)
     }
     // Left by a process that died (or cut short while written): take it over.

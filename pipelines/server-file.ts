@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { userError } from './cli/user-error.ts'
+import { processAlive } from './process-alive.ts'
 
 export interface ServerFile {
   url: string
@@ -22,15 +23,6 @@ export function removeServerFile(dataDir: string): void {
   rmSync(fileOf(dataDir), { force: true })
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The running server of this data folder, if its process is still alive. */
 export function runningServer(dataDir: string): ServerFile | undefined {
   const file = fileOf(dataDir)
@@ -44,5 +36,5 @@ export function runningServer(dataDir: string): ServerFile | undefined {
   if (typeof info?.url !== 'string' || !Number.isInteger(info.pid)) {
     throw userError(`${file} does not hold a Pulse server's url and pid: if no \`pulse serve\` runs on ${dataDir}, delete it; else pass --url URL`)
   }
-  return alive(info.pid!) ? { url: info.url, pid: info.pid! } : undefined
+  return processAlive(info.pid!) ? { url: info.url, pid: info.pid! } : undefined
 }
