@@ -113,24 +113,28 @@ export async function startNatsServer(storeDir: string, port?: number, opts: Nat
   let current = launch(bin, store, p, configFile)
   await current.ready
   let stopping = false
-  const restarts: number[] = []
+  let failures = 0
   const supervise = (l: Launched) => {
     l.child.once('exit', (code, signal) => {
       if (stopping) return
-      // At most 5 restarts a minute: a server that keeps dying needs a person, not a loop.
-      const now = Date.now()
-      while (restarts.length && restarts[0] < now - 60_000) restarts.shift()
-      if (restarts.length >= 5) return opts.onRestart?.({ code, signal, restarted: false, error: 'it died 5 times within a minute' })
-      restarts.push(now)
+      // Started again for as long as Pulse runs, waiting longer after each failed start (0.25 s
+      // doubling to 10 s): a port held for a while, or a full disk, clears without a person.
+      const delay = Math.min(10_000, 250 * 2 ** failures)
       setTimeout(() => {
         if (stopping) return
         current = launch(bin, store, p, configFile)
         supervise(current)
         current.ready.then(
-          () => opts.onRestart?.({ code, signal, restarted: true }),
-          (e) => opts.onRestart?.({ code, signal, restarted: false, error: String((e as Error).message ?? e) }),
+          () => {
+            failures = 0
+            opts.onRestart?.({ code, signal, restarted: true })
+          },
+          (e) => {
+            failures++
+            opts.onRestart?.({ code, signal, restarted: false, error: String((e as Error).message ?? e) })
+          },
         )
-      }, 250)
+      }, delay)
     })
   }
   supervise(current)

@@ -125,7 +125,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         onRestart: ({ code, signal, restarted, error }) =>
           restarted
             ? log.error({ code, signal }, 'the embedded nats-server exited by itself and was started again')
-            : log.error({ code, signal, error }, 'the embedded nats-server exited by itself and could not be started again: ingest answers 503 until Pulse is restarted'),
+            : log.error({ code, signal, error }, 'the embedded nats-server exited by itself and could not be started again yet: ingest answers 503 while Pulse keeps trying'),
       })
       cleanups.push(() => embeddedNats!.stop())
     }

@@ -2,6 +2,7 @@
 // a NATS server that takes less answers 413 (SDKs split their batch) rather than a 503 that can
 // never succeed, and an embedded nats-server that dies by itself is started again.
 import { afterAll, describe, expect, it } from 'vitest'
+import net from 'node:net'
 import pino from 'pino'
 import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
 import { startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
@@ -12,6 +13,15 @@ const stops: Array<() => Promise<void>> = []
 afterAll(async () => {
   for (const s of stops.reverse()) await s()
 })
+
+/** Whether something listens on the port (the restarted nats-server). */
+async function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1')
+    sock.once('connect', () => (sock.destroy(), resolve(true)))
+    sock.once('error', () => (sock.destroy(), resolve(false)))
+  })
+}
 
 /** A batch of `size` events with a 200-character property each: about 300 bytes per event. */
 function wideBatch(prefix: string, size: number): { body: string; ids: string[] } {
@@ -51,6 +61,16 @@ describe('request size, the NATS message limit and the embedded nats-server', ()
     expect(await waitFor(() => sendBatch(pulse.url, after.body), (s) => s === 200, 20_000)).toBe(200)
     expect(nats.process.pid).not.toBe(pid)
     expect(await waitFor(() => countEvents(pulse.url), (c) => c.rows >= 4600)).toEqual({ rows: 4600, unique: 4600 })
+
+    // Killed five more times within the minute: it is started again each time, with no give-up.
+    for (let kill = 0; kill < 5; kill++) {
+      const before = nats.process.pid!
+      process.kill(before, 'SIGKILL')
+      await waitFor(async () => nats.process.pid !== before && (await portTaken(nats.port)), (up) => up, 30_000)
+    }
+    const later = segmentBatch('restart-later', 0, 50)
+    expect(await waitFor(() => sendBatch(pulse.url, later.body), (s) => s === 200, 30_000)).toBe(200)
+    expect(await waitFor(() => countEvents(pulse.url), (c) => c.rows >= 4650)).toEqual({ rows: 4650, unique: 4650 })
     await pulse.stop()
   })
 
