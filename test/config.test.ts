@@ -39,6 +39,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ writeKey: ['w:web'], readKey: ['r'], adminKey: ['a'] }, {}).readKeys).toEqual(['r'])
   })
 
+  it('refuses a stream too small for the largest request (it would answer 429 forever)', () => {
+    expect(() => loadConfig({ maxStreamBytes: '1048576' }, {})).toThrow(/--max-stream-bytes/)
+  })
+
   it('--no-processor and PULSE_PROCESSOR=0 turn the processor off', () => {
     expect(loadConfig({ processor: true }, {}).processor).toBe(true)
     expect(loadConfig({ processor: false }, {}).processor).toBe(false)

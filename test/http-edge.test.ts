@@ -5,6 +5,8 @@ import { connect } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyRequest } from 'fastify'
+import { clientIp } from '../ingest/capture/capture-routes.ts'
 import { createHttpServer } from '../ingest/http-server.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { basicAuth, postJson, READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
@@ -60,6 +62,15 @@ describe('client address', () => {
     } finally {
       await app.close()
     }
+  })
+})
+
+describe('a forwarded address that is not one', () => {
+  it('is not stored: the socket address is', () => {
+    const socket = { remoteAddress: '10.1.2.3' } as FastifyRequest['socket']
+    expect(clientIp({ ip: 'garbage<script>', socket })).toBe('10.1.2.3')
+    expect(clientIp({ ip: '203.0.113.7', socket })).toBe('203.0.113.7')
+    expect(clientIp({ ip: '2001:db8::1', socket })).toBe('2001:db8::1')
   })
 })
 

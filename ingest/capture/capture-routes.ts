@@ -1,5 +1,6 @@
 // The tracking routes of Segment, RudderStack (same paths) and PostHog (v0 and v1), all on one
 // handler: decode -> split into events (400 if there are none) -> authenticate -> publish -> answer.
+import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { normalizePostHogEvent } from '../../models/events/posthog-normalize.ts'
 import { scanJson, type JsonScan } from '../../models/events/json-scan.ts'
@@ -21,6 +22,14 @@ export interface CaptureDeps {
   now: () => number
 }
 
+
+/**
+ * The client's address: req.ip follows X-Forwarded-For only from a trusted proxy, and even then
+ * stores nothing that is not an address (a proxy passes on whatever its client wrote).
+ */
+export function clientIp(req: Pick<FastifyRequest, 'ip' | 'socket'>): string {
+  return isIP(req.ip) ? req.ip : req.socket.remoteAddress ?? ''
+}
 
 /** PostHog v1 answers per uuid; an event that will be dead-lettered is reported as dropped. */
 function v1Results(events: unknown[], deps: CaptureDeps, receivedAt: number): Record<string, { result: string; details?: string }> {
@@ -88,7 +97,7 @@ async function checkRequest(format: WireFormat, req: FastifyRequest, deps: Captu
     throw new HttpError(413, 'event_too_large', `the event is ${bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
   }
   const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
-  return { publish: { format, source, receivedAt, ip: req.ip, sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
+  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
 }
 
 function handler(format: WireFormat, deps: CaptureDeps) {
