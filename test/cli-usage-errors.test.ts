@@ -4,7 +4,7 @@
 // that cannot be written, a data folder without a stream, listen options, impossible dates and
 // model fits that are not usable.
 import { execFile } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
@@ -37,6 +37,13 @@ async function pulse(...args: string[]): Promise<Outcome> {
   return { code: r.code, stdout: r.stdout, line: lines[lines.length - 1] }
 }
 
+/** A data folder as a stopped Pulse leaves it (its engine's folder exists). */
+function dataFolder(name: string): string {
+  const dir = tempDir(name)
+  mkdirSync(path.join(dir, 'clickhouse'))
+  return dir
+}
+
 function file(dir: string, name: string, text: string): string {
   const p = path.join(dir, name)
   writeFileSync(p, text)
@@ -63,7 +70,7 @@ describe('pulse sql', () => {
       ['SELECT 1; DROP TABLE events', 'pulse: query refused: send one statement per call'],
     ]
     // One data folder each: the embedded engine holds its folder for one process at a time.
-    const results = await Promise.all(cases.map(([query], i) => pulse('sql', query, '--data-dir', tempDir(`cli-usage-sql-${i}`))))
+    const results = await Promise.all(cases.map(([query], i) => pulse('sql', query, '--data-dir', dataFolder(`cli-usage-sql-${i}`))))
     results.forEach((r, i) => {
       expect(r.code).toBe(1)
       expect(r.line).toContain(cases[i][1])
@@ -74,6 +81,14 @@ describe('pulse sql', () => {
     const r = await pulse('sql', 'SELECT 1', '--format', 'xml', '--data-dir', tempDir('cli-usage-format'))
     expect(r.code).toBe(1)
     expect(r.line).toBe('pulse: --format must be table, json, csv, got xml')
+  })
+
+  it('a --data-dir without Pulse data: says so, and creates nothing there', async () => {
+    const missing = path.join(tempDir('cli-usage-nodata'), 'mistyped')
+    const r = await pulse('sql', 'SELECT 1', '--data-dir', missing)
+    expect(r.code).toBe(1)
+    expect(r.line).toContain(`there is no Pulse data in ${missing}`)
+    expect(existsSync(missing)).toBe(false)
   })
 })
 

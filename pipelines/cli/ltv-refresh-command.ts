@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { asOfTime } from '../../models/value/as-of-time.ts'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
+import { requireEmbeddedStore } from './existing-data-folder.ts'
 import { migrate } from '../../sql/migrate.ts'
 import type { PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
@@ -37,6 +38,7 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
     if (!adminKey) throw userError('refitting a running Pulse needs an admin key: pass --admin-key KEY (or PULSE_ADMIN_KEYS, or a --keys-file)')
     fit = await viaHttp(server.url, adminKey, flags.asOf)
   } else {
+    if (!config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
     const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
     try {
       await migrate(ch.client)

@@ -3,6 +3,7 @@
 import { userError } from './user-error.ts'
 import path from 'node:path'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
+import { requireEmbeddedStore } from './existing-data-folder.ts'
 import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
 import { queryLimits, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
@@ -37,6 +38,7 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
     if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS, or a --keys-file)')
     rows = await viaHttp(server.url, readKey, query, params)
   } else {
+    if (!config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
     const ch = await openClickHouse({
       url: config.clickhouseUrl,
       user: config.clickhouseUser,
