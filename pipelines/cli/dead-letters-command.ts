@@ -129,7 +129,7 @@ export function printDeadLettersReplay(s: DeadLettersReplaySummary): void {
   console.log(`${s.matched} dead letters matched; ${verb} ${s.resent} (${s.events} events)`)
   for (const [reason, n] of Object.entries(s.byReason)) console.log(`  ${reason}: ${n}`)
   if (s.alreadyStored) console.log(`${s.alreadyStored} skipped: their event is stored by now (replayed before)`)
-  if (s.otherSource) console.log(`${s.otherSource} skipped: of another source; replay them with that source's --write-key`)
+  if (s.otherSource) console.log(`${s.otherSource} skipped: of another source; replay them with that source's key, given as --write-key KEY:SOURCE (the source is part of the key's setting)`)
   if (s.unreplayable) console.log(`${s.unreplayable} cannot be replayed`)
   if (s.rejected) console.log(`${s.rejected} events refused again by ingest (fix the cause first)`)
   for (const p of s.problems) console.log(`  ${p}`)
