@@ -6,6 +6,7 @@
 // engine parsed into a clear refusal, and keep the query to the Pulse database.
 import type { ClickHouseClient } from '@clickhouse/client'
 import { syntaxRefusal, treeRefusal } from './query-screen.ts'
+import { parameterProblem } from './query-parameter-check.ts'
 import { singleStatement } from './statement-check.ts'
 import { query } from './sql-files.ts'
 
@@ -52,6 +53,8 @@ export async function runReadOnlyQuery(
 ): Promise<Record<string, unknown>[]> {
   // A first, friendly answer; the engine's parse below is what decides.
   if (singleStatement(sql) === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
+  const badParameter = parameterProblem(sql, params)
+  if (badParameter) throw new QueryRefused(`${badParameter}: send a value its type holds`, 'invalid_params')
   let canonical: string
   try {
     canonical = await canonicalStatement(client, sql)

@@ -56,13 +56,21 @@ describe('POST /api/sql', () => {
   })
 
   it('names a missing or unreadable parameter as a parameter problem', async () => {
-    for (const body of [{ query: 'SELECT {x:UInt8} AS x' }, { query: 'SELECT {x:NoSuchType} AS x', params: { x: 1 } }]) {
+    const wraps = [
+      { query: 'SELECT {x:UInt8} AS x', params: { x: 300 } },
+      { query: 'SELECT {y:Int8} AS y', params: { y: '200' } },
+      { query: 'SELECT {d:Date} AS d', params: { d: '2026-02-30' } },
+      { query: 'SELECT {n:Nullable(UInt16)} AS n', params: { n: 1.5 } },
+    ]
+    for (const body of [{ query: 'SELECT {x:UInt8} AS x' }, { query: 'SELECT {x:NoSuchType} AS x', params: { x: 1 } }, ...wraps]) {
       const res = await ask(body)
       expect(res.status).toBe(400)
       const { error } = (await res.json()) as { error: { code: string; message: string } }
       expect(error.code, error.message).toBe('invalid_params')
-      expect(error.message).toContain('params')
+      expect(error.message).toMatch(/params|send a value its type holds/)
     }
+    const fits = await ask({ query: 'SELECT {x:UInt8} AS x, {d:Date} AS d, {b:Int32} AS b', params: { x: 255, d: '2024-02-29', b: '-2147483648' } })
+    expect(await fits.json()).toEqual({ rows: [{ x: 255, d: '2024-02-29', b: -2147483648 }] })
   })
 })
 
