@@ -3,6 +3,7 @@
 // the environment wins over the defaults. `pulse serve --help` prints this table.
 import path from 'node:path'
 import { KeysFileError, readKeysFile } from './keys-file.ts'
+import type { ClickHouseTarget } from '../sql/clickhouse-client.ts'
 import type { QueryLimits } from '../sql/read-session-settings.ts'
 import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
 
@@ -256,6 +257,20 @@ export function configFor(overrides: Partial<PulseConfig>, env: NodeJS.ProcessEn
 /** The limits sealed into the read session of the query API. */
 export function queryLimits(config: PulseConfig): QueryLimits {
   return { timeoutS: config.queryTimeoutS, maxRows: config.queryMaxRows, maxResultBytes: config.queryMaxResultBytes, maxMemoryBytes: config.queryMaxMemoryBytes, threads: config.queryThreads }
+}
+
+/** Where ClickHouse is for this config: a server, or the embedded engine in the data folder. */
+export function clickHouseTarget(config: PulseConfig): ClickHouseTarget {
+  return {
+    url: config.clickhouseUrl,
+    user: config.clickhouseUser,
+    password: config.clickhousePassword,
+    database: config.clickhouseDatabase,
+    embeddedPath: path.join(config.dataDir, 'clickhouse'),
+    readUser: config.clickhouseReadUser || undefined,
+    readPassword: config.clickhouseReadPassword,
+    readLimits: queryLimits(config),
+  }
 }
 
 /** The current environment, for the CLI entry only. */

@@ -17,7 +17,7 @@ import { jetStreamPublisher } from '../ingest/capture/request-publisher.ts'
 import { WriteKeys } from '../ingest/capture/write-keys.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
-import { queryLimits, type PulseConfig } from './config.ts'
+import { clickHouseTarget, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './dev-keys.ts'
 import { lockDataFolder } from './data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './embedded-nats.ts'
@@ -135,16 +135,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs })
     const js = jetstream(nc)
 
-    const clickhouse = await openClickHouse({
-      url: config.clickhouseUrl,
-      user: config.clickhouseUser,
-      password: config.clickhousePassword,
-      database: config.clickhouseDatabase,
-      embeddedPath: path.join(config.dataDir, 'clickhouse'),
-      readUser: config.clickhouseReadUser || undefined,
-      readPassword: config.clickhouseReadPassword,
-      readLimits: queryLimits(config),
-    })
+    const clickhouse = await openClickHouse(clickHouseTarget(config))
     cleanups.push(() => clickhouse.close())
     await migrate(clickhouse.client)
     if (config.faults.stuckShutdown) {

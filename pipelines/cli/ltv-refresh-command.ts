@@ -1,11 +1,10 @@
 // `pulse ltv refresh [--as-of DATE]`: refit the customer-value models now, through the running
 // Pulse (--url or the one serving the data folder) or, when none runs, on the data folder itself.
-import path from 'node:path'
 import { asOfTime } from '../../models/value/as-of-time.ts'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { requireEmbeddedStore } from './existing-data-folder.ts'
 import { migrate } from '../../sql/migrate.ts'
-import type { PulseConfig } from '../config.ts'
+import { clickHouseTarget, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { refreshLtv, type LtvRefreshResult } from '../jobs/ltv-refresh.ts'
 import { postToPulse } from './pulse-request.ts'
@@ -39,7 +38,7 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
     fit = await viaHttp(server.url, adminKey, flags.asOf)
   } else {
     if (!config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
-    const ch = await openClickHouse({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase, embeddedPath: path.join(config.dataDir, 'clickhouse') })
+    const ch = await openClickHouse(clickHouseTarget(config))
     try {
       await migrate(ch.client)
       fit = await refreshLtv(ch, config, asOf, Date.now())

@@ -1,11 +1,10 @@
 // `pulse sql "<query>"`: through the query API of a running Pulse, or straight on the data
 // folder's embedded engine when none is serving it.
 import { userError } from './user-error.ts'
-import path from 'node:path'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { requireEmbeddedStore } from './existing-data-folder.ts'
 import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
-import { queryLimits, type FlagValues, type PulseConfig } from '../config.ts'
+import { clickHouseTarget, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../dev-keys.ts'
 import { postToPulse } from './pulse-request.ts'
 import { PRINT_FORMATS, printRows } from './row-printing.ts'
@@ -39,16 +38,7 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
     rows = await viaHttp(server.url, readKey, query, params)
   } else {
     if (!config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
-    const ch = await openClickHouse({
-      url: config.clickhouseUrl,
-      user: config.clickhouseUser,
-      password: config.clickhousePassword,
-      database: config.clickhouseDatabase,
-      embeddedPath: path.join(config.dataDir, 'clickhouse'),
-      readUser: config.clickhouseReadUser || undefined,
-      readPassword: config.clickhouseReadPassword,
-      readLimits: queryLimits(config),
-    })
+    const ch = await openClickHouse(clickHouseTarget(config))
     try {
       if (!ch.readClient) throw userError('queries on a ClickHouse server need a read-only user: pass --clickhouse-read-user (see sql/operator/create_read_user.sql)')
       rows = await runReadOnlyQuery(ch.readClient, query, params, config.clickhouseDatabase)
