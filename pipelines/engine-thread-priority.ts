@@ -3,8 +3,8 @@
 // clients wait on. Linux only: elsewhere, or without permission, nothing changes.
 import { readdirSync, readFileSync } from 'node:fs'
 import { setPriority } from 'node:os'
+import { BATCH_NICE } from './batch-thread-priority.ts'
 
-const BATCH_NICE = 10
 /** Node's own threads (main, V8 helpers, libuv pool, workers) are all named "node". */
 const NODE_THREAD = 'node'
 

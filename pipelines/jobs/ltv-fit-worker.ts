@@ -1,14 +1,14 @@
 // The refit's worker thread: parses the purchase summaries and activity ClickHouse returned,
 // fits BG/NBD and Gamma-Gamma, scores every customer and encodes the scores for the insert, so
 // the main thread, which answers HTTP, only moves text and a file name.
-import { readlinkSync, writeFileSync } from 'node:fs'
-import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import { fitBgNbd, type BgNbdFit } from '../../models/value/bgnbd.ts'
 import { scoreCustomers, type CustomerActivity, type NamedSummary, type ScoringOptions } from '../../models/value/customer-scoring.ts'
 import { fitGammaGamma, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import { encodeScores } from '../../sql/customer-scores-writer.ts'
+import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
+import { deprioritiseThisThread } from '../batch-thread-priority.ts'
 
 export interface LtvFitRequest {
   /** JSONCompactEachRow lines of purchase_period_summaries: customer, x, t_x, T, m. */
@@ -31,14 +31,7 @@ export interface LtvFitReply {
   error?: string
 }
 
-// Fitting yields the CPU to the main thread, whose HTTP answers are what clients wait on.
-const WORKER_NICE = 10
-try {
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
-  if (tid) setPriority(tid, WORKER_NICE)
-} catch {
-  // Not Linux, or not allowed: the worker runs at normal priority.
-}
+deprioritiseThisThread()
 
 function* lines(text: string): Generator<unknown[]> {
   let start = 0
@@ -62,8 +55,8 @@ function fit(req: LtvFitRequest): Omit<LtvFitReply, 'error'> {
     activity.set(String(customer), { inactiveDays: Number(inactive), spendRecent: Number(recent), spendBefore: Number(before) })
   }
   const bytes = encodeScores(scoreCustomers(customers, bgnbd, gammagamma, req.scoring, activity), req.modelVersion, req.fittedAtMs)
-  if (req.spoolFile) {
-    writeFileSync(req.spoolFile, bytes)
+  // Written like the processor's batches (private file; a failed write hands the bytes back).
+  if (req.spoolFile && writeSpoolFileSync(req.spoolFile, bytes)) {
     return { customers: customers.length, bgnbd, gammagamma, rows: { file: req.spoolFile } }
   }
   return { customers: customers.length, bgnbd, gammagamma, rows: { bytes } }

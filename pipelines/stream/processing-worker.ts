@@ -5,12 +5,11 @@
 // buffers passing through a thread's heap are what trigger its full collections). Each message's
 // rows are kept apart until the batch is released, so that a batch the engine refuses can be
 // sent again in parts (row-ranges) to find the rows it refuses.
-import { readlinkSync } from 'node:fs'
-import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import type { StoredMessage } from './message-decoding.ts'
 import { processMessage, type ProcessingSettings } from './message-processing.ts'
 import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
+import { deprioritiseThisThread } from '../batch-thread-priority.ts'
 
 /** Rows [from, to) of the message at `index` in its batch. */
 export interface RowRange {
@@ -26,15 +25,7 @@ export type WorkerRequest =
   | { kind: 'line'; id: number; batch: number; range: RowRange }
   | { kind: 'release'; id: number; batch: number }
 
-// Batch work yields the CPU to the main thread, whose HTTP answers are what clients wait on.
-const WORKER_NICE = 10
-// Linux: /proc/thread-self names this thread's id, and a thread's nice value is its own.
-try {
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
-  if (tid) setPriority(tid, WORKER_NICE)
-} catch {
-  // Not Linux, or not allowed: the worker runs at normal priority.
-}
+deprioritiseThisThread()
 
 /** A Uint8Array that alone owns its whole ArrayBuffer (small Buffers share a pool), so it can be moved. */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
