@@ -159,7 +159,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         consumer,
         clickHouseSink(clickhouse, config.faults),
         new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, afterInsert: crash },
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),
       )

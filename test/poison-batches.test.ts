@@ -156,8 +156,8 @@ describe('a request that makes processing throw', () => {
 
 describe('an engine outage longer than --max-deliver redeliveries would last', () => {
   it('holds the batches, reports the wait, and stores everything once the engine is back, dead-lettering nothing', async () => {
-    // Two naks with backoff take 1.5 s: the outage lasts longer.
-    const pulse = await start(testConfig('poison-outage', { maxDeliver: 2, faults: { ...testConfig('poison-outage-defaults').faults, engineOutageMs: 4000 } }))
+    // One delivery allowed and a 1.5 s ack wait: a 4 s outage must neither nak nor let the ack wait run out.
+    const pulse = await start(testConfig('poison-outage', { maxDeliver: 1, ackWaitMs: 1500, faults: { ...testConfig('poison-outage-defaults').faults, engineOutageMs: 4000 } }))
     const requests = [batchWith('outage-a', 30), batchWith('outage-b', 30), batchWith('outage-c', 30)]
     for (const r of requests) expect(await sendBatch(pulse.url, r.body)).toBe(200)
     expect(await waitFor(() => metricValue(pulse.url, 'pulse_processor_waiting_for_engine'), (n) => n === 1)).toBe(1)

@@ -21,6 +21,8 @@ export interface ProcessorOptions {
   batchSize: number
   batchAgeMs: number
   maxDeliver: number
+  /** The consumer's ack wait: held messages are marked in progress well within it. */
+  ackWaitMs: number
   /** Called after a successful insert and before the ack (fault tests crash here). */
   afterInsert?: () => void
 }
@@ -49,10 +51,12 @@ const MAX_QUEUED = 400
 
 /**
  * Messages held longer than this are marked in progress (msg.working()) again and again, so a
- * long wait (an outage, a batch being split) never lets the consumer's ack_wait (60 s,
- * jetstream-setup.ts) run out and redeliver them.
+ * long wait (an outage, a batch being split) never lets the consumer's ack wait (--ack-wait-ms)
+ * run out and redeliver them: every 10 s, or three times per ack wait when that is shorter.
  */
-const IN_PROGRESS_EVERY_MS = 10_000
+export function inProgressEveryMs(ackWaitMs: number): number {
+  return Math.max(250, Math.min(10_000, Math.floor(ackWaitMs / 3)))
+}
 
 /** Redelivery delay after a batch's processing failed: 0.5 s doubling to 30 s. */
 export function nakDelayMs(deliveryCount: number): number {
@@ -87,7 +91,7 @@ export class StreamProcessor {
   }
 
   async start(): Promise<void> {
-    this.inProgressTimer = setInterval(() => this.keepInProgress(), IN_PROGRESS_EVERY_MS)
+    this.inProgressTimer = setInterval(() => this.keepInProgress(), inProgressEveryMs(this.opts.ackWaitMs))
     this.inProgressTimer.unref()
     this.loop = this.consumeForever()
   }
@@ -95,7 +99,7 @@ export class StreamProcessor {
   private keepInProgress(): void {
     const now = Date.now()
     for (const b of [...this.held, this.batch]) {
-      if (now - b.openedAt < IN_PROGRESS_EVERY_MS) continue
+      if (now - b.openedAt < inProgressEveryMs(this.opts.ackWaitMs)) continue
       for (const m of b.messages) m.working()
     }
   }
