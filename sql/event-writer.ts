@@ -78,6 +78,23 @@ function tsvArray(items: string[]): string {
   return items.length === 0 ? '[]' : '[' + items.map((i) => "'" + i.replace(QUOTED_SPECIAL, (c) => QUOTED_ESCAPES[c]) + "'").join(',') + ']'
 }
 
+/** True when none of the texts holds a character TabSeparated escapes. */
+export function escapeFree(texts: Iterable<string>): boolean {
+  // Four native searches run several times faster than one character-class regex over a whole request.
+  for (const t of texts) if (t.indexOf('\\') >= 0 || t.indexOf('\t') >= 0 || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) return false
+  return true
+}
+
+/** The line of a row none of whose texts needs escaping (see eventLines). */
+function plainEventLine(r: EventRow, seq: string): string {
+  return (
+    `${r.source}\t${r.message_id}\t${r.type}\t${r.event}\t${r.anonymous_id}\t${r.user_id}\t${r.distinct_id}` +
+    `\t${r.group_id}\t${r.previous_id}\t${r.session_id}\t${tsText.of(r.ts)}\t${originalText.of(r.original_ts)}\t${sentText.of(r.sent_at)}\t${receivedText.of(r.received_at)}` +
+    `\t${r.properties}\t${r.traits}\t${r.context}\t${nullable(r.revenue)}\t${r.currency}\t${r.url}\t${r.ip}` +
+    `\t${r.library}\t${r.library_version}\t${tsvArray(r.warnings)}\t${seq}\n`
+  )
+}
+
 function eventLine(r: EventRow, seq: string): string {
   return (
     `${tsv(r.source)}\t${tsv(r.message_id)}\t${r.type}\t${tsv(r.event)}\t${tsv(r.anonymous_id)}\t${tsv(r.user_id)}\t${tsv(r.distinct_id)}` +
@@ -90,11 +107,15 @@ function eventLine(r: EventRow, seq: string): string {
 /**
  * The TabSeparated lines of one message's rows, as bytes: a batch body is these concatenated.
  * Bytes rather than one large string keep batches off the V8 heap while they wait to be inserted.
+ * `escapeFreeSource`: the caller knows no text of the rows can hold a backslash, tab or line break
+ * (every text comes from a JSON body and headers that hold none: JSON writes those characters in
+ * strings only as escapes, which start with a backslash), so the per-field escaping is skipped.
  */
-export function eventLines(rows: EventRow[], streamSeq: number): Buffer {
+export function eventLines(rows: EventRow[], streamSeq: number, escapeFreeSource = false): Buffer {
   let out = ''
   const seq = String(streamSeq)
-  for (const r of rows) out += eventLine(r, seq)
+  if (escapeFreeSource) for (const r of rows) out += plainEventLine(r, seq)
+  else for (const r of rows) out += eventLine(r, seq)
   return Buffer.from(out)
 }
 

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EVENT_TYPES, type EventRow } from '../models/events/event-row.ts'
 import { MAX_TIME_MS, MIN_TIME_MS } from '../models/events/event-time.ts'
 import { wellFormed } from '../models/events/field-coercion.ts'
+import { jsonTextDepth } from '../models/events/json-limits.ts'
 import { eventsOfRequest } from '../models/events/request-events.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
-import { eventLines, insertEvents } from '../sql/event-writer.ts'
+import { escapeFree, eventLines, insertEvents } from '../sql/event-writer.ts'
 import { migrate } from '../sql/migrate.ts'
 import { looseValue, posthogEvent, segmentEvent, text } from './helpers/event-arbitraries.ts'
 import { tempDir } from './helpers/test-pulse.ts'
@@ -103,9 +104,14 @@ describe('normalisers and encoder together', () => {
     )
     await fc.assert(
       fc.asyncProperty(request, async ({ format, body }) => {
-        const req = { format, body, source: `fuzz-${++batch}`, receivedAt: Date.UTC(2026, 10, 23), ip: '10.0.0.1', sdkInfo: '', historical: false, rawText: '', streamSeq: 1 }
+        const rawText = JSON.stringify(body)
+        const req = { format, body, source: `fuzz-${++batch}`, receivedAt: Date.UTC(2026, 10, 23), ip: '10.0.0.1', sdkInfo: '', historical: false, depth: null, rawText, streamSeq: 1 }
         const { rows, deadLetters } = eventsOfRequest(req, { maxEventBytes: 32 * 1024 })
         expect(rows.length + deadLetters.length).toBe(body.batch.length)
+        // The request's depth measured at ingest only spares the per-event checks: same outcome.
+        expect(eventsOfRequest({ ...req, depth: jsonTextDepth(rawText, Infinity) }, { maxEventBytes: 32 * 1024 })).toEqual({ rows, deadLetters })
+        // A request and headers free of escaped characters give rows that need no escaping.
+        if (escapeFree([rawText, req.source, req.ip])) expect(eventLines(rows, 1, true)).toEqual(eventLines(rows, 1))
         if (rows.length === 0) return
         const numberedRows = numbered(rows)
         expect(await roundTrip(numberedRows)).toEqual(numberedRows.map(expected))

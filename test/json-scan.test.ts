@@ -1,6 +1,7 @@
 // The validating scan must accept exactly what JSON.parse accepts, and locate top-level members.
 import { describe, expect, it } from 'vitest'
 import { scanJson } from '../models/events/json-scan.ts'
+import { jsonBytesDepth } from '../models/events/json-limits.ts'
 import { segmentBatchSummary, splitRequest } from '../models/events/request-envelope.ts'
 
 const valid = (text: string) => {
@@ -64,7 +65,9 @@ describe('scanJson validity', () => {
       }
       const expected = valid(text)
       if (expected) validSeen++
-      if (scan(text).ok !== expected) disagreements.push(text)
+      const result = scan(text)
+      // The depth the processor trusts to skip its per-event checks must be exact.
+      if (result.ok !== expected || (result.ok && result.depth !== jsonBytesDepth(Buffer.from(text), Infinity))) disagreements.push(text)
     }
     disagreements = disagreements.slice(0, 5)
     expect(disagreements).toEqual([])
@@ -129,7 +132,7 @@ describe('segmentBatchSummary', () => {
       expect(summary).toEqual(split)
       return
     }
-    expect(summary).toEqual({ ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical: parsed.historical_migration === true })
+    expect(summary).toEqual({ ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical: parsed.historical_migration === true, depth: jsonBytesDepth(bytes, Infinity) })
   })
 })
 

@@ -232,7 +232,7 @@ describe('nesting too deep for JSON.stringify', () => {
 
 describe('one request', () => {
   const request = (format: 'segment-batch' | 'posthog-v0', body: unknown) => ({
-    format, source: 'web', receivedAt: Date.parse('2026-03-01T00:00:00Z'), ip: '', sdkInfo: '', historical: false, body, rawText: JSON.stringify(body), streamSeq: 1,
+    format, source: 'web', receivedAt: Date.parse('2026-03-01T00:00:00Z'), ip: '', sdkInfo: '', historical: false, depth: null, body, rawText: JSON.stringify(body), streamSeq: 1,
   })
 
   it('keeps the first of two events with one message id, as the table keeps the first copy received', () => {

@@ -68,12 +68,13 @@ function envelopeOf(format: WireFormat, bytes: Buffer, deps: CaptureDeps, receiv
     return { summary, answer: { success: true } }
   }
   const json = parseBody(bytes)
-  if (jsonBytesDepth(bytes) > MAX_REQUEST_DEPTH) throw new HttpError(400, 'too_deeply_nested', `objects/arrays nest more than ${MAX_REQUEST_DEPTH} levels deep: flatten the events`)
+  const depth = jsonBytesDepth(bytes)
+  if (depth > MAX_REQUEST_DEPTH) throw new HttpError(400, 'too_deeply_nested', `objects/arrays nest more than ${MAX_REQUEST_DEPTH} levels deep: flatten the events`)
   const split = splitRequest(format, json)
   if (!split.ok) throw new HttpError(400, split.code, split.message)
   const historical = isPlainObject(json) && json.historical_migration === true
   const answer = format === 'posthog-v1' ? { results: v1Results(split.events, deps, receivedAt) } : format.startsWith('posthog') ? { status: 1 } : { success: true }
-  return { summary: { ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical }, answer }
+  return { summary: { ok: true, eventCount: split.events.length, bodyKey: split.bodyKey, historical, depth }, answer }
 }
 
 /**
@@ -97,7 +98,7 @@ async function checkRequest(format: WireFormat, req: FastifyRequest, deps: Captu
     throw new HttpError(413, 'event_too_large', `the event is ${bytes.length} bytes, over the ${deps.maxEventBytes}-byte limit per event`)
   }
   const sdkInfo = String(req.headers['posthog-sdk-info'] ?? '')
-  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical: summary.historical, bytes }, eventCount: summary.eventCount, answer }
+  return { publish: { format, source, receivedAt, ip: clientIp(req), sdkInfo, historical: summary.historical, depth: summary.depth, bytes }, eventCount: summary.eventCount, answer }
 }
 
 function handler(format: WireFormat, deps: CaptureDeps) {

@@ -60,6 +60,7 @@ export function jetStreamPublisher(nc: NatsConnection, js: JetStreamClient, opts
       if (req.ip) h.set(HEADER.ip, req.ip)
       if (req.sdkInfo) h.set(HEADER.sdkInfo, req.sdkInfo)
       if (req.historical) h.set(HEADER.historical, '1')
+      if (req.depth !== null) h.set(HEADER.depth, String(req.depth))
       const msgID = createHash('sha1').update(req.source).update('\0').update(req.format).update(req.historical ? '\0h\0' : '\0').update(req.bytes).digest('hex')
       try {
         const ack = await js.publish(`${subjectPrefix}.${req.source}`, req.bytes, { msgID, headers: h, timeout: timeoutMs })

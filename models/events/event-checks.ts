@@ -9,6 +9,8 @@ import { jsonTextDepth, MAX_DEPTH, mayNestDeeperThan } from './json-limits.ts'
 
 export interface EventLimits {
   maxEventBytes: number
+  /** Set when the whole request is known to nest at most MAX_DEPTH levels: no event can be deeper. */
+  withinDepth?: boolean
 }
 
 function tooDeep(messageId: string): EventOutcome {
@@ -28,6 +30,7 @@ export function checkLimits(texts: string[], limits: EventLimits, messageId: str
       messageId,
     )
   }
+  if (limits.withinDepth) return null
   for (const t of texts) {
     if (mayNestDeeperThan(t) && jsonTextDepth(t) > MAX_DEPTH) return tooDeep(messageId)
   }

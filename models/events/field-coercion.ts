@@ -3,16 +3,12 @@
 
 export const MAX_ID_LENGTH = 200
 
-// With the `u` flag a surrogate only matches when it is not half of a pair.
-const LONE_SURROGATE = /\p{Cs}/u
-const LONE_SURROGATES = /\p{Cs}/gu
-
 /**
  * The text as stored: a lone UTF-16 surrogate (JSON lets a sender write `"\ud800"`) has no UTF-8
  * form, so it becomes U+FFFD, as the UTF-8 encoder would write it anyway.
  */
 export function wellFormed(s: string): string {
-  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s
+  return s.isWellFormed() ? s : s.toWellFormed()
 }
 
 /** A currency is an ISO 4217 code (3 letters); longer text is cut here rather than stored whole. */

@@ -26,7 +26,8 @@ export interface ScanLimits {
 export type ScanProblem = 'malformed_json' | 'too_deeply_nested' | 'too_large'
 
 export type JsonScan =
-  | { ok: true; kind: JsonKind; members: Map<string, MemberSpan>; elements: number }
+  /** `depth`: the deepest nesting of objects/arrays in the text (0 for a scalar). */
+  | { ok: true; kind: JsonKind; members: Map<string, MemberSpan>; elements: number; depth: number }
   | { ok: false; problem: ScanProblem; message: string }
 
 const OBJECT = 1
@@ -119,6 +120,7 @@ export function scanJson(b: Uint8Array, limits: ScanLimits): JsonScan {
   const members = new Map<string, MemberSpan>()
   let key = ''
   let memberStart = 0
+  let deepest = 0
   let i = ws(b, 0)
   let kind: JsonKind
   /** Reads the key at i of an object at `depth`; returns where its value starts, or -1. */
@@ -142,6 +144,7 @@ export function scanJson(b: Uint8Array, limits: ScanLimits): JsonScan {
         return { ok: false, problem: 'too_deeply_nested', message: `objects/arrays nest more than ${limits.maxDepth} levels deep (at byte ${i}): flatten the events` }
       }
       open.push(type)
+      if (d + 1 > deepest) deepest = d + 1
       counts[d + 1] = 0
       i = ws(b, i + 1)
       if (b[i] !== (type === OBJECT ? 0x7d : 0x5d)) {
@@ -171,7 +174,7 @@ export function scanJson(b: Uint8Array, limits: ScanLimits): JsonScan {
       const depth = open.length
       if (depth === 0) {
         const rest = ws(b, i)
-        return rest === n ? { ok: true, kind, members, elements: counts[1] ?? 0 } : fail(b, rest)
+        return rest === n ? { ok: true, kind, members, elements: counts[1] ?? 0, depth: deepest } : fail(b, rest)
       }
       if (depth === 1 && open[0] === OBJECT) members.set(key, { start: memberStart, end: i, kind, elements })
       i = ws(b, i)

@@ -93,6 +93,8 @@ export interface EnvelopeSummary {
   bodyKey: string
   /** `historical_migration: true`: an import, whose timestamps are kept as they are. */
   historical: boolean
+  /** The deepest nesting of objects/arrays in the whole body. */
+  depth: number
 }
 
 const utf8 = new TextDecoder()
@@ -110,5 +112,5 @@ export function segmentBatchSummary(bytes: Uint8Array, scan: Extract<JsonScan, {
   const key = scan.members.get('writeKey')
   const bodyKey = key?.kind === 'string' ? (JSON.parse(utf8.decode(bytes.subarray(key.start, key.end))) as string) : ''
   const historical = scan.members.get('historical_migration')
-  return { ok: true, eventCount: batch.elements, bodyKey, historical: historical?.kind === 'boolean' && bytes[historical.start] === 0x74 }
+  return { ok: true, eventCount: batch.elements, bodyKey, historical: historical?.kind === 'boolean' && bytes[historical.start] === 0x74, depth: scan.depth }
 }

@@ -12,6 +12,8 @@ export const HEADER = {
   ip: 'Pulse-Ip',
   sdkInfo: 'Pulse-Sdk-Info',
   historical: 'Pulse-Historical',
+  /** The deepest nesting in the request body, measured at ingest: lets the processor skip per-event depth checks. */
+  depth: 'Pulse-Depth',
   reason: 'Pulse-Reason',
   detail: 'Pulse-Detail',
 } as const

@@ -68,6 +68,7 @@ export function decodeMessage(m: StoredMessage): DecodedMessage {
       ip: h[HEADER.ip] || '',
       sdkInfo: h[HEADER.sdkInfo] || '',
       historical: h[HEADER.historical] === '1',
+      depth: h[HEADER.depth] ? Number(h[HEADER.depth]) : null,
       body,
       rawText,
       streamSeq: m.seq,

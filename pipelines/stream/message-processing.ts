@@ -3,7 +3,7 @@
 import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
 import type { EventLimits } from '../../models/events/event-checks.ts'
 import { eventsOfRequest } from '../../models/events/request-events.ts'
-import { eventLines } from '../../sql/event-writer.ts'
+import { escapeFree, eventLines } from '../../sql/event-writer.ts'
 import { decodeMessage, wholeMessageLetter, type StoredMessage } from './message-decoding.ts'
 
 export interface MessageResult {
@@ -40,7 +40,10 @@ export function processMessage(m: StoredMessage, settings: ProcessingSettings): 
     const { rows, deadLetters } = eventsOfRequest(decoded.request, settings.limits)
     if (rows.length === 0) return { tsv: null, rowCount: 0, deadLetters }
     const prefix = settings.refuseRowsMatching
-    const tsv = prefix && rows.some((r) => r.message_id.startsWith(prefix)) ? withRefusedRows(rows, m.seq, prefix) : eventLines(rows, m.seq)
+    // Every text of the rows comes from the body or the headers: when none of them holds a character
+    // TabSeparated escapes, no field does (one scan of the request instead of one per field).
+    const plain = escapeFree([decoded.request.rawText, ...Object.values(m.headers)])
+    const tsv = prefix && rows.some((r) => r.message_id.startsWith(prefix)) ? withRefusedRows(rows, m.seq, prefix) : eventLines(rows, m.seq, plain)
     return { tsv, rowCount: rows.length, deadLetters }
   } catch (err) {
     // A request that breaks processing (a defect in a normaliser, an exhausted stack) fails the same
