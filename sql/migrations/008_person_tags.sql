@@ -33,6 +33,7 @@ ORDER BY (person_id, at, tag);
 
 -- Each person's latest profile: ids, traits and features (JSON of the feature vector), health
 -- score, as computed at `computed_at` (the clock's now). The newest version wins (FINAL).
+-- A person merged into another gets a last row with merged_into set.
 CREATE TABLE IF NOT EXISTS person_profiles
 (
     person_id   String,
@@ -40,6 +41,10 @@ CREATE TABLE IF NOT EXISTS person_profiles
     features    String,
     health      Nullable(Float64),
     computed_at DateTime64(3, 'UTC'),
+    -- The earliest time a rule that moves with time alone (silent, churn_risk, sla_breached, a
+    -- window edge) could change this person's tags: the sweep recomputes the persons past it.
+    next_change_at DateTime64(3, 'UTC'),
+    merged_into String DEFAULT '',
     version     UInt64
 )
 ENGINE = ReplacingMergeTree(version)
