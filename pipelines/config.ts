@@ -58,6 +58,12 @@ export interface PulseConfig {
   ltvMonths: number
   ltvDiscount: number
   ltvRefreshMinutes: number
+  /** Fixed "now" (ms) for features, tags and sweeps: backfills, demos, tests; null = the system clock. */
+  now: number | null
+  /** Profiles config file (JSON: feature event names, tag thresholds, webhooks); '' = defaults. */
+  profilesConfig: string
+  profiles: boolean
+  tagSweepSeconds: number
   faults: FaultConfig
 }
 
@@ -139,6 +145,10 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'ltvDiscount', flag: '--ltv-discount <rate>', env: 'PULSE_LTV_DISCOUNT', kind: 'number', help: 'monthly discount rate of CLV', default: '0.01', min: 0, max: 1 },
   // setInterval's longest delay is 2^31 - 1 ms (24.8 days); longer ones fire at once.
   { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60', min: 0, max: 35_791 },
+  { key: 'now', flag: '--now <time>', env: 'PULSE_NOW', kind: 'string', help: 'fix "now" for features, tags and sweeps (ISO-8601 with a zone, e.g. 2026-01-31T12:00:00Z): backfills, demos and tests; unset = the system clock', default: '' },
+  { key: 'profilesConfig', flag: '--profiles-config <file>', env: 'PULSE_PROFILES_CONFIG', kind: 'string', help: 'profiles config file (JSON): the events features read, tag thresholds, webhooks (README: Customer profiles and tags)', default: '' },
+  { key: 'tagSweepSeconds', flag: '--tag-sweep-seconds <s>', env: 'PULSE_TAG_SWEEP_SECONDS', kind: 'int', help: 'apply the tag changes that come with time alone (silent, churn risk, SLA breaches, sliding windows) every N seconds (0: only on POST /api/tags/refresh)', default: '60', min: 0, max: 86_400 },
+  { key: 'profiles', flag: '--no-profiles', env: 'PULSE_PROFILES', kind: 'bool', help: 'do not keep persons, features and tags current in this process (env: 0)', default: 'true' },
   { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
   { key: 'faults.failInserts', flag: '--fault-fail-inserts <n>', env: 'PULSE_FAULT_FAIL_INSERTS', kind: 'int', help: 'test only: the first N event inserts fail as if the engine were unreachable', default: '0' },
   { key: 'faults.crashAfterInsert', flag: '--fault-crash-after-insert', env: 'PULSE_FAULT_CRASH_AFTER_INSERT', kind: 'bool', help: 'test only: kill the process right after the first insert, before its ack (env: 1)', default: 'false' },
@@ -207,6 +217,16 @@ function refuseSharedKeys(write: string[], read: string[], admin: string[]): voi
   }
 }
 
+// A time without a zone would be read in the machine's zone: two machines would disagree on "now".
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/
+
+function fixedNow(text: string): number | null {
+  if (text === '') return null
+  const ms = ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN
+  if (!Number.isFinite(ms)) throw new ConfigError(`--now / PULSE_NOW must be an ISO-8601 time with a zone, e.g. 2026-01-31T12:00:00Z, got "${text}"`)
+  return ms
+}
+
 /** Builds the config from flags (already parsed by commander) and the environment. */
 export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = process.env): PulseConfig {
   const out: Record<string, unknown> = {}
@@ -232,6 +252,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   }
   const writeKeys = keys.write.map(parseWriteKey)
   refuseSharedKeys(writeKeys.map((k) => k.key), keys.read, keys.admin)
+  const now = fixedNow(String(out.now ?? ''))
   const faults: Record<string, unknown> = {}
   for (const key of Object.keys(out)) {
     if (!key.startsWith('faults.')) continue
@@ -245,6 +266,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     readKeys: keys.read,
     adminKeys: keys.admin,
     trustProxy: (out.trustProxy as string[] | undefined) ?? [],
+    now,
     faults: faults as unknown as FaultConfig,
   }
 }

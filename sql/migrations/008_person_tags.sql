@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS person_profiles
     person_id   String,
     ids         Array(String),
     features    String,
+    -- The tags held now: the processor diffs against them (a primary-key read per person).
+    tags        Array(String),
+    -- Alert conditions that hold now (e.g. churn, sla:<complaint id>): an alert is raised once, when its condition begins.
+    alerts_active Array(String),
     health      Nullable(Float64),
     computed_at DateTime64(3, 'UTC'),
     -- The earliest time a rule that moves with time alone (silent, churn_risk, sla_breached, a
