@@ -1,0 +1,103 @@
+// Reads and writes of the profile tables (008_person_tags.sql): each person's stored tag set, the
+// tag states and their history, profiles and alerts. One insert per table per call.
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { Alert, TagChange } from '../models/tags/tag-change.ts'
+import { namedQuery } from './named-query.ts'
+
+export interface StoredProfileState {
+  personId: string
+  tags: string[]
+  alertsActive: string[]
+}
+
+export interface ProfileRow {
+  personId: string
+  ids: string[]
+  /** The feature vector as JSON text. */
+  features: string
+  tags: string[]
+  alertsActive: string[]
+  health: number | null
+  computedAt: number
+  nextChangeAt: number
+  /** Set on the last row of a person merged into another. */
+  mergedInto: string
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
+
+export async function readProfileStates(client: ClickHouseClient, persons: string[]): Promise<Map<string, StoredProfileState>> {
+  const out = new Map<string, StoredProfileState>()
+  if (persons.length === 0) return out
+  const rows = await namedQuery<{ person_id: string; tags: string[]; alerts_active: string[] }>(client, 'person_profiles_of', { persons })
+  for (const r of rows) out.set(r.person_id, { personId: r.person_id, tags: r.tags, alertsActive: r.alerts_active })
+  return out
+}
+
+export async function readPersonValues(client: ClickHouseClient, persons: string[]): Promise<Map<string, { clv: number | null; tier: string | null }>> {
+  const out = new Map<string, { clv: number | null; tier: string | null }>()
+  if (persons.length === 0) return out
+  for (const r of await namedQuery<{ person_id: string; clv: number | null; tier: string }>(client, 'person_values', { persons })) {
+    out.set(r.person_id, { clv: r.clv, tier: r.tier || null })
+  }
+  return out
+}
+
+export interface ValueThresholds {
+  clv: number | null
+  spend365: number | null
+}
+
+/** The top-20% lines of the high_value tag (`share` = 0.2). */
+export async function readValueThresholds(client: ClickHouseClient, share: number): Promise<ValueThresholds> {
+  const [r] = await namedQuery<{ clv_threshold: number | null; spend365_threshold: number | null }>(client, 'value_thresholds', { quantile: 1 - share })
+  return { clv: r?.clv_threshold ?? null, spend365: r?.spend365_threshold ?? null }
+}
+
+export async function personsDueForSweep(client: ClickHouseClient, now: number): Promise<string[]> {
+  return (await namedQuery<{ person_id: string }>(client, 'persons_due_for_sweep', { now: iso(now) })).map((r) => r.person_id)
+}
+
+export async function personsPage(client: ClickHouseClient, after: string, limit: number): Promise<string[]> {
+  return (await namedQuery<{ person_id: string }>(client, 'persons_page', { after, limit })).map((r) => r.person_id)
+}
+
+/**
+ * Stores tag changes: the history first, then the new states, then the profiles. A crash between
+ * two of these inserts leaves the batch unacked: its redelivery recomputes the same tags, finds
+ * the states already stored and adds no second change (at worst a history row is repeated).
+ */
+export async function storeTagChanges(client: ClickHouseClient, changes: TagChange[], version: number): Promise<void> {
+  if (changes.length === 0) return
+  await client.insert({
+    table: 'tag_history',
+    format: 'JSONEachRow',
+    values: changes.map((c) => ({ person_id: c.personId, ids: c.ids, tag: c.tag, layer: c.layer, change: c.change, at: iso(c.at), reason: JSON.stringify(c.reason) })),
+  })
+  await client.insert({
+    table: 'person_tags',
+    format: 'JSONEachRow',
+    values: changes.map((c) => ({ person_id: c.personId, tag: c.tag, layer: c.layer, active: c.change === 'added' ? 1 : 0, since: iso(c.at), reason: JSON.stringify(c.reason), version })),
+  })
+}
+
+export async function storeProfiles(client: ClickHouseClient, rows: ProfileRow[], version: number): Promise<void> {
+  if (rows.length === 0) return
+  await client.insert({
+    table: 'person_profiles',
+    format: 'JSONEachRow',
+    values: rows.map((r) => ({
+      person_id: r.personId, ids: r.ids, features: r.features, tags: r.tags, alerts_active: r.alertsActive, health: r.health,
+      computed_at: iso(r.computedAt), next_change_at: iso(r.nextChangeAt), merged_into: r.mergedInto, version,
+    })),
+  })
+}
+
+export async function storeAlerts(client: ClickHouseClient, alerts: Alert[]): Promise<void> {
+  if (alerts.length === 0) return
+  await client.insert({
+    table: 'alerts',
+    format: 'JSONEachRow',
+    values: alerts.map((a) => ({ kind: a.kind, person_id: a.personId, ids: a.ids, at: iso(a.at), message: a.message, reason: JSON.stringify(a.reason) })),
+  })
+}
