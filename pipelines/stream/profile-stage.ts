@@ -1,0 +1,56 @@
+// The processor's profile stage, run after a batch's events are stored and before its messages
+// are acked: the batch's ids and links go into the identity graph (new persons, links, merges,
+// stored with the events that made them), then the features, tags, health and alerts of every
+// person the batch touched are recomputed as of the clock's now, stored and published.
+// The graph changes of a batch whose storing or recompute failed are kept and handled again with
+// the next attempt: the redelivered batch finds its links already applied in memory and would
+// report no change (storing the same assignments twice is harmless).
+import type { Logger } from 'pino'
+import type { IdLink } from '../../models/identity/event-ids.ts'
+import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
+import type { Clock } from '../clock.ts'
+import type { ProfileQueue } from '../jobs/profile-queue.ts'
+import { recomputePersons, type RecomputeDeps } from './profile-recompute.ts'
+
+export interface IdentityGraphView {
+  apply(keyIds: string[], links: IdLink[], at: number): IdentityChanges
+  idsOf(personId: string): string[]
+}
+
+export interface ProfileStageDeps {
+  graph: IdentityGraphView
+  storeIdentity(changes: IdentityChanges, at: number): Promise<void>
+  recompute: RecomputeDeps
+  clock: Clock
+  queue: ProfileQueue
+  log: Logger
+}
+
+/** Persons recomputed per query: the id lists travel as bound array parameters. */
+const CHUNK = 5000
+
+export class ProfileStage {
+  private unstored: Array<{ changes: IdentityChanges; at: number }> = []
+
+  constructor(private readonly deps: ProfileStageDeps) {}
+
+  /** Called with the key ids and links of a stored batch; resolves once its profiles are stored and published. */
+  afterStore(keyIds: string[], links: IdLink[]): Promise<void> {
+    return this.deps.queue.run(async () => {
+      const now = this.deps.clock.now()
+      const changes = this.deps.graph.apply(keyIds, links, now)
+      for (const l of changes.links) {
+        if (l.outcome === 'refused') this.deps.log.info({ from: l.link.fromId, to: l.link.toId, source: l.link.source, message_id: l.link.messageId, reason: l.reason }, 'identity link refused')
+      }
+      this.unstored.push({ changes, at: now })
+      for (const pending of this.unstored) await this.deps.storeIdentity(pending.changes, pending.at)
+      const merged = this.unstored.flatMap((u) => u.changes.merges.map((m) => ({ personId: m.fromPerson, into: m.intoPerson })))
+      const touched = [...new Set(this.unstored.flatMap((u) => u.changes.touchedPersons))]
+      for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
+        await recomputePersons(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])
+      }
+      // Kept until here: a redelivered batch reports no merge again, so a failed recompute must not lose one.
+      this.unstored = []
+    })
+  }
+}
