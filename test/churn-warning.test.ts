@@ -45,6 +45,10 @@ describe('churn warning', () => {
     expect(churnWarning({ ...base, activityBaselineWeekly: 10, activity7d: 2 }, S, T0)).not.toBeNull()
     expect(churnWarning({ ...base, activityBaselineWeekly: 2, activity7d: 0 }, S, T0)).not.toBeNull()
     expect(churnWarning({ ...base, activityBaselineWeekly: 1.875, activity7d: 0 }, S, T0)).toBeNull()
+    // A configured share is met exactly: 55 against a baseline of 100 is not under 55%.
+    const share55 = { ...S, churnWarning: { dropShare: 0.55, minBaselineWeekly: 2 } }
+    expect(churnWarning({ ...base, activityBaselineWeekly: 100, activity7d: 55 }, share55, T0)).toBeNull()
+    expect(churnWarning({ ...base, activityBaselineWeekly: 100, activity7d: 54 }, share55, T0)).not.toBeNull()
   })
 })
 

@@ -83,5 +83,9 @@ describe('lifecycle', () => {
     expect(lifecycleStage(customer(400, { last91d: window(50) }), S, NOW)).toBe('mature')
     expect(lifecycleStage(customer(400, { last91d: window(49.99) }), S, NOW)).toBe('declining')
     expect(lifecycleStage(customer(10, { activity30d: 0 }), S, NOW)).toBe('new')
+    // A configured share is met exactly: 55 of 100 is not under 55%.
+    const share55 = { ...S, lifecycle: { ...S.lifecycle, decliningShare: 0.55 } }
+    expect(lifecycleStage(customer(400, { activity30d: 55, activityPrev30d: 100 }), share55, NOW)).toBe('mature')
+    expect(lifecycleStage(customer(400, { activity30d: 54, activityPrev30d: 100 }), share55, NOW)).toBe('declining')
   })
 })

@@ -48,6 +48,10 @@ describe('behaviour tags', () => {
     expect(across(history, T0 + 30 * DAY, 'price_sensitive')).toEqual(REMOVED) // 3 of 4: 75%
     expect(across(history, T0 + 40 * DAY, 'price_sensitive')).toEqual(ADDED) // 4 of 5: exactly 80%
     expect(across(history, T0 + 180 * DAY, 'price_sensitive')).toEqual(REMOVED) // the first leaves: 3 of 4
+    const hundred = Array.from({ length: 100 }, (_, i) => o(i, i >= 45))
+    const share = (minCouponShare: number) => ({ settings: { ...DEFAULT_TAG_SETTINGS, priceSensitive: { minCouponShare, minOrders: 3 } } })
+    expect(across(hundred, T0 + 99 * DAY, 'price_sensitive', share(0.55)).held).toEqual([false, true, true]) // exactly 55%
+    expect(across(hundred, T0 + 99 * DAY, 'price_sensitive', share(0.56)).held).toEqual([false, false, false])
   })
 
   it('silent: added 7 days after the last activity event with no new event, removed by the next one', () => {
@@ -107,6 +111,9 @@ describe('value tags', () => {
     expect(across(history, T0 + 182 * DAY, 'potential')).toEqual(REMOVED)
     const justUnder: ScriptedEvent[] = [history[0], { at: T0 + 100 * DAY, kind: 'order', spend: 149.99 }]
     expect(across(justUnder, T0 + 100 * DAY, 'potential').held).toEqual([false, false, false])
+    const tenPercent: ScriptedEvent[] = [history[0], { at: T0 + 100 * DAY, kind: 'order', spend: 110 }]
+    const growth = { settings: { ...DEFAULT_TAG_SETTINGS, potential: { growthFactor: 1.1 } } }
+    expect(across(tenPercent, T0 + 100 * DAY, 'potential', growth)).toEqual(ADDED) // exactly 1.1 x
   })
 
   it('tier follows the latest fit', () => {

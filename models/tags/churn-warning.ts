@@ -17,7 +17,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function churnWarning(f: Pick<PersonFeatures, 'personId' | 'ids' | 'activity7d' | 'activityBaselineWeekly'>, settings: TagSettings, now: number): Alert | null {
   const { dropShare, minBaselineWeekly } = settings.churnWarning
   const baseline = f.activityBaselineWeekly
-  if (baseline < minBaselineWeekly || f.activity7d >= dropShare * baseline) return null
+  if (baseline < minBaselineWeekly || f.activity7d / baseline >= dropShare) return null
   return {
     kind: 'churn',
     personId: f.personId,

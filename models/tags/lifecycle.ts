@@ -27,9 +27,9 @@ export function lastEngagement(f: Pick<PersonFeatures, 'lastActivity' | 'lastPur
   return Math.max(f.lastActivity, f.lastPurchase)
 }
 
-/** A fall under `share` of a positive earlier value. */
+/** A fall under `share` of a positive earlier value (a ratio: 0.55 x 100 is not 55 in floating point). */
 export function fellUnder(recent: number, before: number, share: number): boolean {
-  return before > 0 && recent < share * before
+  return before > 0 && recent / before < share
 }
 
 export function lifecycleStage(f: LifecycleInputs, settings: TagSettings, now: number): LifecycleStage {

@@ -58,6 +58,8 @@ function entry(rule: Rule): CatalogEntry {
 }
 
 const when = (holds: boolean, tag: string): string[] => (holds ? [tag] : [])
+// Shares and factors are compared as ratios, not as products (0.55 x 100 is 55.00000000000001 in
+// floating point), so a configured threshold is met exactly where it says.
 
 const npsBand = (id: 'promoter' | 'passive' | 'detractor', describe: (s: TagSettings) => string, inBand: (score: number, s: TagSettings) => boolean): CatalogEntry =>
   entry({
@@ -97,7 +99,7 @@ export const TAG_CATALOG: readonly CatalogEntry[] = [
     inputs: (f) => ({ orders180d: f.window180d.orders, couponOrders180d: f.window180d.couponOrders }),
     tags: (f, _v, s) => {
       const w = f.window180d
-      return when(w.orders >= s.priceSensitive.minOrders && w.couponOrders >= s.priceSensitive.minCouponShare * w.orders, 'price_sensitive')
+      return when(w.orders >= s.priceSensitive.minOrders && w.couponOrders / w.orders >= s.priceSensitive.minCouponShare, 'price_sensitive')
     },
   }),
   entry({
@@ -143,7 +145,7 @@ export const TAG_CATALOG: readonly CatalogEntry[] = [
     layer: 'value',
     describe: (s) => `spend of the last ${W.spendHalves} days at least ${s.potential.growthFactor} x the ${W.spendHalves} days before, which was above 0`,
     inputs: (f) => ({ spendLast91d: f.last91d.spend, spendPrev91d: f.prev91d.spend }),
-    tags: (f, _v, s) => when(f.prev91d.spend > 0 && f.last91d.spend >= s.potential.growthFactor * f.prev91d.spend, 'potential'),
+    tags: (f, _v, s) => when(f.prev91d.spend > 0 && f.last91d.spend / f.prev91d.spend >= s.potential.growthFactor, 'potential'),
   }),
   entry({
     id: 'tier:<name>',
