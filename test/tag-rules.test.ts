@@ -75,6 +75,14 @@ describe('basic and preference tags', () => {
     expect(across(history, T0 + DAY, 'region:south')).toEqual(ADDED)
   })
 
+  it('makes values safe as NATS subject tokens and bounded in length', () => {
+    const sent = (region: string) => tagsAt([{ at: T0, kind: 'identify', region }], T0).held.filter((h) => h.layer === 'basic').map((h) => h.tag)
+    expect(sent(' São Paulo ')).toEqual(['region:São_Paulo'])
+    expect(sent('eu.west > *')).toEqual(['region:eu_west_'])
+    expect(sent('x'.repeat(500))).toEqual([`region:${'x'.repeat(64)}`])
+    expect(sent('  ')).toEqual([])
+  })
+
   it('favourite_category and preferred_channel: most frequent of 365 days, ties to the most recent', () => {
     const history = [page(T0, { category: 'shoes', channel: 'email' }), page(T0 + DAY, { category: 'hats', channel: 'sms' }), page(T0 + 2 * DAY, { category: 'shoes' })]
     expect(across(history, T0 + DAY, 'favourite_category:shoes')).toEqual(REMOVED)

@@ -6,6 +6,7 @@ import type { PersonFeatures } from './person-features.ts'
 import { breachedComplaints, complaintDeadline } from './service-quality.ts'
 import type { TagLayer } from './tag-change.ts'
 import { FEATURE_WINDOWS_DAYS as W, type TagSettings } from './tag-settings.ts'
+import { valueTag } from './tag-value.ts'
 
 /** Population figures computed elsewhere (the latest value-model fit, the 365-day spend ranking). */
 export interface ValueContext {
@@ -39,8 +40,6 @@ export interface CatalogEntry {
 const DAY_MS = 86_400_000
 const pct = (share: number): string => `${Math.round(share * 1000) / 10}%`
 const sinceDays = (t: number | null, now: number): number | null => (t === null ? null : (now - t) / DAY_MS)
-/** A value as a tag suffix: trimmed; none when empty. */
-const valueTag = (prefix: string, value: string | null): string[] => (value?.trim() ? [`${prefix}${value.trim()}`] : [])
 
 type Rule = Omit<CatalogEntry, 'evaluate'> & { tags(f: PersonFeatures, v: ValueContext, s: TagSettings, now: number): string[] }
 
