@@ -193,6 +193,23 @@ describe('service tags', () => {
   })
 })
 
+describe('diffTags', () => {
+  it('gives a removed tag the values that removed it, and removes tags no rule keeps any more', () => {
+    const history = [page(T0), page(T0 + 10 * DAY)]
+    const now = T0 + 10 * DAY
+    const previous = new Map([
+      ['silent', { layer: 'behaviour' as const }],
+      ['lifecycle:prospect', { layer: 'lifecycle' as const }],
+      ['vip', { layer: 'value' as const }],
+    ])
+    const changes = diffTags(previous, tagsAt(history, now), 'p_0123456789abcdef', ['user-1', 'anon-1'], now)
+    expect(changes).toEqual([
+      { personId: 'p_0123456789abcdef', ids: ['user-1', 'anon-1'], tag: 'silent', layer: 'behaviour', change: 'removed', at: now, reason: { lastActivity: now, daysSinceActivity: 0 } },
+      { personId: 'p_0123456789abcdef', ids: ['user-1', 'anon-1'], tag: 'vip', layer: 'value', change: 'removed', at: now, reason: { rule: 'no longer in the tag catalog' } },
+    ])
+  })
+})
+
 describe('nextTimeChange', () => {
   const held = (history: ScriptedEvent[], t: number) => tagsAt(history, t).held.map((h) => h.tag).sort()
 
