@@ -3,6 +3,13 @@
 // is (now - 60 d, now - 30 d]; "the 91 days before the last 91" is (now - 182 d, now - 91 d].
 // Times are ms since epoch (UTC); null when the person never did the thing.
 
+/**
+ * Window lengths, in days, at whose edge a counted event changes window: 7, 30 and 60 (the 30
+ * before the last 30), 63 (the 8-week baseline before the last 7 days), 90, 91 and 182 (the 91
+ * days before the last 91), 180, 365.
+ */
+export const WINDOW_EDGES_DAYS: readonly number[] = [7, 30, 60, 63, 90, 91, 180, 182, 365]
+
 export interface OpenComplaint {
   complaintId: string
   /** As sent (`major`, `normal`, ...); unknown severities get the normal deadline. */
@@ -52,4 +59,10 @@ export interface PersonFeatures {
   /** Enquiries in the last 30 days by topic. */
   enquiries30d: Record<string, number>
   traits: { region: string | null; ageBand: string | null; plan: string | null }
+  /**
+   * The next time one of the person's events leaves a window the features count (7, 30, 60, 90,
+   * 91, 180, 182, 365 days and the 63-day baseline span), after `now`: a count can change then with
+   * no new event. null when no event is in any window.
+   */
+  nextWindowExit: number | null
 }

@@ -1,7 +1,7 @@
 // A person's scripted history and the PersonFeatures it gives as of any `now`, windows exact as the
 // contract says (models/tags/person-features.ts): "last N days" is (now - N d, now]. Lets a rule be
 // checked one ms before, at and after a boundary by moving `now` over one fixed history.
-import type { OpenComplaint, PersonFeatures, WindowedOrders } from '../../models/tags/person-features.ts'
+import { WINDOW_EDGES_DAYS, type OpenComplaint, type PersonFeatures, type WindowedOrders } from '../../models/tags/person-features.ts'
 import { complaintDeadline } from '../../models/tags/service-quality.ts'
 import { DEFAULT_TAG_SETTINGS } from '../../models/tags/tag-settings.ts'
 
@@ -37,6 +37,18 @@ function mostFrequent(values: { at: number; value: string | undefined }[], now: 
   }
   const best = [...counts].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last)[0]
   return best ? best[0] : null
+}
+
+/** The next time after `now` an event leaves one of the counted windows. */
+function nextWindowExit(seen: ScriptedEvent[], now: number): number | null {
+  let next: number | null = null
+  for (const e of seen) {
+    for (const days of WINDOW_EDGES_DAYS) {
+      const exit = e.at + days * DAY
+      if (exit > now && (next === null || exit < next)) next = exit
+    }
+  }
+  return next
 }
 
 export function featuresAt(history: ScriptedEvent[], now: number, personId = 'p_0123456789abcdef'): PersonFeatures {
@@ -86,5 +98,6 @@ export function featuresAt(history: ScriptedEvent[], now: number, personId = 'p_
     lastNps: nps && nps.kind === 'nps' ? { score: nps.score, at: nps.at } : null,
     enquiries30d,
     traits: { region: trait('region'), ageBand: trait('ageBand'), plan: null },
+    nextWindowExit: nextWindowExit(seen, now),
   }
 }
