@@ -4,24 +4,9 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts'
+import { diffTags } from '../../models/tags/tag-evaluation.ts'
+import type { ProfileRules } from './profile-rules.ts'
 import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagChanges, type ProfileRow, type ValueThresholds } from '../../sql/profile-store.ts'
-
-export interface HeldTag {
-  tag: string
-  layer: TagLayer
-  reason: Record<string, unknown>
-}
-
-/** The pure rules, bound to the deployment's settings. */
-export interface ProfileRules {
-  tags(features: PersonFeatures, value: { clv: number | null; tier: string | null }, thresholds: ValueThresholds, now: number): HeldTag[]
-  /** Alert conditions that hold now (keys such as `churn`, `sla:<complaint id>`) with the alert each raises when it begins. */
-  alerts(features: PersonFeatures, now: number): Map<string, Alert>
-  health(features: PersonFeatures, now: number): number | null
-  /** The earliest time after `now` at which a rule could flip with time alone. */
-  nextChange(features: PersonFeatures, now: number): number
-  layerOf(tag: string): TagLayer
-}
 
 export interface RecomputeDeps {
   client: ClickHouseClient
@@ -54,20 +39,16 @@ export async function recomputePersons(deps: RecomputeDeps, persons: string[], n
   const profiles: ProfileRow[] = []
   for (const f of features) {
     const before = stored.get(f.personId)
-    const held = deps.rules.tags(f, values.get(f.personId) ?? { clv: null, tier: null }, thresholds, now)
-    const next = new Map(held.map((t) => [t.tag, t]))
-    const previous = new Set(before?.tags ?? [])
-    for (const t of held) if (!previous.has(t.tag)) changes.push({ personId: f.personId, ids: f.ids, tag: t.tag, layer: t.layer, change: 'added', at: now, reason: t.reason })
-    for (const tag of previous) {
-      if (!next.has(tag)) changes.push({ personId: f.personId, ids: f.ids, tag, layer: deps.rules.layerOf(tag), change: 'removed', at: now, reason: { no_longer: tag } })
-    }
+    const evaluation = deps.rules.evaluate(f, values.get(f.personId) ?? { clv: null, tier: null }, thresholds, now)
+    const previous = new Map<string, { layer: TagLayer }>((before?.tags ?? []).map((tag) => [tag, { layer: deps.rules.layerOf(tag) }]))
+    changes.push(...diffTags(previous, evaluation, f.personId, f.ids, now))
     // An alert is raised when its condition begins, not again while it holds.
     const conditions = deps.rules.alerts(f, now)
     const wasActive = new Set(before?.alertsActive ?? [])
     for (const [key, alert] of conditions) if (!wasActive.has(key)) alerts.push(alert)
     profiles.push({
-      personId: f.personId, ids: f.ids, features: JSON.stringify(f), tags: held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
-      health: deps.rules.health(f, now), computedAt: now, nextChangeAt: Math.min(NEVER, deps.rules.nextChange(f, now)), mergedInto: '',
+      personId: f.personId, ids: f.ids, features: JSON.stringify(f), tags: evaluation.held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
+      health: deps.rules.health(f), computedAt: now, nextChangeAt: Math.min(NEVER, deps.rules.nextChange(f, now) ?? NEVER), mergedInto: '',
     })
   }
   for (const m of merged) {
