@@ -30,7 +30,7 @@ export interface CustomerProfile {
 }
 
 /** Events shown per customer, newest first. */
-export const TIMELINE_LENGTH = 50
+const TIMELINE_LENGTH = 50
 /** Candidate events read per round while filling the timeline. */
 const CANDIDATES_PER_READ = 200
 

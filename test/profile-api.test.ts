@@ -185,6 +185,18 @@ describe('GET /api/customers/:id', () => {
     })
   })
 
+  it('finds a person by its id from its profile alone, with the ids it was profiled with', async () => {
+    const carol = { person: personIdOf('u-carol'), ids: ['u-carol', 'anon-c1'] }
+    await pulse.clickhouse.client.insert({
+      table: 'person_profiles', format: 'JSONEachRow',
+      values: [{ person_id: carol.person, ids: carol.ids, features: JSON.stringify({ logins7d: 1, traits: { region: 'west' } }), health: 0.5, computed_at: engineTime(T0), version: 1 }],
+    })
+    const res = await get(`/api/customers/${carol.person}`)
+    expect(await res.json()).toEqual({
+      customer: { person_id: carol.person, ids: [...carol.ids].sort(), traits: { region: 'west' }, features: { logins7d: 1 }, tags: [], scores: {}, health: 0.5, timeline: [] },
+    })
+  })
+
   it('answers 404 with a JSON error for an id nobody has', async () => {
     const res = await get('/api/customers/nobody%40example.com')
     expect(res.status).toBe(404)

@@ -2,7 +2,7 @@
 // persons holding one, a page at a time in person id order, as JSON, CSV or an Arrow IPC stream.
 // Both need a read key.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { readHeldTags, readTagHolders, readTagHoldersArrow } from '../../sql/tag-holder-reads.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
@@ -29,7 +29,7 @@ function formatOf(format: unknown): PageFormat {
   return format as PageFormat
 }
 
-function answerError(e: unknown, reply: { code(n: number): { send(b: unknown): unknown } }): unknown {
+function answerError(e: unknown, reply: FastifyReply): FastifyReply {
   if (!(e instanceof HttpError)) throw e
   return reply.code(e.status).send(e.body())
 }
