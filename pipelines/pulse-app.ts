@@ -37,6 +37,8 @@ import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
 import { RefitQueue } from './jobs/refit-queue.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
+import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
+import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
 
@@ -201,6 +203,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
     registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
+    // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
+    registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys })
+    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: [] })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())

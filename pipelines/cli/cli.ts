@@ -1,8 +1,9 @@
-// The CLI entry: `pulse serve | sql | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
+import { runCustomer } from './customer-command.ts'
 import { runDemo } from './demo-command.ts'
 import { personCausedErrorLine } from './error-line.ts'
 import { printImportSummary, runImport } from './import-command.ts'
@@ -13,6 +14,7 @@ import { runReplay } from './replay-command.ts'
 import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 import { runSql } from './sql-command.ts'
+import { runTags } from './tags-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -42,6 +44,22 @@ async function main(argv: string[]): Promise<void> {
       .option('--param <name=value>', 'a query parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
       .option('--format <format>', 'table, json or csv', 'table'),
   ).action(async (query: string, flags: FlagValues) => runSql(query, flags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    program
+      .command('customer')
+      .description('one customer of a running Pulse by any of its ids or its person id: ids, traits, tags, scores, features, latest events')
+      .argument('<id>', 'a user id, anonymous id, PostHog distinct id or person id (p_…)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the customer as JSON'),
+  ).action(async (id: string, flags: FlagValues) => runCustomer(id, flags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    program
+      .command('tags')
+      .description('the tags customers hold now with their counts, or the customers holding one tag (from a running Pulse)')
+      .argument('[tag]', 'list the customers holding this tag, e.g. high_frequency or region:north')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print JSON'),
+  ).action(async (tag: string | undefined, flags: FlagValues) => runTags(tag, flags, loadConfig(flags, processEnv())))
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )

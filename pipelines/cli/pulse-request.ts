@@ -21,10 +21,19 @@ export function pulseBaseUrl(text: string): string {
 }
 
 export async function postToPulse<T>(baseUrl: string, route: string, key: string, payload: unknown): Promise<PulseAnswer<T>> {
+  return requestPulse<T>(baseUrl, route, key, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
+}
+
+/** `route` may carry a query string; its values must be encoded by the caller. */
+export async function getFromPulse<T>(baseUrl: string, route: string, key: string): Promise<PulseAnswer<T>> {
+  return requestPulse<T>(baseUrl, route, key, { method: 'GET', headers: {} })
+}
+
+async function requestPulse<T>(baseUrl: string, route: string, key: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<PulseAnswer<T>> {
   const url = new URL(route, pulseBaseUrl(baseUrl))
   let res: Response
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(payload) })
+    res = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${key}` } })
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
     throw userError(`cannot reach ${url.origin} (${cause?.code ?? cause?.message ?? String(err)}): is Pulse running there? Check --url or --data-dir`)
