@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import pino from 'pino'
+import { tableFromIPC } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
@@ -276,9 +277,13 @@ describe('GET /api/tags/:tag/customers', () => {
       const arrowRes = await get(route + '&format=arrow')
       expect(arrowRes.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream')
       expect(arrowRes.headers.get('pulse-next-cursor')).toBe(json.next_cursor)
-      // Decoded by the engine's Arrow reader (the Apache Arrow C++ library).
+      const bytes = Buffer.from(await arrowRes.arrayBuffer())
+      // Decoded by apache-arrow (the JavaScript library) ...
+      const table = tableFromIPC(bytes)
+      expect(table.toArray().map((r) => ({ person_id: r.person_id, ids: [...r.ids], since: iso(Number(r.since)) }))).toEqual(json.customers)
+      // ... and by the engine's Arrow reader (the Apache Arrow C++ library).
       const file = path.join(tempDir('profile-arrow'), 'page.arrow')
-      writeFileSync(file, Buffer.from(await arrowRes.arrayBuffer()))
+      writeFileSync(file, bytes)
       const decoded = await pulse.clickhouse.client.query({
         query: "SELECT person_id, ids, toUnixTimestamp64Milli(since) AS since_ms, toTypeName(since) AS since_type FROM file({path:String}, 'ArrowStream')",
         query_params: { path: file },

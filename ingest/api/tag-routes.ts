@@ -3,7 +3,8 @@
 // Both need a read key.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { readHeldTags, readTagHolders, readTagHoldersArrow } from '../../sql/tag-holder-reads.ts'
+import { readHeldTags, readTagHolders } from '../../sql/tag-holder-reads.ts'
+import { tagHoldersArrow } from './tag-holders-arrow.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 import { cursorAfter, pageLimit, personAfterCursor } from './page-cursor.ts'
@@ -63,10 +64,7 @@ export function registerTagRoutes(app: FastifyInstance, deps: TagRouteDeps): voi
       if (nextCursor) reply.header(NEXT_CURSOR_HEADER, nextCursor)
       if (format === 'json') return reply.send({ customers: page, next_cursor: nextCursor })
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tagHoldersCsv(page))
-      // The same range as the rows above, so the stream and the cursor agree.
-      const through = page.length ? page[page.length - 1].person_id : ''
-      const arrow = await readTagHoldersArrow(deps.client, { tag, after, through, limit: page.length })
-      return reply.type('application/vnd.apache.arrow.stream').send(arrow)
+      return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(tagHoldersArrow(page)))
     } catch (e) {
       return answerError(e, reply)
     }

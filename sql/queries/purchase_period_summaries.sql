@@ -1,4 +1,5 @@
--- Per customer (the user id, else the distinct id), from the purchase events up to {end}: purchase
+-- Per customer (the person of the user id, else of the distinct id; the raw id where no person is
+-- known, e.g. data stored with --no-profiles), from the purchase events up to {end}: purchase
 -- periods of {period_days} days counted once with their amounts summed (as
 -- models/transaction-summary.ts does), x the periods after the first, t_x and T from the first
 -- period to the last and to the end, in units of {unit_days} days, m the mean of the repeat periods.
@@ -13,11 +14,19 @@ SELECT
 FROM
 (
     SELECT
-        if(user_id != '', user_id, distinct_id) AS customer,
-        intDiv(toUInt32(toDate(ts)), {period_days:UInt32}) AS period,
-        sum(if({amount_property:String} = '', ifNull(revenue, 0), JSONExtractFloat(properties, {amount_property:String}))) AS spend
-    FROM events FINAL
-    WHERE event IN {events:Array(String)} AND customer != '' AND ts <= {end:DateTime64(3)}
+        if(p.person_id != '', p.person_id, e.raw_id) AS customer,
+        intDiv(toUInt32(toDate(e.ts)), {period_days:UInt32}) AS period,
+        sum(e.amount) AS spend
+    FROM
+    (
+        SELECT
+            if(user_id != '', user_id, distinct_id) AS raw_id,
+            ts,
+            if({amount_property:String} = '', ifNull(revenue, 0), JSONExtractFloat(properties, {amount_property:String})) AS amount
+        FROM events FINAL
+        WHERE event IN {events:Array(String)} AND raw_id != '' AND ts <= {end:DateTime64(3)}
+    ) AS e
+    LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = e.raw_id
     GROUP BY customer, period
 )
 GROUP BY customer
