@@ -25,6 +25,8 @@ interface Person {
   readonly ids: string[]
   identified: boolean
   createdAt: number
+  /** The apply() that last touched it: a field, not a Set of persons, keeps 20,000 key ids to a few ms. */
+  touchedIn: number
 }
 
 /** One row of the stored graph (person_ids). */
@@ -37,6 +39,7 @@ interface Work {
   changed: Set<string>
   merges: PersonMerge[]
   at: number
+  apply: number
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -48,6 +51,7 @@ export class IdentityGraph {
   private readonly persons = new Map<string, Person>()
   private readonly userIds = new Set<string>()
   private lastVersion = 0
+  private applies = 0
 
   /** Number of ids held. */
   get size(): number {
@@ -88,7 +92,7 @@ export class IdentityGraph {
   restore(row: StoredAssignment): void {
     let person = this.persons.get(row.personId)
     if (!person) {
-      person = { id: row.personId, ids: [], identified: false, createdAt: row.personCreatedAt }
+      person = { id: row.personId, ids: [], identified: false, createdAt: row.personCreatedAt, touchedIn: 0 }
       this.persons.set(person.id, person)
     } else if (row.personCreatedAt < person.createdAt) person.createdAt = row.personCreatedAt
     const previous = this.personById.get(row.id)
@@ -111,19 +115,25 @@ export class IdentityGraph {
   apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds: readonly string[] = []): IdentityChanges {
     const version = Math.max(this.lastVersion + 1, Math.floor(at))
     this.lastVersion = version
-    const work: Work = { changed: new Set(), merges: [], at }
+    const work: Work = { changed: new Set(), merges: [], at, apply: ++this.applies }
     for (const id of userIds) if (isLinkableId(id)) this.markUserId(id, work)
     const outcomes = [...links].sort(inEventOrder).map((link) => ({ link, ...this.link(link, work) }))
-    const touched = new Set<Person>()
+    const touched: string[] = []
+    const touch = (person: Person) => {
+      if (person.touchedIn === work.apply) return
+      person.touchedIn = work.apply
+      touched.push(person.id)
+    }
     for (const ids of [keyIds, userIds]) {
       for (const id of ids) {
-        if (!isLinkableId(id)) continue
-        touched.add(this.personById.get(id) ?? this.create(id, work))
+        const person = this.personById.get(id)
+        if (person) touch(person)
+        else if (isLinkableId(id)) touch(this.create(id, work))
       }
     }
     const results: LinkResult[] = outcomes.map(({ link, outcome, reason }) => {
       const person = this.personById.get(link.toId) ?? this.personById.get(link.fromId)
-      if (person) touched.add(person)
+      if (person) touch(person)
       return { link, outcome, reason, personId: person?.id ?? '' }
     })
     const assignments: IdAssignment[] = []
@@ -131,7 +141,7 @@ export class IdentityGraph {
       const p = this.personById.get(id)
       if (p) assignments.push({ id, personId: p.id, identified: this.userIds.has(id), personCreatedAt: p.createdAt })
     }
-    return { assignments, merges: work.merges, links: results, touchedPersons: [...touched].map((p) => p.id), version }
+    return { assignments, merges: work.merges, links: results, touchedPersons: touched, version }
   }
 
   private link(link: IdLink, work: Work): { outcome: LinkOutcome; reason: string } {
@@ -185,7 +195,7 @@ export class IdentityGraph {
     let personId = personIdFor(id)
     // A 64-bit prefix collides about once in 4 billion persons; the next free derived id keeps it unique.
     while (this.persons.has(personId)) personId = personIdFor(personId + id)
-    const person: Person = { id: personId, ids: [id], identified: this.userIds.has(id), createdAt: work.at }
+    const person: Person = { id: personId, ids: [id], identified: this.userIds.has(id), createdAt: work.at, touchedIn: 0 }
     this.persons.set(personId, person)
     this.personById.set(id, person)
     work.changed.add(id)
