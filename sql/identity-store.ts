@@ -42,22 +42,15 @@ export async function loadIdentityGraph(client: ClickHouseClient, pageRows = LOA
   }
 }
 
-/** Writes a batch's assignments, link outcomes and merges; `at` is the batch's time (the clock's now). */
+/**
+ * Writes a batch's link outcomes, merges and assignments; `at` is the batch's time (the clock's
+ * now). The assignments go last: a crash before them leaves the stored graph as it was, so the
+ * redelivered batch is applied afresh and rewrites the same links and merges (they collapse).
+ * After a failed write the graph in memory is ahead of the stored one: reload it
+ * (loadIdentityGraph) before the batch is applied again, or its assignments would never be written.
+ */
 export async function storeIdentityChanges(client: ClickHouseClient, changes: IdentityChanges, at: number): Promise<void> {
   const recordedAt = timeText(at)
-  if (changes.assignments.length > 0) {
-    await client.insert({
-      table: 'person_ids',
-      format: 'JSONEachRow',
-      values: changes.assignments.map((a) => ({
-        id: a.id,
-        person_id: a.personId,
-        identified: a.identified ? 1 : 0,
-        person_created_at: timeText(a.personCreatedAt),
-        version: changes.version,
-      })),
-    })
-  }
   if (changes.links.length > 0) {
     await client.insert({
       table: 'identity_links',
@@ -89,6 +82,19 @@ export async function storeIdentityChanges(client: ClickHouseClient, changes: Id
         kind: m.link.kind,
         at: recordedAt,
         ids_moved: m.idsMoved,
+      })),
+    })
+  }
+  if (changes.assignments.length > 0) {
+    await client.insert({
+      table: 'person_ids',
+      format: 'JSONEachRow',
+      values: changes.assignments.map((a) => ({
+        id: a.id,
+        person_id: a.personId,
+        identified: a.identified ? 1 : 0,
+        person_created_at: timeText(a.personCreatedAt),
+        version: changes.version,
       })),
     })
   }
