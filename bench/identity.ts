@@ -47,7 +47,7 @@ for (let p = 0; ids.length < ID_COUNT; p++) {
 }
 const restoreMs = performance.now() - t
 sample()
-console.log(`restore: ${fmt(graph.size)} ids, ${fmt(graph.personCount)} persons in ${fmt(restoreMs)} ms (${fmt(graph.size / (restoreMs / 1000))} ids/s), rss ${mb(process.memoryUsage.rss())}`)
+console.log(`build (ids made up and restored one by one): ${fmt(graph.size)} ids, ${fmt(graph.personCount)} persons in ${fmt(restoreMs)} ms, rss ${mb(process.memoryUsage.rss())}`)
 
 /** A batch: 20,000 key ids, 85% already known, 15% new; one new id in ten arrives with an identify or alias. */
 function makeBatch(b: number): { keyIds: string[]; links: IdLink[]; userIds: string[] } {

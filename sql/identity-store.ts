@@ -6,7 +6,7 @@ import type { IdentityChanges, LinkOutcome } from '../models/identity/identity-c
 import { query } from './sql-files.ts'
 
 /** Rows per page of the load: the peak it holds beyond the graph itself. */
-export const LOAD_PAGE_ROWS = 50_000
+export const LOAD_PAGE_ROWS = 200_000
 
 const NUMBERS_UNQUOTED = { output_format_json_quote_64bit_integers: 0 } as const
 
