@@ -3,6 +3,7 @@
 // merges, and the same batch applied twice.
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../models/events/event-row.ts'
+import { normalizePostHogEvent } from '../models/events/posthog-normalize.ts'
 import type { IdLink } from '../models/identity/event-ids.ts'
 import { BLOCKLISTED_IDS } from '../models/identity/id-blocklist.ts'
 import { batchIdentityOf } from '../models/identity/batch-identity.ts'
@@ -26,6 +27,13 @@ function row(fields: Partial<EventRow>): EventRow {
 function applyRows(graph: IdentityGraph, rows: EventRow[], at: number) {
   const { keyIds, userIds, links } = batchIdentityOf(rows)
   return graph.apply(keyIds, links, at, userIds)
+}
+
+/** A PostHog capture event as the ingest stores it. */
+function posthog(raw: Record<string, unknown>): EventRow {
+  const out = normalizePostHogEvent(raw, { source: 'app', receivedAt: T0, sentAt: null, ip: '', skipClockSkew: true, sdkInfo: '' }, { maxEventBytes: 32 * 1024 }, ++seq)
+  if (!out.ok) throw new Error(`the test event was refused: ${JSON.stringify(out)}`)
+  return out.row
 }
 
 describe('identity graph rules', () => {
@@ -129,6 +137,22 @@ describe('identity graph rules', () => {
     const both = h.apply([], [alias('z', 'y', T0 + 2), alias('y', 'x', T0 + 1)], T0 + 10)
     expect(both.links.map((l) => l.link.fromId)).toEqual(['y', 'z'])
     expect(both.merges.map((m) => m.idsMoved)).toEqual([1, 1])
+  })
+
+  it('PostHog: $identify stitches the anonymous distinct id; $create_alias of an identified distinct id is refused', () => {
+    const g = new IdentityGraph()
+    applyRows(g, [posthog({ event: '$pageview', distinct_id: 'ph-anon' })], T0)
+    const anon = g.personOf('ph-anon')!
+    expect(g.isIdentified(anon)).toBe(false)
+    applyRows(g, [posthog({ event: '$identify', distinct_id: 'gina', properties: { $anon_distinct_id: 'ph-anon' } }), posthog({ event: 'Paid', distinct_id: 'gina' })], T0 + 1000)
+    expect(g.personOf('gina')).toBe(anon)
+    expect(g.isIdentified(anon)).toBe(true)
+    applyRows(g, [posthog({ event: '$identify', distinct_id: 'hank' })], T0 + 2000)
+    const changes = applyRows(g, [posthog({ event: '$create_alias', distinct_id: 'hank', properties: { alias: 'gina' } })], T0 + 3000)
+    expect(changes.links.map((l) => [l.link.kind, l.outcome])).toEqual([['alias', 'refused']])
+    const later = applyRows(g, [posthog({ event: '$create_alias', distinct_id: 'hank', properties: { alias: 'ph-tablet' } })], T0 + 4000)
+    expect(later.links.map((l) => l.outcome)).toEqual(['linked'])
+    expect(g.personOf('ph-tablet')).toBe(g.personOf('hank'))
   })
 
   it('the same batch applied twice changes nothing the second time', () => {
