@@ -37,6 +37,14 @@ function posthog(raw: Record<string, unknown>): EventRow {
 }
 
 describe('identity graph rules', () => {
+  it('a person id is p_ and the first 16 hex digits of the SHA-256 of the id that created it', () => {
+    // SHA-256("abc") is FIPS 180-2's first example: ba7816bf8f01cfea414140de5dae2223...
+    expect(personIdFor('abc')).toBe('p_ba7816bf8f01cfea')
+    const g = new IdentityGraph()
+    g.apply(['abc'], [], T0)
+    expect(g.personOf('abc')).toBe('p_ba7816bf8f01cfea')
+  })
+
   it('anonymous browsing then identify: the user id joins the anonymous person, which becomes identified', () => {
     const g = new IdentityGraph()
     applyRows(g, [row({ anonymous_id: 'anon-1' }), row({ anonymous_id: 'anon-1' })], T0)
