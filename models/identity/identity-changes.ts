@@ -28,7 +28,7 @@ export interface LinkResult {
   outcome: LinkOutcome
   /** Why a link was refused (blocklisted id, two identified persons), else ''. */
   reason: string
-  /** The person both ids belong to after the link (the `toId`'s person when refused). */
+  /** The person both ids belong to after the batch (the `toId`'s person when refused, the `fromId`'s when the `toId` is blocklisted). */
   personId: string
 }
 
