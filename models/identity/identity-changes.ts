@@ -6,6 +6,10 @@ import type { IdLink } from './event-ids.ts'
 export interface IdAssignment {
   id: string
   personId: string
+  /** The id arrived as a user id (README, Identity): a person is identified when any of its ids is. */
+  identified: boolean
+  /** When the person was created, ms since epoch: a merge of two anonymous persons keeps the older. */
+  personCreatedAt: number
 }
 
 export interface PersonMerge {
@@ -24,7 +28,7 @@ export interface LinkResult {
   outcome: LinkOutcome
   /** Why a link was refused (blocklisted id, two identified persons), else ''. */
   reason: string
-  /** The person both ids belong to after the link (the `toId`'s person when refused). */
+  /** The person both ids belong to after the batch (the `toId`'s person when refused, the `fromId`'s when the `toId` is blocklisted). */
   personId: string
 }
 
@@ -34,4 +38,6 @@ export interface IdentityChanges {
   links: LinkResult[]
   /** Persons whose features must be recomputed: every person that got, kept or lost an id here (merged-away ones excluded). */
   touchedPersons: string[]
+  /** Stored with the assignments: above every version stored before, so the newest assignment wins across restarts. */
+  version: number
 }

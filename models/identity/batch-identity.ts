@@ -1,0 +1,27 @@
+// What a batch of events tells the identity graph: the ids its events are keyed by, which of them
+// arrived as a user id (they make their person identified), and the links it asks for.
+import type { EventRow } from '../events/event-row.ts'
+import { keyIdOf, linkOf, type IdLink } from './event-ids.ts'
+import { isLinkableId } from './id-blocklist.ts'
+
+export interface BatchIdentity {
+  keyIds: string[]
+  /** Linkable user ids of the batch: Segment's userId, PostHog's distinct_id of $identify / $create_alias. */
+  userIds: string[]
+  links: IdLink[]
+}
+
+/** The arguments of IdentityGraph.apply for these events: `graph.apply(keyIds, links, now, userIds)`. */
+export function batchIdentityOf(rows: readonly EventRow[]): BatchIdentity {
+  const keyIds = new Set<string>()
+  const userIds = new Set<string>()
+  const links: IdLink[] = []
+  for (const row of rows) {
+    const key = keyIdOf(row)
+    if (key) keyIds.add(key)
+    if (row.user_id && isLinkableId(row.user_id)) userIds.add(row.user_id)
+    const link = linkOf(row)
+    if (link) links.push(link)
+  }
+  return { keyIds: [...keyIds], userIds: [...userIds], links }
+}
