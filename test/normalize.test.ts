@@ -230,6 +230,15 @@ describe('nesting too deep for JSON.stringify', () => {
   })
 })
 
+describe('PostHog event names that are names of object members', () => {
+  it('are tracks with that name, not the member', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const out = posthog({ event: name, distinct_id: 'd' })
+      expect(out.ok && { type: out.row.type, event: out.row.event }).toEqual({ type: 'track', event: name })
+    }
+  })
+})
+
 describe('one request', () => {
   const request = (format: 'segment-batch' | 'posthog-v0', body: unknown) => ({
     format, source: 'web', receivedAt: Date.parse('2026-03-01T00:00:00Z'), ip: '', sdkInfo: '', historical: false, depth: null, body, rawText: JSON.stringify(body), streamSeq: 1,

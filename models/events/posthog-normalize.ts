@@ -51,7 +51,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
   if (!distinctId) return rejected('missing_user_id', 'an event needs a distinct_id', givenId)
 
   const event = wellFormed(truncate(raw.event.trim(), 200))
-  const type: EventType = TYPE_OF_EVENT[event] ?? 'track'
+  const type: EventType = Object.hasOwn(TYPE_OF_EVENT, event) ? TYPE_OF_EVENT[event] : 'track'
   let original = parseTime(raw.timestamp)
   if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${quoted(raw.timestamp)} is not an ISO-8601 date`, givenId)
   // offset: how many ms before sending the event happened (PostHog capture, when no timestamp).
