@@ -13,8 +13,14 @@ import type { ProfileQueue } from '../jobs/profile-queue.ts'
 import { recomputePersons, type RecomputeDeps } from './profile-recompute.ts'
 
 export interface IdentityGraphView {
-  apply(keyIds: string[], links: IdLink[], at: number): IdentityChanges
-  idsOf(personId: string): string[]
+  apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds?: readonly string[]): IdentityChanges
+}
+
+/** What the profile stage needs of a stored batch (models/identity/batch-identity.ts). */
+export interface BatchIds {
+  keyIds: string[]
+  userIds: string[]
+  links: IdLink[]
 }
 
 export interface ProfileStageDeps {
@@ -34,11 +40,11 @@ export class ProfileStage {
 
   constructor(private readonly deps: ProfileStageDeps) {}
 
-  /** Called with the key ids and links of a stored batch; resolves once its profiles are stored and published. */
-  afterStore(keyIds: string[], links: IdLink[]): Promise<void> {
+  /** Called with the ids and links of a stored batch; resolves once its profiles are stored and published. */
+  afterStore(batch: BatchIds): Promise<void> {
     return this.deps.queue.run(async () => {
       const now = this.deps.clock.now()
-      const changes = this.deps.graph.apply(keyIds, links, now)
+      const changes = this.deps.graph.apply(batch.keyIds, batch.links, now, batch.userIds)
       for (const l of changes.links) {
         if (l.outcome === 'refused') this.deps.log.info({ from: l.link.fromId, to: l.link.toId, source: l.link.source, message_id: l.link.messageId, reason: l.reason }, 'identity link refused')
       }
