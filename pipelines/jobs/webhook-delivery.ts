@@ -132,7 +132,8 @@ async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAtte
   const wait = retryDelayMs(attempt)
   const publishedAt = Number(m.info.timestampNanos) / 1e6
   if (now + wait - publishedAt > w.maxRetryAgeMs) {
-    m.term(`undelivered after ${attempt} attempts`)
+    // No reason text: nats-server 2.9 ignores a `+TERM <reason>` and would redeliver the message.
+    m.term()
     record({ ...base, status: 'failed', error })
   } else {
     m.nak(wait)
