@@ -27,9 +27,11 @@ export interface WebhookDelivery {
   stop(): Promise<void>
 }
 
+const CONSUMER_PREFIX = 'webhook_'
+
 /** A stable durable name per webhook name: a restart resumes where the webhook was. */
 export function webhookConsumerName(w: Pick<ResolvedWebhook, 'name'>): string {
-  return 'webhook_' + createHash('sha256').update(w.name).digest('hex').slice(0, 16)
+  return CONSUMER_PREFIX + createHash('sha256').update(w.name).digest('hex').slice(0, 16)
 }
 
 /** Redelivered by the server only if Pulse died mid-request: the request timeout and a margin. */
@@ -39,14 +41,15 @@ async function ensureWebhookConsumer(nc: NatsConnection, stream: string, w: Reso
   const jsm = await jetstreamManager(nc)
   const name = webhookConsumerName(w)
   const settings = { filter_subject: w.subjects, max_ack_pending: w.maxInFlight, ack_wait: nanos(ackWaitMs(w)) }
-  try {
-    await jsm.consumers.info(stream, name)
-    await jsm.consumers.update(stream, name, settings)
-  } catch (e) {
-    if (!String((e as Error).message).includes('not found')) throw e
-    // A webhook added later receives the changes from then on, not the stream's whole history.
-    await jsm.consumers.add(stream, { durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, max_deliver: -1, ...settings })
-  }
+  const existing = await jsm.consumers.info(stream, name).catch((e: Error) => {
+    if (!String(e.message).includes('not found')) throw e
+    return undefined
+  })
+  // nats-server 2.9 cannot change a consumer's filter: a webhook given other subjects starts afresh.
+  if (existing && existing.config.filter_subject !== w.subjects) await jsm.consumers.delete(stream, name)
+  if (existing && existing.config.filter_subject === w.subjects) await jsm.consumers.update(stream, name, settings)
+  // A webhook added later receives the changes from then on, not the stream's whole history.
+  else await jsm.consumers.add(stream, { durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, max_deliver: -1, ...settings })
   return name
 }
 
