@@ -166,6 +166,80 @@ describe('webhook retries', () => {
   })
 })
 
+describe('webhook limits', () => {
+  it('keeps at most maxInFlight requests out at once', async () => {
+    let open = 0
+    let most = 0
+    const done: string[] = []
+    const server = http.createServer((req, res) => {
+      open++
+      most = Math.max(most, open)
+      req.resume()
+      setTimeout(() => {
+        open--
+        done.push(String(req.headers['pulse-delivery']))
+        res.end()
+      }, 200)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    await deliver([{ name: 'bounded', subjects: 'pulse.tags.*.removed', url, secret: SECRET, maxInFlight: 2 }])
+    await publisher.publishTagChanges(Array.from({ length: 8 }, (_, i) => change(`p_bounded${i}`, 'silent', 30_000 + i, 'removed')))
+    await waitFor(async () => done.length, (n) => n >= 8)
+    expect(new Set(done).size).toBe(8)
+    expect(most).toBe(2)
+    await new Promise((r) => server.close(r))
+  })
+
+  it('retries a receiver that answers after the timeout', async () => {
+    const hook = await receiver()
+    const slow = http.createServer((req, res) => {
+      req.resume()
+      // The first attempt is answered too late, the second at once.
+      setTimeout(() => res.end(), slowSeen++ === 0 ? 1500 : 0)
+    })
+    let slowSeen = 0
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r))
+    await deliver([{ name: 'slow', subjects: 'pulse.alerts.churn', url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, secret: SECRET, timeoutMs: 300 }])
+    await publisher.publishAlerts([{ kind: 'churn', personId: 'p_0000000000000005', ids: ['u5'], at: 11_000, message: 'quiet', reason: {} }])
+    const rows = await waitFor(() => deliveryRows('slow'), (r) => r.some((x) => x.status === 'delivered'))
+    expect(rows.map((r) => [r.attempt, r.status, r.http_status, r.error])).toEqual([
+      [1, 'retrying', null, 'no answer within 300 ms'],
+      [2, 'delivered', 200, ''],
+    ])
+    await hook.close()
+    slow.closeAllConnections()
+    await new Promise((r) => slow.close(r))
+  })
+
+  it('stops at once with a request unanswered, and tries it again at the next start', async () => {
+    const held: http.ServerResponse[] = []
+    const server = http.createServer((req, res) => {
+      req.resume()
+      held.push(res)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    const webhook = { name: 'held', subjects: 'pulse.tags.*.added', url, secret: SECRET, timeoutMs: 60_000 }
+    const first = await deliver([webhook])
+    await publisher.publishTagChanges([change('p_0000000000000006', 'promoter', 40_000)])
+    await waitFor(async () => held.length, (n) => n >= 1)
+    const started = Date.now()
+    await first.stop()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    await deliver([webhook])
+    await waitFor(async () => held.length, (n) => n >= 2)
+    held[1].end()
+    const rows = await waitFor(() => deliveryRows('held'), (r) => r.some((x) => x.status === 'delivered'))
+    expect(rows.map((r) => [r.attempt, r.status, r.error])).toEqual([
+      [1, 'retrying', 'Pulse stopped before an answer came'],
+      [2, 'delivered', ''],
+    ])
+    server.closeAllConnections()
+    await new Promise((r) => server.close(r))
+  })
+})
+
 describe('a dead receiver', () => {
   /** Requests/s of a short full-speed ingest load, from a separate process. */
   async function ingestRate(runId: string): Promise<number> {

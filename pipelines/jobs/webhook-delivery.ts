@@ -3,12 +3,12 @@
 // messages unacked, so a slow or dead receiver holds only its own messages and never the
 // processor or ingest. A 2xx answer acks; anything else is retried after a growing wait (1 s
 // doubling to 5 min) until the message is older than `maxRetryAgeMs`, when it is recorded as failed.
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from 'pino'
-import { retryDelayMs } from '../../models/tags/retry-backoff.ts'
+import { FIRST_RETRY_MS, retryDelayMs } from '../../models/tags/retry-backoff.ts'
 import { resolveWebhook, type ResolvedWebhook, type WebhookConfig } from '../../models/tags/webhook-config.ts'
 import { webhookSignature } from '../../models/tags/webhook-signature.ts'
 import { deliveryLog, type DeliveryAttempt } from '../../sql/webhook-delivery-log.ts'
@@ -65,28 +65,33 @@ export async function startWebhookDelivery(nc: NatsConnection, client: ClickHous
     flushMs: opts.logFlushMs,
     onError: (err, dropped) => opts.log.warn({ err: String(err), dropped }, 'could not write webhook deliveries; kept for the next try'),
   })
+  // Stopping cuts requests still waiting for an answer: they are tried again at the next start.
+  const stopping = new AbortController()
   const js = jetstream(nc)
   const runs: Array<{ messages: ConsumerMessages; done: Promise<void> }> = []
   for (const w of resolved) {
     const consumer = await js.consumers.get(stream, await ensureWebhookConsumer(nc, stream, w))
     const messages = await consumer.consume({ max_messages: w.maxInFlight })
-    runs.push({ messages, done: deliverAll(messages, w, log.record, opts.log.child({ webhook: w.name })) })
+    runs.push({ messages, done: deliverAll(messages, w, log.record, stopping.signal, opts.log.child({ webhook: w.name })) })
   }
+  let stopped: Promise<void> | undefined
   return {
     flushLog: () => log.flush(),
-    stop: async () => {
-      for (const r of runs) r.messages.stop()
-      await Promise.all(runs.map((r) => r.done))
-      await log.stop()
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        for (const r of runs) r.messages.stop()
+        stopping.abort()
+        await Promise.all(runs.map((r) => r.done))
+        await log.stop()
+      })()),
   }
 }
 
-async function deliverAll(messages: ConsumerMessages, w: ResolvedWebhook, record: (a: DeliveryAttempt) => void, log: Logger): Promise<void> {
+async function deliverAll(messages: ConsumerMessages, w: ResolvedWebhook, record: (a: DeliveryAttempt) => void, stop: AbortSignal, log: Logger): Promise<void> {
   const inFlight = new Set<Promise<void>>()
   for await (const m of messages) {
     while (inFlight.size >= w.maxInFlight) await Promise.race(inFlight)
-    const p: Promise<void> = deliverOne(m, w, record)
+    const p: Promise<void> = deliverOne(m, w, record, stop)
       .catch((err) => log.warn({ err: String(err) }, 'webhook delivery step failed; the message is redelivered'))
       .finally(() => inFlight.delete(p))
     inFlight.add(p)
@@ -94,10 +99,10 @@ async function deliverAll(messages: ConsumerMessages, w: ResolvedWebhook, record
   await Promise.all(inFlight)
 }
 
-async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAttempt) => void): Promise<void> {
+async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAttempt) => void, stop: AbortSignal): Promise<void> {
   const body = m.string()
   // The publisher's message id: the same for every attempt, so a receiver can drop repeats.
-  const deliveryId = m.headers?.get('Nats-Msg-Id') || randomUUID()
+  const deliveryId = m.headers?.get('Nats-Msg-Id') || `${m.info.stream}-${m.info.streamSequence}`
   const attempt = m.info.deliveryCount
   const timestamp = String(Math.floor(Date.now() / 1000))
   const started = performance.now()
@@ -115,7 +120,7 @@ async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAtte
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(w.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(w.timeoutMs), stop]),
     })
     httpStatus = res.status
     await res.body?.cancel()
@@ -130,6 +135,13 @@ async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAtte
   if (!error) {
     m.ack()
     record({ ...base, status: 'delivered', error })
+    return
+  }
+  if (stop.aborted) {
+    // With a delay: nats-server 2.9 does not count a delivery nak'd without one, and the attempt
+    // numbers of the log would repeat.
+    m.nak(FIRST_RETRY_MS)
+    record({ ...base, status: 'retrying', error: 'Pulse stopped before an answer came' })
     return
   }
   const wait = retryDelayMs(attempt)
