@@ -69,22 +69,29 @@ export async function startWebhookDelivery(nc: NatsConnection, client: ClickHous
   const stopping = new AbortController()
   const js = jetstream(nc)
   const runs: Array<{ messages: ConsumerMessages; done: Promise<void> }> = []
-  for (const w of resolved) {
-    const consumer = await js.consumers.get(stream, await ensureWebhookConsumer(nc, stream, w))
-    const messages = await consumer.consume({ max_messages: w.maxInFlight })
-    runs.push({ messages, done: deliverAll(messages, w, log.record, stopping.signal, opts.log.child({ webhook: w.name })) })
-  }
   let stopped: Promise<void> | undefined
-  return {
-    flushLog: () => log.flush(),
-    stop: () =>
-      (stopped ??= (async () => {
-        for (const r of runs) r.messages.stop()
-        stopping.abort()
-        await Promise.all(runs.map((r) => r.done))
-        await log.stop()
-      })()),
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const r of runs) r.messages.stop()
+      stopping.abort()
+      await Promise.all(runs.map((r) => r.done))
+      await log.stop()
+    })())
+  try {
+    for (const w of resolved) {
+      const consumer = await js.consumers.get(stream, await ensureWebhookConsumer(nc, stream, w))
+      const messages = await consumer.consume({ max_messages: w.maxInFlight })
+      const wlog = opts.log.child({ webhook: w.name })
+      const done = deliverAll(messages, w, log.record, stopping.signal, wlog).catch((err) =>
+        wlog.error({ err: String(err) }, 'webhook delivery stopped: its messages wait in the changes stream until Pulse is restarted'),
+      )
+      runs.push({ messages, done })
+    }
+  } catch (err) {
+    await stop()
+    throw err
   }
+  return { flushLog: () => log.flush(), stop }
 }
 
 async function deliverAll(messages: ConsumerMessages, w: ResolvedWebhook, record: (a: DeliveryAttempt) => void, stop: AbortSignal, log: Logger): Promise<void> {
