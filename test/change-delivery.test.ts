@@ -250,9 +250,9 @@ describe('a dead receiver', () => {
     return new Promise((r) => child.once('exit', r))
   }
   const EVENTS_PER_REQUEST = 20
-  const PHASE_MS = 1500
+  const PHASE_MS = 1000
   // without, with, with, without, ...: a machine warming up or cooling down favours neither side.
-  const PHASES = ['without', 'with', 'with', 'without', 'without', 'with', 'with', 'without'] as const
+  const PHASES = Array.from({ length: 3 }, () => ['without', 'with', 'with', 'without'] as const).flat()
   const acceptedRequests = async () => (await metricValue(pulse.url, 'pulse_ingest_accepted_events_total')) / EVENTS_PER_REQUEST
 
   it('does not slow ingestion', async () => {
@@ -278,9 +278,13 @@ describe('a dead receiver', () => {
       await d?.stop()
     }
     await load
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
-    const ratio = sum(rates.with) / sum(rates.without)
-    console.log(`ingest requests/s without a webhook ${rates.without.map(Math.round)}, with a dead one ${rates.with.map(Math.round)}: ratio ${ratio.toFixed(3)}`)
+    // Medians: a burst of the machine's other work spoils a phase or two, not the comparison.
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b)
+      return (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2
+    }
+    const ratio = median(rates.with) / median(rates.without)
+    console.log(`ingest requests/s without a webhook ${rates.without.map(Math.round)}, with a dead one ${rates.with.map(Math.round)}: ratio of medians ${ratio.toFixed(3)}`)
     const attempts = await deliveryRows('dead')
     expect(attempts.length).toBeGreaterThan(0)
     expect(attempts.filter((a) => a.status !== 'retrying' || a.http_status !== null || a.error !== 'ECONNREFUSED')).toEqual([])
