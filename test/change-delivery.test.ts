@@ -46,6 +46,7 @@ function change(personId: string, tag: string, at: number, changeKind: TagChange
   return { personId, ids: [`user-${personId}`], tag, layer: 'value', change: changeKind, at, reason: { spend_365d: 1234.5 } }
 }
 
+// Each test stops its webhooks at its end: a port freed by one test's receiver may be given to the next one's.
 let pulse: RunningPulse
 let publisher: ChangePublisher
 const deliveries: WebhookDelivery[] = []
@@ -91,7 +92,7 @@ describe('the changes stream', () => {
 describe('publishing tag changes', () => {
   it('reaches a plain NATS subscriber and a webhook, signed with the secret', async () => {
     const hook = await receiver()
-    await deliver([{ name: 'added', subjects: 'pulse.tags.*.added', url: hook.url, secret: SECRET }])
+    const delivery = await deliver([{ name: 'added', subjects: 'pulse.tags.*.added', url: hook.url, secret: SECRET }])
     const sub = pulse.nc.subscribe('pulse.tags.high_value.added')
     const regionSub = pulse.nc.subscribe('pulse.tags.region-3AEU.added')
     const at = Date.parse('2026-11-30T12:00:00.000Z')
@@ -112,6 +113,7 @@ describe('publishing tag changes', () => {
       expect(r.headers['pulse-signature']).toBe('sha256=' + createHmac('sha256', SECRET).update(`${timestamp}.${r.body}`).digest('hex'))
       expect(r.headers['pulse-delivery']).toMatch(/^tag-[0-9a-f]{32}$/)
     }
+    await delivery.stop()
     await hook.close()
   })
 
@@ -133,7 +135,7 @@ describe('publishing tag changes', () => {
 describe('webhook retries', () => {
   it('retries a receiver that fails twice, records every attempt, then delivers', async () => {
     const hook = await receiver((n) => (n <= 2 ? 503 : 204))
-    await deliver([{ name: 'flaky', subjects: 'pulse.alerts.churn', url: hook.url, secret: SECRET }])
+    const delivery = await deliver([{ name: 'flaky', subjects: 'pulse.alerts.churn', url: hook.url, secret: SECRET }])
     await publisher.publishAlerts([{ kind: 'churn', personId: 'p_0000000000000003', ids: ['u3'], at: 7_000, message: 'activity fell', reason: {} }])
     const rows = await waitFor(() => deliveryRows('flaky'), (r) => r.some((x) => x.status === 'delivered'))
     expect(rows.map((r) => [r.attempt, r.status, r.http_status])).toEqual([
@@ -143,12 +145,13 @@ describe('webhook retries', () => {
     ])
     expect(new Set(hook.got.map((r) => r.headers['pulse-delivery'])).size).toBe(1)
     expect(new Set(rows.map((r) => r.delivery_id))).toEqual(new Set([hook.got[0].headers['pulse-delivery']]))
+    await delivery.stop()
     await hook.close()
   })
 
   it('records a message still undelivered past the max retry age as failed and stops trying it', async () => {
     const hook = await receiver(() => 500)
-    await deliver([{ name: 'broken', subjects: 'pulse.alerts.sla', url: hook.url, secret: SECRET, maxRetryAgeMs: 2900 }])
+    const delivery = await deliver([{ name: 'broken', subjects: 'pulse.alerts.sla', url: hook.url, secret: SECRET, maxRetryAgeMs: 2900 }])
     await publisher.publishAlerts([{ kind: 'sla', personId: 'p_0000000000000004', ids: ['u4'], at: 9_000, message: 'late', reason: {} }])
     const rows = await waitFor(() => deliveryRows('broken'), (r) => r.some((x) => x.status === 'failed'))
     // The next try 1 s after the first failure is within 2.9 s of the publish (unless the first
@@ -165,6 +168,7 @@ describe('webhook retries', () => {
     }
     expect(await waitFor(outstanding, (n) => n === 0, 5000)).toBe(0)
     expect(hook.got.length).toBe(2)
+    await delivery.stop()
     await hook.close()
   })
 })
@@ -186,16 +190,16 @@ describe('webhook limits', () => {
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-    await deliver([{ name: 'bounded', subjects: 'pulse.tags.*.removed', url, secret: SECRET, maxInFlight: 2 }])
+    const delivery = await deliver([{ name: 'bounded', subjects: 'pulse.tags.*.removed', url, secret: SECRET, maxInFlight: 2 }])
     await publisher.publishTagChanges(Array.from({ length: 8 }, (_, i) => change(`p_bounded${i}`, 'silent', 30_000 + i, 'removed')))
     await waitFor(async () => done.length, (n) => n >= 8)
     expect(new Set(done).size).toBe(8)
     expect(most).toBe(2)
+    await delivery.stop()
     await new Promise((r) => server.close(r))
   })
 
   it('retries a receiver that answers after the timeout', async () => {
-    const hook = await receiver()
     const slow = http.createServer((req, res) => {
       req.resume()
       // The first attempt is answered too late, the second at once.
@@ -203,14 +207,14 @@ describe('webhook limits', () => {
     })
     let slowSeen = 0
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r))
-    await deliver([{ name: 'slow', subjects: 'pulse.alerts.churn', url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, secret: SECRET, timeoutMs: 300 }])
+    const delivery = await deliver([{ name: 'slow', subjects: 'pulse.alerts.churn', url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, secret: SECRET, timeoutMs: 300 }])
     await publisher.publishAlerts([{ kind: 'churn', personId: 'p_0000000000000005', ids: ['u5'], at: 11_000, message: 'quiet', reason: {} }])
     const rows = await waitFor(() => deliveryRows('slow'), (r) => r.some((x) => x.status === 'delivered'))
     expect(rows.map((r) => [r.attempt, r.status, r.http_status, r.error])).toEqual([
       [1, 'retrying', null, 'no answer within 300 ms'],
       [2, 'delivered', 200, ''],
     ])
-    await hook.close()
+    await delivery.stop()
     slow.closeAllConnections()
     await new Promise((r) => slow.close(r))
   })
@@ -230,7 +234,7 @@ describe('webhook limits', () => {
     const started = Date.now()
     await first.stop()
     expect(Date.now() - started).toBeLessThan(5_000)
-    await deliver([webhook])
+    const second = await deliver([webhook])
     await waitFor(async () => held.length, (n) => n >= 2)
     held[1].end()
     const rows = await waitFor(() => deliveryRows('held'), (r) => r.some((x) => x.status === 'delivered'))
@@ -239,6 +243,7 @@ describe('webhook limits', () => {
       [2, 'delivered', ''],
     ])
     server.closeAllConnections()
+    await second.stop()
     await new Promise((r) => server.close(r))
   })
 })
