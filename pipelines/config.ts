@@ -35,6 +35,9 @@ export interface PulseConfig {
   stream: string
   consumer: string
   streamReplicas: number
+  changesStream: string
+  changesMaxAgeHours: number
+  changesMaxBytes: number
   batchSize: number
   batchAgeMs: number
   maxBodyBytes: number
@@ -118,6 +121,9 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'consumer', flag: '--consumer <name>', env: 'PULSE_CONSUMER', kind: 'string', help: 'durable consumer shared by all processors', default: 'clickhouse-writer' },
   // JetStream keeps at most 5 replicas of a stream.
   { key: 'streamReplicas', flag: '--stream-replicas <n>', env: 'PULSE_STREAM_REPLICAS', kind: 'int', help: 'JetStream replicas of the stream (3 on a NATS cluster)', default: '1', min: 1, max: 5 },
+  { key: 'changesStream', flag: '--changes-stream <name>', env: 'PULSE_CHANGES_STREAM', kind: 'string', help: 'JetStream stream of tag changes and alerts (pulse.tags.>, pulse.alerts.>)', default: 'PULSE_CHANGES' },
+  { key: 'changesMaxAgeHours', flag: '--changes-max-age-hours <n>', env: 'PULSE_CHANGES_MAX_AGE_HOURS', kind: 'int', help: 'tag changes and alerts older than this leave the changes stream (webhooks not reached by then miss them)', default: '168', min: 1, max: 87_600 },
+  { key: 'changesMaxBytes', flag: '--changes-max-bytes <n>', env: 'PULSE_CHANGES_MAX_BYTES', kind: 'int', help: 'size of the changes stream; when full its oldest messages are dropped', default: String(1024 * 1024 * 1024), min: 1024 * 1024 },
   { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '20000', min: 1, max: 1_000_000 },
   { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250', min: 1, max: 600_000 },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above); a request is one NATS message, and NATS takes at most 64 MiB', default: String(5 * 1024 * 1024), min: 1024, max: 64 * 1024 * 1024 - 64 * 1024 },

@@ -25,6 +25,7 @@ import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
 import { deprioritiseEngineThreads } from './engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
+import { ensureChangesStream } from './stream/changes-stream.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT } from '../models/events/stream-contract.ts'
 import { ProcessingWorker } from './stream/processing-pool.ts'
 import { processorMetrics } from './stream/processor-metrics.ts'
@@ -135,6 +136,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const nc = await connectNats(natsUrl, 'pulse')
     cleanups.push(() => nc.drain())
     await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs })
+    await ensureChangesStream(nc, { stream: config.changesStream, maxAgeMs: config.changesMaxAgeHours * 3600_000, maxBytes: config.changesMaxBytes, replicas: config.streamReplicas })
     const js = jetstream(nc)
 
     const clickhouse = await openClickHouse(clickHouseTarget(config))

@@ -1,0 +1,46 @@
+// The JSON bodies of tag changes and alerts on NATS (and POSTed to webhooks), and the message ids
+// that let JetStream store a batch published twice (a redelivered batch) only once.
+import { createHash } from 'node:crypto'
+import type { Alert, TagChange } from './tag-change.ts'
+
+export interface TagChangeBody {
+  person_id: string
+  ids: string[]
+  tag: string
+  change: 'added' | 'removed'
+  /** ISO 8601, UTC. */
+  at: string
+  reason: Record<string, unknown>
+}
+
+export interface AlertBody {
+  kind: Alert['kind']
+  person_id: string
+  ids: string[]
+  at: string
+  message: string
+  reason: Record<string, unknown>
+}
+
+export function tagChangeBody(c: TagChange): TagChangeBody {
+  return { person_id: c.personId, ids: c.ids, tag: c.tag, change: c.change, at: new Date(c.at).toISOString(), reason: c.reason }
+}
+
+export function alertBody(a: Alert): AlertBody {
+  return { kind: a.kind, person_id: a.personId, ids: a.ids, at: new Date(a.at).toISOString(), message: a.message, reason: a.reason }
+}
+
+// Hashed: tag values and ids may be long or hold any character; the id only has to be equal for
+// equal changes.
+function digest(parts: Array<string | number>): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)
+}
+
+/** Same person, tag, change and time: the same change, stored once. */
+export function tagChangeMessageId(c: Pick<TagChange, 'personId' | 'tag' | 'change' | 'at'>): string {
+  return 'tag-' + digest([c.personId, c.tag, c.change, c.at])
+}
+
+export function alertMessageId(a: Pick<Alert, 'kind' | 'personId' | 'at'>): string {
+  return 'alert-' + digest([a.kind, a.personId, a.at])
+}

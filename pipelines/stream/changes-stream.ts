@@ -1,0 +1,57 @@
+// Creates (or updates) the stream that keeps published tag changes and alerts, so webhooks read
+// them through their own durable consumers at their own pace and a plain NATS subscriber on
+// `pulse.tags.>` receives them as they are published. Unlike the events stream it drops its oldest
+// messages when full or too old: they are notifications, the tables hold the record.
+import { DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
+import { nanos, type NatsConnection } from '@nats-io/nats-core'
+import { ALERTS_SUBJECT, TAGS_SUBJECT } from '../../models/tags/change-subjects.ts'
+
+export const CHANGES_STREAM = 'PULSE_CHANGES'
+
+export interface ChangesStreamSettings {
+  stream: string
+  maxAgeMs: number
+  maxBytes: number
+  replicas: number
+}
+
+/** A batch redelivered to the processor (ack wait 60 s, a restart) is republished within this and stored once. */
+const CHANGES_DUPLICATE_WINDOW_MS = 60 * 60_000
+
+const SETUP_PATIENCE_MS = 30_000
+const TRANSIENT = /timeout|no responders|temporarily unavailable|jetstream not enabled|no suitable peers/i
+
+export async function ensureChangesStream(nc: NatsConnection, s: ChangesStreamSettings): Promise<void> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS
+  for (;;) {
+    try {
+      return await ensureOnce(nc, s)
+    } catch (e) {
+      if (!TRANSIENT.test(String((e as Error).message ?? e)) || Date.now() > deadline) throw e
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+async function ensureOnce(nc: NatsConnection, s: ChangesStreamSettings): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  const config = {
+    name: s.stream,
+    subjects: [`${TAGS_SUBJECT}.>`, `${ALERTS_SUBJECT}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(s.maxAgeMs),
+    max_bytes: s.maxBytes,
+    // The window must not exceed max_age (the server refuses it).
+    duplicate_window: nanos(Math.min(CHANGES_DUPLICATE_WINDOW_MS, s.maxAgeMs)),
+    num_replicas: s.replicas,
+  }
+  try {
+    await jsm.streams.info(s.stream)
+    await jsm.streams.update(s.stream, config)
+  } catch (e) {
+    if (!String((e as Error).message).includes('not found')) throw e
+    await jsm.streams.add(config)
+  }
+}

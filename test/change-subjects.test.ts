@@ -1,0 +1,56 @@
+// Tag ids become one safe NATS subject token each, reversibly; webhook settings are checked with
+// messages that say what to fix.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { alertSubject, tagChangeSubject, tagFromSubjectToken, tagSubjectToken } from '../models/tags/change-subjects.ts'
+import { resolveWebhook } from '../models/tags/webhook-config.ts'
+import { retryDelayMs } from '../models/tags/retry-backoff.ts'
+
+describe('tag subject tokens', () => {
+  it('keep plain tag ids readable and encode the rest', () => {
+    expect(tagChangeSubject({ tag: 'high_value', change: 'added' })).toBe('pulse.tags.high_value.added')
+    expect(tagChangeSubject({ tag: 'region:EU', change: 'removed' })).toBe('pulse.tags.region-3AEU.removed')
+    expect(tagSubjectToken('favourite_category:home & garden.v2')).toBe('favourite_category-3Ahome-20-26-20garden-2Ev2')
+    expect(tagSubjectToken('tier:zoë-1')).toBe('tier-3Azo-C3-AB-2D1')
+    expect(alertSubject({ kind: 'sla' })).toBe('pulse.alerts.sla')
+  })
+
+  it('are one token of safe characters for any tag, and give the tag back', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (tag) => {
+        const token = tagSubjectToken(tag)
+        expect(token).toMatch(/^[A-Za-z0-9_-]+$/)
+        expect(tagFromSubjectToken(token)).toBe(tag)
+      }),
+    )
+  })
+
+  it('refuse an empty tag id', () => {
+    expect(() => tagSubjectToken('')).toThrow(/must not be empty/)
+  })
+})
+
+describe('webhook settings', () => {
+  const ok = { subjects: 'pulse.tags.*.added', url: 'https://example.test/hook', secret: 's3cret-s3cret-s3cret' }
+
+  it('take defaults and the url as the name', () => {
+    expect(resolveWebhook(ok)).toEqual({ ...ok, name: ok.url, maxInFlight: 4, timeoutMs: 10_000, maxRetryAgeMs: 72 * 3600_000 })
+  })
+
+  it.each([
+    [{ url: 'ftp://x' }, /url must start with http/],
+    [{ secret: '' }, /secret is missing/],
+    [{ subjects: 'events.>' }, /must be a pattern under pulse\.tags\./],
+    [{ subjects: 'pulse.tags.>.added' }, /must be a pattern/],
+    [{ subjects: 'pulse.tags.high value' }, /must be a pattern/],
+    [{ maxInFlight: 0 }, /maxInFlight must be a positive whole number/],
+  ])('refuse %o', (change, message) => {
+    expect(() => resolveWebhook({ ...ok, ...change })).toThrow(message)
+  })
+})
+
+describe('retry waits', () => {
+  it('start at 1 s, double, and stay at 5 minutes', () => {
+    expect([1, 2, 3, 4, 9, 10, 1000].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000, 256_000, 300_000, 300_000])
+  })
+})
