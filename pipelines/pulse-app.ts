@@ -39,6 +39,7 @@ import { RefitQueue } from './jobs/refit-queue.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
+import { DEFAULT_FEATURE_CONFIG } from '../models/tags/feature-config.ts'
 
 export interface RunningPulse {
   url: string
@@ -158,7 +159,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
-        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching }),
+        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: DEFAULT_FEATURE_CONFIG }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),

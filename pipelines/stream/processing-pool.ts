@@ -5,6 +5,7 @@
 // their batch is redelivered).
 import { Worker } from 'node:worker_threads'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
+import type { IdLink } from '../../models/identity/event-ids.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import type { StoredMessage } from './message-decoding.ts'
 import type { ProcessingSettings } from './message-processing.ts'
@@ -13,6 +14,12 @@ import type { RowRange, WorkerRequest } from './processing-worker.ts'
 export interface ProcessedMessage {
   rowCount: number
   deadLetters: DeadLetterRow[]
+  /** The rows' feature facts as TabSeparated lines (sql/feature-facts-writer.ts), '' when none. */
+  facts: string
+  /** The distinct key ids of the rows (models/identity/event-ids.ts keyIdOf). */
+  keyIds: string[]
+  /** The id links the rows ask for (linkOf), in row order. */
+  links: IdLink[]
 }
 
 export interface SealedBatch {
