@@ -70,6 +70,8 @@ function history(): Sent[] {
       else out.push({ messageId, type: 'identify', event: '$identify', ts, ...who(id), traits: { region: pick(['north', 'south']), age_band: pick(['18-24', '25-34']), plan: pick(['free', 'pro', '']) } })
     }
   }
+  // A category that needs escaping on its way to the engine, frequent enough to be u3's favourite.
+  for (let i = 0; i < 60; i++) out.push({ messageId: `pf-odd-${i}`, type: 'track', event: 'Product Viewed', userId: 'u3', ts: BASE - (i + 1) * DAY, properties: { category: 'tab\there \\ "q"\nline' } })
   // Recent complaints so that some are open at BASE, one past its deadline.
   out.push({ messageId: 'pf-open-major', type: 'track', event: 'Complaint Filed', userId: 'u2', ts: BASE - 3 * HOUR, properties: { complaint_id: 'c-late', severity: 'major' } })
   out.push({ messageId: 'pf-open-normal', type: 'track', event: 'Complaint Filed', anonymousId: 'a1', ts: BASE - HOUR, properties: { complaint_id: 'c-fresh', severity: 'normal' } })

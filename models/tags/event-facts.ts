@@ -40,35 +40,59 @@ const NOT_ACTIVITY = new Set(['identify', 'alias', 'group'])
 
 interface Needles {
   config: FeatureConfig
-  /** The property names as JSON.stringify writes them, to skip parsing texts that hold none. */
-  quoted: Map<string, string>
+  /** Property names as JSON.stringify writes them (texts holding none are not parsed), by event kind. */
+  any: string[]
+  order: string[]
+  complaint: string[]
+  enquiry: string[]
+  nps: string[]
+  traits: string[]
   activity: Set<string> | null
 }
 
-// One config serves a whole message (the worker gets one copy per message): remembered so its
-// quoted names are made once per message, not once per row.
+// The processing worker keeps one config: its quoted names are made once, not once per row.
 let last: Needles | undefined
 
 function needlesOf(config: FeatureConfig): Needles {
   if (last?.config === config) return last
-  const names = [config.revenueProperty, config.couponProperty, config.complaintIdProperty, config.severityProperty, config.topicProperty,
-    config.scoreProperty, config.categoryProperty, config.channelProperty, config.traits.region, config.traits.ageBand, config.traits.plan, 'campaign']
-  last = { config, quoted: new Map(names.map((n) => [n, JSON.stringify(n)])), activity: config.activityEvents ? new Set(config.activityEvents) : null }
+  const q = (...names: string[]) => names.map((n) => JSON.stringify(n))
+  const any = q(config.categoryProperty, config.channelProperty)
+  last = {
+    config,
+    any,
+    order: [...any, ...q(config.revenueProperty, config.couponProperty)],
+    complaint: [...any, ...q(config.complaintIdProperty, config.severityProperty)],
+    enquiry: [...any, ...q(config.topicProperty)],
+    nps: [...any, ...q(config.scoreProperty)],
+    traits: q(config.traits.region, config.traits.ageBand, config.traits.plan),
+    activity: config.activityEvents ? new Set(config.activityEvents) : null,
+  }
   return last
 }
 
 type Json = Record<string, unknown>
+const NONE: Json = {}
 
-/** The object of a JSON text, parsed only when it may hold one of `names` (most texts hold none). */
-function objectOf(text: string, names: string[], n: Needles): Json | null {
-  if (text.length <= 2 || !names.some((name) => text.includes(n.quoted.get(name)!))) return null
+/** The object of a JSON text, parsed only when it may hold one of the `quoted` names (most texts hold none). */
+function objectOf(text: string, quoted: string[]): Json {
+  if (text.length <= 2) return NONE
+  let found = false
+  for (const name of quoted) {
+    if (text.includes(name)) {
+      found = true
+      break
+    }
+  }
+  if (!found) return NONE
   try {
     const v: unknown = JSON.parse(text)
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : NONE
   } catch {
-    return null
+    return NONE
   }
 }
+
+const CAMPAIGN = ['"campaign"']
 
 /** A property as text: strings as sent, finite numbers and booleans written out, anything else ''. */
 function textOf(v: unknown): string {
@@ -93,17 +117,12 @@ export function factOf(row: EventRow, config: FeatureConfig): EventFact | null {
   const resolved = e === config.complaintResolvedEvent
   const enquiry = e === config.enquiryEvent
   const nps = e === config.npsEvent
-  const wanted = [config.categoryProperty, config.channelProperty]
-  if (order) wanted.push(config.revenueProperty, config.couponProperty)
-  if (filed || resolved) wanted.push(config.complaintIdProperty, config.severityProperty)
-  if (enquiry) wanted.push(config.topicProperty)
-  if (nps) wanted.push(config.scoreProperty)
-  const p = objectOf(row.properties, wanted, n) ?? {}
+  const p = objectOf(row.properties, order ? n.order : filed || resolved ? n.complaint : enquiry ? n.enquiry : nps ? n.nps : n.any)
   // The traits column holds identify traits, Segment's context.traits and PostHog's $set.
-  const t = objectOf(row.traits, [config.traits.region, config.traits.ageBand, config.traits.plan], n) ?? {}
+  const t = objectOf(row.traits, n.traits)
   let channel = textOf(p[config.channelProperty])
   if (!channel) {
-    const campaign = objectOf(row.context, ['campaign'], n)?.campaign
+    const campaign = objectOf(row.context, CAMPAIGN).campaign
     if (campaign !== null && typeof campaign === 'object') channel = textOf((campaign as Json).source)
   }
   const coupon = p[config.couponProperty]

@@ -35,7 +35,7 @@ export interface ProcessingSettings {
 }
 
 /** The rows' facts, key ids and links. */
-function personPart(rows: EventRow[], features: FeatureConfig): Pick<MessageResult, 'facts' | 'keyIds' | 'links'> {
+function personPart(rows: EventRow[], features: FeatureConfig, escapeFree: boolean): Pick<MessageResult, 'facts' | 'keyIds' | 'links'> {
   const facts: EventFact[] = []
   const keyIds = new Set<string>()
   const links: IdLink[] = []
@@ -50,7 +50,7 @@ function personPart(rows: EventRow[], features: FeatureConfig): Pick<MessageResu
       if (link) links.push(link)
     }
   }
-  return { facts: factLines(facts), keyIds: [...keyIds], links }
+  return { facts: factLines(facts, escapeFree), keyIds: [...keyIds], links }
 }
 
 const NOTHING = { facts: '', keyIds: [], links: [] }
@@ -78,7 +78,7 @@ export function processMessage(m: StoredMessage, settings: ProcessingSettings): 
     // TabSeparated escapes, no field does (one scan of the request instead of one per field).
     const plain = escapeFree([decoded.request.rawText, ...Object.values(m.headers)])
     const tsv = prefix && rows.some((r) => r.message_id.startsWith(prefix)) ? withRefusedRows(rows, m.seq, prefix) : eventLines(rows, m.seq, plain)
-    return { tsv, rowCount: rows.length, deadLetters, ...personPart(rows, settings.features) }
+    return { tsv, rowCount: rows.length, deadLetters, ...personPart(rows, settings.features, plain) }
   } catch (err) {
     // A request that breaks processing (a defect in a normaliser, an exhausted stack) fails the same
     // way on every delivery: it is set aside alone instead of failing its batch.

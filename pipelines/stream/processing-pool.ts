@@ -51,7 +51,7 @@ export class ProcessingWorker {
   /** `index` is the message's place in its batch, which names its rows in piece() and line(). */
   async process(message: StoredMessage, batch: number, index: number): Promise<ProcessedMessage> {
     // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
-    const reply = await this.send((id) => ({ kind: 'process', id, batch, index, message, settings: this.settings }), [message.data.buffer as ArrayBuffer])
+    const reply = await this.send((id) => ({ kind: 'process', id, batch, index, message }), [message.data.buffer as ArrayBuffer])
     return reply.result!
   }
 
@@ -99,7 +99,7 @@ export class ProcessingWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker
     // A larger young generation: each request's objects die young, so fewer scavenges run.
-    const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } })
+    const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     w.unref()
     w.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id)
