@@ -64,7 +64,7 @@ FROM
     SELECT person_id, argMin(fact, fact.received_at) AS f
     FROM
     (
-        SELECT transform(id, {ids:Array(String)}, {persons:Array(String)}, '') AS person_id, arrayJoin(groupUniqArrayMerge(facts)) AS fact
+        SELECT transform(id, {ids:Array(String)}, {persons:Array(String)}, '') AS person_id, arrayJoin(groupUniqArrayArray(facts)) AS fact
         FROM feature_rollup
         WHERE id IN {ids:Array(String)} AND day <= toDate32(fromUnixTimestamp64Milli({now:Int64}, 'UTC'))
         GROUP BY id, day

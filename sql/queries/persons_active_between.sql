@@ -3,7 +3,7 @@
 SELECT DISTINCT id
 FROM
 (
-    SELECT id, groupUniqArrayMerge(facts) AS fs
+    SELECT id, groupUniqArrayArray(facts) AS fs
     FROM feature_rollup
     WHERE day >= toDate32(fromUnixTimestamp64Milli({from:Int64}, 'UTC')) AND day <= toDate32(fromUnixTimestamp64Milli({to:Int64}, 'UTC'))
     GROUP BY id, day
