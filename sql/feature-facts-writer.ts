@@ -5,10 +5,7 @@
 import type { EventFact } from '../models/tags/event-facts.ts'
 import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
 
-export const FACT_COLUMNS = [
-  'source', 'message_id', 'key_id', 'ts', 'received_at', 'activity', 'login', 'is_order', 'amount', 'coupon', 'category', 'channel',
-  'complaint', 'complaint_id', 'severity', 'enquiry', 'topic', 'nps', 'region', 'age_band', 'plan',
-] as const
+export const FACT_COLUMNS = ['source', 'message_id', 'key_id', 'ts', 'received_at', 'flags', 'detail'] as const
 
 const FACTS_TARGET: TabSeparatedTarget = { table: 'feature_facts_input', columns: FACT_COLUMNS, fileStatement: 'insert_feature_facts_from_file' }
 
@@ -20,8 +17,6 @@ const UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\
 function text(s: string): string {
   return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s
 }
-
-const flag = (b: boolean) => (b ? '1' : '0')
 
 /** Remembers the last time written: within one message the receive time, and often the event time, repeat. */
 class MsText {
@@ -39,39 +34,33 @@ class MsText {
 const tsText = new MsText()
 const receivedText = new MsText()
 
-// Most facts carry nothing past their flags (no order, category, complaint, trait, ...): their
-// line ends in this fixed text, written once instead of field by field.
-const BARE_TAIL = '0\t0\t0\t\t\t\t\t\t0\t\t\\N\t\t\t\n'
-
-const bare = (f: EventFact) =>
-  !f.order && !f.enquiry && f.nps === null && f.category === '' && f.channel === '' && f.complaint === '' && f.region === '' && f.ageBand === '' && f.plan === ''
-
-/** The line of a fact none of whose texts needs escaping. */
-function plainFactLine(f: EventFact): string {
-  const head = `${f.source}\t${f.messageId}\t${f.keyId}\t${tsText.of(f.ts)}\t${receivedText.of(f.receivedAt)}\t${f.activity ? 1 : 0}\t${f.login ? 1 : 0}\t`
-  if (bare(f)) return head + BARE_TAIL
-  return (
-    head +
-    `${f.order ? 1 : 0}\t${f.amount}\t${f.coupon ? 1 : 0}\t${f.category}\t${f.channel}\t${f.complaint}\t${f.complaintId}` +
-    `\t${f.severity}\t${f.enquiry ? 1 : 0}\t${f.topic}\t${f.nps === null ? '\\N' : f.nps}\t${f.region}\t${f.ageBand}\t${f.plan}\n`
-  )
+/** The flags column: bits 1 activity, 2 login, 4 order, 8 coupon, 16 enquiry. */
+function flagsOf(f: EventFact): number {
+  return (f.activity ? 1 : 0) | (f.login ? 2 : 0) | (f.order ? 4 : 0) | (f.coupon ? 8 : 0) | (f.enquiry ? 16 : 0)
 }
 
 /**
- * One line per fact. `escapeFreeSource`: no text of the facts can hold a backslash, tab or line
- * break (as for event-writer.ts eventLines: they all come from a request that holds none).
+ * The detail column: '' for the many facts that carry nothing past their flags, else a JSON array
+ * in the order the materialized view reads it (sql/migrations/007_feature_rollups.sql).
+ */
+function detailOf(f: EventFact): string {
+  if (!f.order && f.nps === null && f.category === '' && f.channel === '' && f.complaint === '' && f.topic === '' && f.region === '' && f.ageBand === '' && f.plan === '') return ''
+  return JSON.stringify([f.amount, f.category, f.channel, f.complaint, f.complaintId, f.severity, f.topic, f.nps, f.region, f.ageBand, f.plan])
+}
+
+/**
+ * One line per fact. `escapeFreeSource`: no text of the facts can hold a backslash, tab, line
+ * break or quote, so neither the fields nor the detail's JSON need escaping (as for event-writer.ts
+ * eventLines: they all come from a request that holds no backslash).
  */
 export function factLines(facts: readonly EventFact[], escapeFreeSource = false): string {
   let out = ''
   if (escapeFreeSource) {
-    for (const f of facts) out += plainFactLine(f)
+    for (const f of facts) out += `${f.source}\t${f.messageId}\t${f.keyId}\t${tsText.of(f.ts)}\t${receivedText.of(f.receivedAt)}\t${flagsOf(f)}\t${detailOf(f)}\n`
     return out
   }
   for (const f of facts) {
-    out +=
-      `${text(f.source)}\t${text(f.messageId)}\t${text(f.keyId)}\t${tsText.of(f.ts)}\t${receivedText.of(f.receivedAt)}\t${flag(f.activity)}\t${flag(f.login)}` +
-      `\t${flag(f.order)}\t${f.amount}\t${flag(f.coupon)}\t${text(f.category)}\t${text(f.channel)}\t${f.complaint}\t${text(f.complaintId)}` +
-      `\t${text(f.severity)}\t${flag(f.enquiry)}\t${text(f.topic)}\t${f.nps === null ? '\\N' : f.nps}\t${text(f.region)}\t${text(f.ageBand)}\t${text(f.plan)}\n`
+    out += `${text(f.source)}\t${text(f.messageId)}\t${text(f.keyId)}\t${tsText.of(f.ts)}\t${receivedText.of(f.receivedAt)}\t${flagsOf(f)}\t${text(detailOf(f))}\n`
   }
   return out
 }
