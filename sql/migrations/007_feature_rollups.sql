@@ -8,8 +8,8 @@
 -- re-stamped with a new sent_at, so a slightly different corrected time) are collapsed by the
 -- reader, which keeps one fact per hash: the one received first, as the events table does
 -- (sql/queries/person_features.sql). A plain array column rather than a groupUniqArray state:
--- merges copy it as it is unless two parts hold the same (id, day), where a state column was
--- rebuilt as a hash set on every merge, which halved the processor's rate.
+-- merges copy it as it is unless two parts hold the same (id, day), and the insert needs no
+-- GROUP BY.
 -- Each fact keeps its exact time, so windows such as (now - 7 d, now] are exact, not whole days.
 -- The input is slim because parsing it is most of what a facts insert costs: most facts carry
 -- nothing past their flags, and the rest carry their details as one JSON array.
