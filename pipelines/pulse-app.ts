@@ -42,6 +42,7 @@ import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
+import { DEFAULT_FEATURE_CONFIG } from '../models/tags/feature-config.ts'
 
 export interface RunningPulse {
   url: string
@@ -162,7 +163,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
-        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching }),
+        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: DEFAULT_FEATURE_CONFIG }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash },
         pm,
         log.child({ part: 'processor' }),

@@ -12,6 +12,7 @@ import { segmentBatchSummary, splitRequest, type WireFormat } from '../models/ev
 import { HEADER } from '../models/events/stream-contract.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { processMessage } from '../pipelines/stream/message-processing.ts'
+import { DEFAULT_FEATURE_CONFIG } from '../models/tags/feature-config.ts'
 import { looseValue, nested, posthogEvent, segmentEvent } from './helpers/event-arbitraries.ts'
 import { basicAuth, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -71,7 +72,7 @@ describe('pure functions on any input', () => {
   it('the processor turns any stored request into rows and dead letters that account for every event', () => {
     fc.assert(
       fc.property(fc.constantFrom(...FORMATS), body, (format, text) => {
-        const out = processMessage(message(format, Buffer.from(text)), { limits: { maxEventBytes: 32 * 1024 }, refuseRowsMatching: '', failProcessingMatching: '' })
+        const out = processMessage(message(format, Buffer.from(text)), { limits: { maxEventBytes: 32 * 1024 }, refuseRowsMatching: '', failProcessingMatching: '', features: DEFAULT_FEATURE_CONFIG })
         const whole = out.deadLetters.filter((d) => d.position === WHOLE_REQUEST)
         if (whole.length) {
           expect([out.rowCount, out.deadLetters.length]).toEqual([0, 1])
@@ -89,7 +90,7 @@ describe('pure functions on any input', () => {
     const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)
     for (const format of FORMATS) {
       const text = format.startsWith('posthog') ? `{"batch":[{"event":"e","distinct_id":"d","properties":${deep}}]}` : `{"batch":[{"type":"track","event":"e","userId":"u","properties":${deep}}],"type":"track","event":"e","userId":"u","properties":${deep}}`
-      const out = processMessage(message(format, Buffer.from(text)), { limits: { maxEventBytes: 1 << 30 }, refuseRowsMatching: '', failProcessingMatching: '' })
+      const out = processMessage(message(format, Buffer.from(text)), { limits: { maxEventBytes: 1 << 30 }, refuseRowsMatching: '', failProcessingMatching: '', features: DEFAULT_FEATURE_CONFIG })
       expect(out.deadLetters.map((d) => d.reason)).toEqual(['too_deeply_nested'])
     }
   })

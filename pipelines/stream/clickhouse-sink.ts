@@ -2,6 +2,7 @@
 // (--fault-fail-inserts, --fault-engine-outage-ms; README, test-only fault injection).
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { insertDeadLetters, insertEvents } from '../../sql/event-writer.ts'
+import { insertFeatureFacts } from '../../sql/feature-facts-writer.ts'
 import type { FaultConfig } from '../config.ts'
 import type { EventSink } from './batch-inserter.ts'
 
@@ -32,5 +33,6 @@ export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
       await insertEvents(ch, rows)
     },
     insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),
+    insertFacts: (rows) => insertFeatureFacts(ch, rows),
   }
 }

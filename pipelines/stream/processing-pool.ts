@@ -5,6 +5,7 @@
 // their batch is redelivered).
 import { Worker } from 'node:worker_threads'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
+import type { IdLink } from '../../models/identity/event-ids.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import type { StoredMessage } from './message-decoding.ts'
 import type { ProcessingSettings } from './message-processing.ts'
@@ -13,6 +14,12 @@ import type { RowRange, WorkerRequest } from './processing-worker.ts'
 export interface ProcessedMessage {
   rowCount: number
   deadLetters: DeadLetterRow[]
+  /** The rows' feature facts as TabSeparated lines (sql/feature-facts-writer.ts), '' when none. */
+  facts: string
+  /** The distinct key ids of the rows (models/identity/event-ids.ts keyIdOf). */
+  keyIds: string[]
+  /** The id links the rows ask for (linkOf), in row order. */
+  links: IdLink[]
 }
 
 export interface SealedBatch {
@@ -44,7 +51,7 @@ export class ProcessingWorker {
   /** `index` is the message's place in its batch, which names its rows in piece() and line(). */
   async process(message: StoredMessage, batch: number, index: number): Promise<ProcessedMessage> {
     // The message's bytes are its own copy (storedMessage): moved to the worker, not copied again.
-    const reply = await this.send((id) => ({ kind: 'process', id, batch, index, message, settings: this.settings }), [message.data.buffer as ArrayBuffer])
+    const reply = await this.send((id) => ({ kind: 'process', id, batch, index, message }), [message.data.buffer as ArrayBuffer])
     return reply.result!
   }
 
@@ -92,7 +99,7 @@ export class ProcessingWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker
     // A larger young generation: each request's objects die young, so fewer scavenges run.
-    const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } })
+    const w = new Worker(new URL('./processing-worker.mjs', import.meta.url), { workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     w.unref()
     w.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id)

@@ -5,7 +5,7 @@
 // buffers passing through a thread's heap are what trigger its full collections). Each message's
 // rows are kept apart until the batch is released, so that a batch the engine refuses can be
 // sent again in parts (row-ranges) to find the rows it refuses.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import type { StoredMessage } from './message-decoding.ts'
 import { processMessage, type ProcessingSettings } from './message-processing.ts'
 import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
@@ -19,13 +19,16 @@ export interface RowRange {
 }
 
 export type WorkerRequest =
-  | { kind: 'process'; id: number; batch: number; index: number; message: StoredMessage; settings: ProcessingSettings }
+  | { kind: 'process'; id: number; batch: number; index: number; message: StoredMessage }
   | { kind: 'seal'; id: number; batch: number; spoolFile: string | null }
   | { kind: 'piece'; id: number; batch: number; ranges: RowRange[]; spoolFile: string | null }
   | { kind: 'line'; id: number; batch: number; range: RowRange }
   | { kind: 'release'; id: number; batch: number }
 
 deprioritiseThisThread()
+
+// Given once when the thread starts: cloning them with every message cost a few per cent of the rate.
+const settings = workerData as ProcessingSettings
 
 /** A Uint8Array that alone owns its whole ArrayBuffer (small Buffers share a pool), so it can be moved. */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
@@ -72,14 +75,14 @@ function hand(id: number, rowCount: number, bytes: Uint8Array, spoolFile: string
 function handle(req: WorkerRequest): void {
   switch (req.kind) {
     case 'process': {
-      const { tsv, rowCount, deadLetters } = processMessage(req.message, req.settings)
+      const { tsv, rowCount, deadLetters, facts, keyIds, links } = processMessage(req.message, settings)
       if (tsv) {
         let b = batches.get(req.batch)
         if (!b) batches.set(req.batch, (b = { parts: new Map(), rowCount: 0 }))
         b.parts.set(req.index, tsv)
         b.rowCount += rowCount
       }
-      parentPort!.postMessage({ id: req.id, result: { rowCount, deadLetters } })
+      parentPort!.postMessage({ id: req.id, result: { rowCount, deadLetters, facts, keyIds, links } })
       return
     }
     case 'seal': {

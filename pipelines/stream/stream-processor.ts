@@ -13,6 +13,7 @@ import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
+import { insertBatchFacts } from './facts-inserter.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker, SealedBatch } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
@@ -228,6 +229,7 @@ export class StreamProcessor {
       for (const r of results) if (r) deadLetters.push(...r.deadLetters)
       deadLetters.push(...refused)
       await this.inserter.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
+      await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
       this.opts.afterInsert?.()
       for (const m of b.messages) m.ack()
       this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
