@@ -37,11 +37,15 @@ type FeatureRow = {
   region: string | null
   age_band: string | null
   plan: string | null
+  next_window_exit: number
 } & Record<`orders_${Windows}` | `spend_${Windows}` | `coupon_orders_${Windows}`, number>
 
 function windowOf(r: FeatureRow, w: Windows): WindowedOrders {
   return { orders: Number(r[`orders_${w}`]), spend: Number(r[`spend_${w}`]), couponOrders: Number(r[`coupon_orders_${w}`]) }
 }
+
+/** What the query gives when no event is in any window (Int64's largest value, read as a double). */
+const NO_EXIT = 9.2e18
 
 const NO_ORDERS: WindowedOrders = { orders: 0, spend: 0, couponOrders: 0 }
 
@@ -52,7 +56,7 @@ function noFeatures(personId: string, ids: string[]): PersonFeatures {
     logins7d: 0, logins30d: 0, loginsPrev30d: 0, activity7d: 0, activity30d: 0, activityPrev30d: 0, activityBaselineWeekly: 0,
     ordersTotal: 0, spendTotal: 0, window30d: NO_ORDERS, window90d: NO_ORDERS, window180d: NO_ORDERS, window365d: NO_ORDERS,
     last91d: NO_ORDERS, prev91d: NO_ORDERS, favouriteCategory: null, preferredChannel: null, openComplaints: [], complaints365d: 0,
-    lastNps: null, enquiries30d: {}, traits: { region: null, ageBand: null, plan: null },
+    lastNps: null, enquiries30d: {}, traits: { region: null, ageBand: null, plan: null }, nextWindowExit: null,
   }
 }
 
@@ -88,6 +92,7 @@ function featuresOf(r: FeatureRow, ids: string[]): PersonFeatures {
     lastNps: Number(r.nps_count) > 0 ? { score: Number(r.last_nps[0]), at: Number(r.last_nps[1]) } : null,
     enquiries30d: Object.fromEntries(Object.entries(r.enquiries_30d).map(([topic, n]) => [topic, Number(n)])),
     traits: { region: r.region, ageBand: r.age_band, plan: r.plan },
+    nextWindowExit: Number(r.next_window_exit) >= NO_EXIT ? null : Number(r.next_window_exit),
   }
 }
 

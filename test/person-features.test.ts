@@ -9,7 +9,7 @@ import pino from 'pino'
 import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
 import { connectNats, startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
-import type { PersonFeatures, WindowedOrders } from '../models/tags/person-features.ts'
+import { WINDOW_EDGES_DAYS, type PersonFeatures, type WindowedOrders } from '../models/tags/person-features.ts'
 import { personsActiveBetween, readPersonFeatures } from '../sql/person-features-reader.ts'
 import { metricValue, sendBatch } from './helpers/event-batches.ts'
 import { sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
@@ -167,6 +167,7 @@ function reference(all: Sent[], personId: string, ids: string[], now: number): P
     lastNps: nps ? { score: nps.properties!.score as number, at: nps.ts } : null,
     enquiries30d: enquiries,
     traits: { region: latestTrait(ev, 'region'), ageBand: latestTrait(ev, 'age_band'), plan: latestTrait(ev, 'plan') },
+    nextWindowExit: orNull(ev.flatMap((e) => WINDOW_EDGES_DAYS.map((d) => e.ts + d * DAY)).filter((t) => t > now), Math.min),
   }
 }
 

@@ -55,6 +55,18 @@ SELECT
     argMaxIf((assumeNotNull(f.nps), f.ts), (f.ts, f.h), isNotNull(f.nps)) AS last_nps,
     mapFromArrays(enquiry_counts.1, enquiry_counts.2) AS enquiries_30d,
     sumMapIf([f.topic], [toUInt64(1)], f.enquiry = 1 AND f.ts > {now:Int64} - 30 * 86400000) AS enquiry_counts,
+    -- The next time an event leaves a counted window (models/tags/person-features.ts WINDOW_EDGES_DAYS).
+    least(
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 7 * 86400000) + 7 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 30 * 86400000) + 30 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 60 * 86400000) + 60 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 63 * 86400000) + 63 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 90 * 86400000) + 90 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 91 * 86400000) + 91 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 180 * 86400000) + 180 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 182 * 86400000) + 182 * 86400000, 9223372036854775807),
+        ifNull(minOrNullIf(f.ts, f.ts > {now:Int64} - 365 * 86400000) + 365 * 86400000, 9223372036854775807)
+    ) AS next_window_exit,
     -- Latest non-empty value of each trait.
     nullIf(argMaxIf(f.region, (f.ts, f.h), f.region != ''), '') AS region,
     nullIf(argMaxIf(f.age_band, (f.ts, f.h), f.age_band != ''), '') AS age_band,
