@@ -6,6 +6,8 @@ import { KeysFileError, readKeysFile } from './keys-file.ts'
 import type { ClickHouseTarget } from '../sql/clickhouse-client.ts'
 import type { QueryLimits } from '../sql/read-session-settings.ts'
 import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
+import { readFileSync } from 'node:fs'
+import { parseProfilesConfig, type ProfilesConfig } from '../models/tags/profiles-config.ts'
 
 export interface WriteKey {
   key: string
@@ -65,6 +67,8 @@ export interface PulseConfig {
   now: number | null
   /** Profiles config file (JSON: feature event names, tag thresholds, webhooks); '' = defaults. */
   profilesConfig: string
+  /** What the profiles config file says, over the defaults. */
+  profilesSettings: ProfilesConfig
   profiles: boolean
   tagSweepSeconds: number
   faults: FaultConfig
@@ -226,6 +230,27 @@ function refuseSharedKeys(write: string[], read: string[], admin: string[]): voi
 // A time without a zone would be read in the machine's zone: two machines would disagree on "now".
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/
 
+/** The profiles config file over the defaults; every mistake in it named in one message. */
+function profilesSettingsFrom(file: string): ProfilesConfig {
+  let json: unknown = {}
+  if (file !== '') {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw new ConfigError(`--profiles-config ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): give the path of a JSON file`)
+    }
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      throw new ConfigError(`--profiles-config ${file} is not valid JSON (${(e as Error).message}): fix it, or start from the example in the README`)
+    }
+  }
+  const parsed = parseProfilesConfig(json)
+  if (!parsed.ok) throw new ConfigError(`--profiles-config ${file}:\n  ${parsed.errors.join('\n  ')}`)
+  return parsed.config
+}
+
 function fixedNow(text: string): number | null {
   if (text === '') return null
   const ms = ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN
@@ -259,6 +284,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   const writeKeys = keys.write.map(parseWriteKey)
   refuseSharedKeys(writeKeys.map((k) => k.key), keys.read, keys.admin)
   const now = fixedNow(String(out.now ?? ''))
+  const profilesSettings = profilesSettingsFrom(String(out.profilesConfig ?? ''))
   const faults: Record<string, unknown> = {}
   for (const key of Object.keys(out)) {
     if (!key.startsWith('faults.')) continue
@@ -273,6 +299,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     adminKeys: keys.admin,
     trustProxy: (out.trustProxy as string[] | undefined) ?? [],
     now,
+    profilesSettings,
     faults: faults as unknown as FaultConfig,
   }
 }

@@ -40,9 +40,14 @@ import { RefitQueue } from './jobs/refit-queue.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
+import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
+import { HttpError } from '../ingest/http-error.ts'
+import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
+import type { TagSettings } from '../models/tags/tag-settings.ts'
+import { clockFor, type Clock } from './clock.ts'
+import { startProfileSystem, type ProfileSystem } from './profile-system.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { CAPTURE_PATHS } from '../ingest/capture/capture-paths.ts'
-import { DEFAULT_FEATURE_CONFIG } from '../models/tags/feature-config.ts'
 
 export interface RunningPulse {
   url: string
@@ -105,10 +110,20 @@ function withDefaultKeys(config: PulseConfig): Keys {
   return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], adminKeys: [keys.adminKey], created }
 }
 
+/** The catalog as the tag routes describe it, thresholds filled in. */
+function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: string; description: string }> {
+  return TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) }))
+}
+
 /** The watchdog fires this long after --shutdown-timeout-ms, if the main thread could not end the process. */
 const WATCHDOG_GRACE_MS = 3000
 
-export async function startPulse(config: PulseConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningPulse> {
+export interface StartOptions {
+  /** The clock features and tags read (tests move a FixedClock); default: --now, else the system clock. */
+  clock?: Clock
+}
+
+export async function startPulse(config: PulseConfig, log: Logger = pino({ level: config.logLevel }), options: StartOptions = {}): Promise<RunningPulse> {
   mkdirSync(config.dataDir, { recursive: true })
   // Checked before anything starts: a second Pulse would stop the first one's nats-server.
   const other = runningServer(config.dataDir)
@@ -155,16 +170,25 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     collectDefaultMetrics({ register: registry })
     const consumer = await js.consumers.get(config.stream, config.consumer)
     let processor: StreamProcessor | undefined
+    let profiles: ProfileSystem | undefined
+    const clock = options.clock ?? clockFor(config.now)
     let onLagSample: ((undelivered: number) => void) | undefined
     if (config.processor) {
       const pm = processorMetrics(registry)
       onLagSample = (undelivered) => pm.consumerLag.set(undelivered)
       const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
+      if (config.profiles) {
+        profiles = await startProfileSystem({
+          client: clickhouse.client, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
+        })
+        // Pushed before the processor's: stopped after it, once the last batch went through the stage.
+        cleanups.push(() => profiles!.stop())
+      }
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
-        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: DEFAULT_FEATURE_CONFIG }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash },
+        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profilesSettings.features }),
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)) },
         pm,
         log.child({ part: 'processor' }),
       )
@@ -208,10 +232,18 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
     // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
     registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys })
-    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: [] })
+    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: tagDefinitions(config.profilesSettings.tags) })
+    registerTagRefreshRoutes(app, {
+      keys: apiKeys,
+      sweep: async (everyone) => {
+        if (!profiles) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no profiles (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
+        return profiles.sweep(everyone)
+      },
+    })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())
+      await profiles?.afterRefit().catch((err) => log.warn({ err: String(err) }, 'tag thresholds could not be refreshed after the refit; the next refit retries'))
       if (fit?.converged) log.info({ customers: fit.customers, seconds: fit.seconds, version: fit.model_version }, 'customer-value models refitted')
       else if (fit) log.warn({ customers: fit.customers, version: fit.model_version }, 'customer-value fit did not converge: kept the previous scores')
       return fit

@@ -14,7 +14,7 @@ function fact(source: string, messageId: string): EventFact {
 }
 
 function processed(facts: EventFact[]): ProcessedMessage {
-  return { rowCount: facts.length, deadLetters: [], facts: factLines(facts), keyIds: ['u-1'], links: [] }
+  return { rowCount: facts.length, deadLetters: [], facts: factLines(facts), keyIds: ['u-1'], links: [], userIds: [] }
 }
 
 function refused(source: string, messageId: string): DeadLetterRow {

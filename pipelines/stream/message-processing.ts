@@ -4,7 +4,8 @@
 import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
 import type { EventLimits } from '../../models/events/event-checks.ts'
 import { eventsOfRequest } from '../../models/events/request-events.ts'
-import { linkOf, type IdLink } from '../../models/identity/event-ids.ts'
+import { batchIdentityOf } from '../../models/identity/batch-identity.ts'
+import type { IdLink } from '../../models/identity/event-ids.ts'
 import { factOf, type EventFact } from '../../models/tags/event-facts.ts'
 import type { FeatureConfig } from '../../models/tags/feature-config.ts'
 import { escapeFree, eventLines } from '../../sql/event-writer.ts'
@@ -22,6 +23,8 @@ export interface MessageResult {
   keyIds: string[]
   /** The id links the rows ask for, in row order. */
   links: IdLink[]
+  /** The linkable user ids of the rows (they mark persons identified). */
+  userIds: string[]
 }
 
 export interface ProcessingSettings {
@@ -34,26 +37,17 @@ export interface ProcessingSettings {
   features: FeatureConfig
 }
 
-/** The rows' facts, key ids and links. */
-function personPart(rows: EventRow[], features: FeatureConfig, escapeFree: boolean): Pick<MessageResult, 'facts' | 'keyIds' | 'links'> {
+/** The rows' facts, and their ids and links for the identity graph. */
+function personPart(rows: EventRow[], features: FeatureConfig, escapeFree: boolean): Pick<MessageResult, 'facts' | 'keyIds' | 'links' | 'userIds'> {
   const facts: EventFact[] = []
-  const keyIds = new Set<string>()
-  const links: IdLink[] = []
   for (const r of rows) {
     const fact = factOf(r, features)
-    if (fact) {
-      facts.push(fact)
-      keyIds.add(fact.keyId)
-    }
-    if (r.type === 'identify' || r.type === 'alias') {
-      const link = linkOf(r)
-      if (link) links.push(link)
-    }
+    if (fact) facts.push(fact)
   }
-  return { facts: factLines(facts, escapeFree), keyIds: [...keyIds], links }
+  return { facts: factLines(facts, escapeFree), ...batchIdentityOf(rows) }
 }
 
-const NOTHING = { facts: '', keyIds: [], links: [] }
+const NOTHING = { facts: '', keyIds: [], links: [], userIds: [] }
 
 /** One extra column: the engine refuses the line (CANNOT_PARSE_INPUT_ASSERTION_FAILED) whatever its values. */
 function withRefusedRows(rows: EventRow[], streamSeq: number, prefix: string): Buffer {

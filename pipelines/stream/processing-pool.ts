@@ -20,6 +20,8 @@ export interface ProcessedMessage {
   keyIds: string[]
   /** The id links the rows ask for (linkOf), in row order. */
   links: IdLink[]
+  /** The linkable user ids of the rows. */
+  userIds: string[]
 }
 
 export interface SealedBatch {

@@ -75,14 +75,14 @@ function hand(id: number, rowCount: number, bytes: Uint8Array, spoolFile: string
 function handle(req: WorkerRequest): void {
   switch (req.kind) {
     case 'process': {
-      const { tsv, rowCount, deadLetters, facts, keyIds, links } = processMessage(req.message, settings)
+      const { tsv, rowCount, deadLetters, facts, keyIds, links, userIds } = processMessage(req.message, settings)
       if (tsv) {
         let b = batches.get(req.batch)
         if (!b) batches.set(req.batch, (b = { parts: new Map(), rowCount: 0 }))
         b.parts.set(req.index, tsv)
         b.rowCount += rowCount
       }
-      parentPort!.postMessage({ id: req.id, result: { rowCount, deadLetters, facts, keyIds, links } })
+      parentPort!.postMessage({ id: req.id, result: { rowCount, deadLetters, facts, keyIds, links, userIds } })
       return
     }
     case 'seal': {

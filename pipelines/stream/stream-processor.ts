@@ -14,6 +14,8 @@ import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
 import { insertBatchFacts } from './facts-inserter.ts'
+import { batchIdsOf } from './batch-ids.ts'
+import type { BatchIds } from './profile-stage.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker, SealedBatch } from './processing-pool.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
@@ -26,6 +28,11 @@ export interface ProcessorOptions {
   ackWaitMs: number
   /** Called after a successful insert and before the ack (fault tests crash here). */
   afterInsert?: () => void
+  /**
+   * The profile stage: run on a stored batch's ids and links before its messages are acked, while
+   * the next batch is inserted (at most PROFILE_AHEAD batches wait for it).
+   */
+  afterStore?: (batch: BatchIds) => Promise<void>
 }
 
 interface Batch {
@@ -43,6 +50,9 @@ interface Batch {
 
 let batchIds = 0
 const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [], openedAt: Date.now() })
+
+/** Stored batches waiting for the profile stage before the insert of the next one waits too. */
+const PROFILE_AHEAD = 2
 
 const PULL_EXPIRES_MS = 5000
 const PULL_HEARTBEAT_MS = 500
@@ -67,6 +77,9 @@ export function nakDelayMs(deliveryCount: number): number {
 export class StreamProcessor {
   private batch = emptyBatch()
   private chain: Promise<void> = Promise.resolve()
+  /** Stored batches go through the profile stage and are acked here, in order. */
+  private profileChain: Promise<void> = Promise.resolve()
+  private profilesPending = 0
   private timer: NodeJS.Timeout | undefined
   private messages: ConsumerMessages | undefined
   private loop: Promise<void> | undefined
@@ -208,6 +221,7 @@ export class StreamProcessor {
   private async insert(b: Batch): Promise<void> {
     const sealed = b.sealed
     if (!sealed) return
+    let handedOn = false
     try {
       let results: Array<ProcessedMessage | null>
       let batchRows: SealedBatch
@@ -231,24 +245,53 @@ export class StreamProcessor {
       await this.inserter.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
       await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
       this.opts.afterInsert?.()
-      for (const m of b.messages) m.ack()
-      this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
-      this.metrics.batchEvents.observe(rowCount - refused.length)
-      this.metrics.storedEvents.inc(rowCount - refused.length)
-      for (const d of deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
+      const stored = rowCount - refused.length
+      const finished = this.profileChain.then(() => this.finish(b, results, deadLetters, stored, started))
+      this.profileChain = finished
+      handedOn = true
+      this.profilesPending++
+      if (this.profilesPending > PROFILE_AHEAD) await finished
     } catch (err) {
-      if (err instanceof StoppedWhileWaiting) {
-        // Handed back at once, to another processor or to this one after its restart.
-        this.log.warn({ messages: b.messages.length }, 'stopped while ClickHouse was unavailable; the batch is handed back for redelivery')
-        for (const m of b.messages) m.nak()
-      } else {
-        this.redeliver(b, err)
-      }
+      this.handBack(b, err)
     } finally {
-      this.held.delete(b)
-      this.metrics.heldMessages.dec(b.messages.length)
+      if (!handedOn) this.settled(b)
       this.worker.release(b.id)
     }
+  }
+
+  /** The profile stage of a stored batch, then its ack. */
+  private async finish(b: Batch, results: Array<ProcessedMessage | null>, deadLetters: DeadLetterRow[], stored: number, started: number): Promise<void> {
+    try {
+      if (this.opts.afterStore) {
+        const ids = batchIdsOf(results)
+        await this.inserter.untilInserted(() => this.opts.afterStore!(ids))
+      }
+      for (const m of b.messages) m.ack()
+      this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
+      this.metrics.batchEvents.observe(stored)
+      this.metrics.storedEvents.inc(stored)
+      for (const d of deadLetters) this.metrics.deadLetters.inc({ reason: d.reason })
+    } catch (err) {
+      this.handBack(b, err)
+    } finally {
+      this.profilesPending--
+      this.settled(b)
+    }
+  }
+
+  private handBack(b: Batch, err: unknown): void {
+    if (err instanceof StoppedWhileWaiting) {
+      // Handed back at once, to another processor or to this one after its restart.
+      this.log.warn({ messages: b.messages.length }, 'stopped while ClickHouse was unavailable; the batch is handed back for redelivery')
+      for (const m of b.messages) m.nak()
+    } else {
+      this.redeliver(b, err)
+    }
+  }
+
+  private settled(b: Batch): void {
+    this.held.delete(b)
+    this.metrics.heldMessages.dec(b.messages.length)
   }
 
   /** The batch's processing failed (not its insert): redelivery with backoff, counted toward --max-deliver. */
@@ -266,6 +309,7 @@ export class StreamProcessor {
     await this.messages?.close()
     await this.loop?.catch(() => {})
     await this.flush()
+    await this.profileChain
     await this.worker.close()
   }
 }

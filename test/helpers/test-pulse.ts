@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pino from 'pino'
 import { configFor, type PulseConfig } from '../../pipelines/config.ts'
-import { startPulse, type RunningPulse } from '../../pipelines/pulse-app.ts'
+import { startPulse, type RunningPulse, type StartOptions } from '../../pipelines/pulse-app.ts'
 
 export const WRITE_KEY = 'wk_test'
 export const READ_KEY = 'rk_test'
@@ -31,9 +31,9 @@ export function testConfig(name: string, overrides: Partial<PulseConfig> = {}): 
   })
 }
 
-export async function startTestPulse(name: string, overrides: Partial<PulseConfig> = {}): Promise<RunningPulse> {
+export async function startTestPulse(name: string, overrides: Partial<PulseConfig> = {}, options: StartOptions = {}): Promise<RunningPulse> {
   const config = testConfig(name, overrides)
-  return startPulse(config, pino({ level: config.logLevel }))
+  return startPulse(config, pino({ level: config.logLevel }), options)
 }
 
 export async function sql<T = Record<string, unknown>>(baseUrl: string, query: string, params: Record<string, unknown> = {}): Promise<T[]> {

@@ -1,0 +1,98 @@
+// Wires the profile parts together for the composition root: the identity graph loaded from
+// ClickHouse, the processor's profile stage, the tag sweep (every --tag-sweep-seconds and on
+// POST /api/tags/refresh), population thresholds reloaded after each value-model refit, tag
+// changes and alerts published on the changes stream, and webhook delivery from it.
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/nats-core'
+import type { Logger } from 'pino'
+import type { ProfilesConfig } from '../models/tags/profiles-config.ts'
+import { loadIdentityGraph, storeIdentityChanges } from '../sql/identity-store.ts'
+import { readPersonFeatures } from '../sql/person-features-reader.ts'
+import type { Clock } from './clock.ts'
+import { ProfileQueue } from './jobs/profile-queue.ts'
+import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
+import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
+import { changePublisher } from './stream/change-publisher.ts'
+import type { RecomputeDeps } from './stream/profile-recompute.ts'
+import { profileRules } from './stream/profile-rules.ts'
+import { ProfileStage } from './stream/profile-stage.ts'
+import { nextStateVersion } from './stream/state-version.ts'
+
+export interface ProfileSystemDeps {
+  client: ClickHouseClient
+  nc: NatsConnection
+  js: JetStreamClient
+  clock: Clock
+  settings: ProfilesConfig
+  /** 0: sweeps only on demand. */
+  sweepSeconds: number
+  /** The changes stream webhooks read from. */
+  changesStream: string
+  log: Logger
+}
+
+export interface ProfileSystem {
+  stage: ProfileStage
+  sweep(everyone: boolean): Promise<SweepResult>
+  /** After a value-model refit: new population thresholds, and everyone re-tagged when one moved. */
+  afterRefit(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startProfileSystem(deps: ProfileSystemDeps): Promise<ProfileSystem> {
+  const { client, clock, log } = deps
+  const graph = await loadIdentityGraph(client)
+  log.info({ ids: graph.size, persons: graph.personCount }, 'identity graph loaded')
+  const publisher = changePublisher(deps.js)
+  const queue = new ProfileQueue()
+  const recompute: Omit<RecomputeDeps, 'thresholds'> = {
+    client,
+    rules: profileRules(deps.settings.tags),
+    readFeatures: (persons, now) => readPersonFeatures(client, persons, now),
+    idsOf: (person) => [...graph.idsOf(person)],
+    publish: async (changes, alerts) => {
+      await publisher.publishTagChanges(changes)
+      await publisher.publishAlerts(alerts)
+    },
+    version: () => nextStateVersion(),
+  }
+  const tagSweep = new TagSweep(client, recompute, deps.settings.tags.highValue.topShare)
+  await tagSweep.reloadThresholds()
+  const stage = new ProfileStage({
+    graph,
+    storeIdentity: (changes, at) => storeIdentityChanges(client, changes, at),
+    recompute: { ...recompute, thresholds: () => tagSweep.currentThresholds() },
+    clock,
+    queue,
+    log,
+  })
+  const sweep = (everyone: boolean) => queue.run(() => tagSweep.run(clock.now(), everyone))
+  let timer: NodeJS.Timeout | undefined
+  if (deps.sweepSeconds > 0) {
+    timer = setInterval(() => {
+      sweep(false).then(
+        (r) => r.persons > 0 && log.info({ persons: r.persons, tagChanges: r.tagChanges, alerts: r.alerts, seconds: r.seconds }, 'tag sweep'),
+        (err) => log.warn({ err: String(err) }, 'tag sweep failed; the next one retries'),
+      )
+    }, deps.sweepSeconds * 1000)
+    timer.unref()
+  }
+  let webhooks: WebhookDelivery | undefined
+  if (deps.settings.webhooks.length > 0) {
+    webhooks = await startWebhookDelivery(deps.nc, client, deps.settings.webhooks, { stream: deps.changesStream, log: log.child({ part: 'webhooks' }) })
+  }
+  return {
+    stage,
+    sweep,
+    afterRefit: () =>
+      queue.run(async () => {
+        if (await tagSweep.reloadThresholds()) await tagSweep.run(clock.now(), true)
+      }),
+    async stop() {
+      clearInterval(timer)
+      await queue.idle()
+      await webhooks?.stop()
+    },
+  }
+}
