@@ -66,6 +66,8 @@ export interface RunningPulse {
   embeddedNats: EmbeddedNats | undefined
   log: Logger
   processor: StreamProcessor | undefined
+  /** Persons, features and tags, when this process keeps them (the processor runs, --no-profiles not given). */
+  profiles: ProfileSystem | undefined
   stop(): Promise<void>
 }
 
@@ -276,7 +278,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
 
     let stopped: Promise<void> | undefined
     const stop = () => (stopped ??= stopWithin(config.shutdownTimeoutMs, cleanup, embeddedNats, log))
-    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, embeddedNats, log, processor, stop }
+    return { url, port, config, writeKeys: keys.writeKeys, readKeys: keys.readKeys, adminKeys: keys.adminKeys, devKeysCreated: keys.created, clickhouse, nc, js, natsUrl, embeddedNats, log, processor, profiles, stop }
   } catch (err) {
     await cleanup()
     throw err

@@ -92,14 +92,14 @@ describe('customer-value refits', () => {
     expect((await current()).n).toBe(body.fit.customers)
   })
 
-  it('counts the configured purchase event in the top customers, with their current scores', async () => {
+  it('counts the configured purchase event in the top customers (persons), with their current scores', async () => {
     await refresh('1997-09-30')
-    const top = await namedQuery<{ user_id: string; orders: number; revenue: number; p_alive: number | null }>(pulse.clickhouse.client, 'top_customers', { limit: 3, purchases: pulse.config.ltvPurchaseEvents, activity: pulse.config.ltvActivityEvents })
-    const expected = await sql<{ user_id: string; orders: number; revenue: number }>(
+    const top = await namedQuery<{ customer: string; orders: number; revenue: number; p_alive: number | null }>(pulse.clickhouse.client, 'top_customers', { limit: 3, purchases: pulse.config.ltvPurchaseEvents, activity: pulse.config.ltvActivityEvents })
+    const expected = await sql<{ person_id: string; orders: number; revenue: number }>(
       pulse.url,
-      "SELECT user_id, count() AS orders, round(sum(revenue), 2) AS revenue FROM events WHERE event = 'Purchase' GROUP BY user_id ORDER BY revenue DESC LIMIT 3",
+      "SELECT p.person_id AS person_id, count() AS orders, round(sum(e.revenue), 2) AS revenue FROM events AS e INNER JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.user_id WHERE e.event = 'Purchase' GROUP BY person_id ORDER BY revenue DESC LIMIT 3",
     )
-    expect(top.map((t) => [t.user_id, Number(t.orders), Number(t.revenue)])).toEqual(expected.map((e) => [e.user_id, Number(e.orders), Number(e.revenue)]))
+    expect(top.map((t) => [t.customer, Number(t.orders), Number(t.revenue)])).toEqual(expected.map((e) => [e.person_id, Number(e.orders), Number(e.revenue)]))
     for (const t of top) expect(t.p_alive).not.toBeNull()
   })
 })

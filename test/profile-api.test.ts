@@ -10,6 +10,8 @@ import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import pino from 'pino'
 import { tableFromIPC } from 'apache-arrow'
+import { catalogEntryOf } from '../models/tags/tag-catalog.ts'
+import { DEFAULT_TAG_SETTINGS } from '../models/tags/tag-settings.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
@@ -120,7 +122,7 @@ async function insertFixtures(): Promise<void> {
 }
 
 beforeAll(async () => {
-  pulse = await startTestPulse('profile-api')
+  pulse = await startTestPulse('profile-api', { profiles: false }) // the tables hold fixture rows only
   await insertFixtures()
 })
 afterAll(async () => {
@@ -211,9 +213,12 @@ describe('GET /api/tags', () => {
   it('counts the persons holding each tag now', async () => {
     const counts = new Map<string, { layer: string; customers: number }>()
     for (const t of activeTags()) counts.set(t.tag, { layer: t.layer, customers: (counts.get(t.tag)?.customers ?? 0) + 1 })
-    const expected = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([tag, c]) => ({ tag, layer: c.layer, description: '', customers: c.customers }))
+    const expected = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([tag, c]) => ({ tag, layer: c.layer, customers: c.customers }))
     const res = await get('/api/tags')
-    expect(await res.json()).toEqual({ tags: expected })
+    const { tags } = (await res.json()) as { tags: Array<{ tag: string; layer: string; description: string; customers: number }> }
+    expect(tags.map(({ description: _, ...t }) => t)).toEqual(expected)
+    // Described from the catalog, thresholds filled in (the next test checks the lookup itself).
+    for (const t of tags) expect(t.description).toBe(catalogEntryOf(t.tag)?.describe(DEFAULT_TAG_SETTINGS) ?? '')
   })
 
   it('describes each tag from the definitions, families such as region:<value> included', async () => {

@@ -3,6 +3,8 @@
 // a few PostHog-style page views), waits until every one is in ClickHouse, and reports what
 // arrived, the best customers and the purchase funnel. The data folder stays for `pulse serve`.
 import { randomUUID } from 'node:crypto'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { showProfiles } from './demo-profiles.ts'
 import { JOURNEY_STEPS, type SimulationParams } from '../../models/simulation/simulation-params.ts'
 import { namedQuery } from '../../sql/named-query.ts'
 import type { PulseConfig } from '../config.ts'
@@ -17,6 +19,16 @@ const DAYS = 365
 async function countEvents(pulse: RunningPulse): Promise<number> {
   const [row] = await namedQuery<{ n: number }>(pulse.clickhouse.client, 'events_total')
   return Number(row.n)
+}
+
+/** Until every stored batch went through the profile stage and was acked. */
+async function untilProcessed(pulse: RunningPulse): Promise<void> {
+  const jsm = await jetstreamManager(pulse.nc)
+  for (;;) {
+    const info = await jsm.consumers.info(pulse.config.stream, pulse.config.consumer)
+    if (info.num_pending === 0 && info.num_ack_pending === 0) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
 }
 
 async function sendPostHogPageviews(pulse: RunningPulse, key: string): Promise<number> {
@@ -85,9 +97,13 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     console.log(`\r  stored ${stored.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} events in ClickHouse${stored === sent ? '' : ' (not all arrived within 120 s!)'}, ${((Date.now() - waitStart) / 1000).toFixed(1)} s after the last was sent`)
     console.log('\nEvents by name:\n' + formatTable(await namedQuery(pulse.clickhouse.client, 'events_by_name')))
     const value = await customerValue(pulse, config, summary.params)
+    await untilProcessed(pulse)
+    // The refit moved the high_value line: every person is re-tagged against it.
+    await pulse.profiles?.afterRefit()
     const best = await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5, purchases: config.ltvPurchaseEvents, activity: config.ltvActivityEvents })
     console.log('\nBest customers, with their scores (p_alive: probability of still being a customer; clv: discounted value of the next 12 months):\n' + formatTable(best))
     console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
+    await showProfiles(pulse, summary.truthFile, summary.params)
     console.log(`\nCustomer-value models refitted on ${value.fit.customers.toLocaleString('en-US')} buyers' purchases in ClickHouse in ${value.fit.seconds.toFixed(2)} s (scores in customer_scores), beside the simulation's truth:\n` + formatTable(value.table))
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}\nThe simulation's truth (each customer's latent purchase rate, drop-out and spend): ${summary.truthFile}`)
     if (stored !== sent) process.exitCode = 1

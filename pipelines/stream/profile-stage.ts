@@ -35,28 +35,64 @@ export interface ProfileStageDeps {
 /** Persons recomputed per query: the id lists travel as bound array parameters. */
 const CHUNK = 5000
 
+interface Waiting {
+  batch: BatchIds
+  resolve(): void
+  reject(err: unknown): void
+}
+
 export class ProfileStage {
   private unstored: Array<{ changes: IdentityChanges; at: number }> = []
+  /** Batches that arrived while a run was going: the next run takes them all at once. */
+  private waiting: Waiting[] = []
+  private scheduled = false
 
   constructor(private readonly deps: ProfileStageDeps) {}
 
-  /** Called with the ids and links of a stored batch; resolves once its profiles are stored and published. */
+  /**
+   * Called with the ids and links of a stored batch; resolves once its profiles are stored and
+   * published. Batches that arrive while a run is going share the next run: each run costs a
+   * dozen engine round trips whatever its size, so small batches must not each pay for one.
+   */
   afterStore(batch: BatchIds): Promise<void> {
-    return this.deps.queue.run(async () => {
-      const now = this.deps.clock.now()
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject })
+      if (this.scheduled) return
+      this.scheduled = true
+      void this.deps.queue.run(async () => {
+        this.scheduled = false
+        const group = this.waiting
+        this.waiting = []
+        try {
+          await this.run(group.map((w) => w.batch))
+          for (const w of group) w.resolve()
+        } catch (err) {
+          for (const w of group) w.reject(err)
+        }
+      })
+    })
+  }
+
+  private async run(batches: BatchIds[]): Promise<void> {
+    const now = this.deps.clock.now()
+    for (const batch of batches) {
       const changes = this.deps.graph.apply(batch.keyIds, batch.links, now, batch.userIds)
       for (const l of changes.links) {
         if (l.outcome === 'refused') this.deps.log.info({ from: l.link.fromId, to: l.link.toId, source: l.link.source, message_id: l.link.messageId, reason: l.reason }, 'identity link refused')
       }
       this.unstored.push({ changes, at: now })
-      for (const pending of this.unstored) await this.deps.storeIdentity(pending.changes, pending.at)
-      const merged = this.unstored.flatMap((u) => u.changes.merges.map((m) => ({ personId: m.fromPerson, into: m.intoPerson })))
-      const touched = [...new Set(this.unstored.flatMap((u) => u.changes.touchedPersons))]
-      for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
-        await recomputePersons(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])
-      }
-      // Kept until here: a redelivered batch reports no merge again, so a failed recompute must not lose one.
-      this.unstored = []
-    })
+    }
+    for (const pending of this.unstored) await this.deps.storeIdentity(pending.changes, pending.at)
+    const merged = this.unstored.flatMap((u) => u.changes.merges.map((m) => ({ personId: m.fromPerson, into: m.intoPerson })))
+    const gone = new Set(merged.map((m) => m.personId))
+    const touched = [...new Set(this.unstored.flatMap((u) => u.changes.touchedPersons))].filter((p) => !gone.has(p))
+    const started = performance.now()
+    let changed = 0
+    for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
+      changed += (await recomputePersons(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])).changes.length
+    }
+    this.deps.log.debug({ batches: batches.length, persons: touched.length, tagChanges: changed, ms: Math.round(performance.now() - started) }, 'profiles recomputed')
+    // Kept until here: a redelivered batch reports no merge again, so a failed recompute must not lose one.
+    this.unstored = []
   }
 }

@@ -246,7 +246,12 @@ export class StreamProcessor {
       await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
       this.opts.afterInsert?.()
       const stored = rowCount - refused.length
-      const finished = this.profileChain.then(() => this.finish(b, results, deadLetters, stored, started))
+      // The profile stage starts now (batches waiting for it are taken together); acks stay in order.
+      const afterStore = this.opts.afterStore
+      const ids = batchIdsOf(results)
+      const profiled = afterStore ? this.inserter.untilInserted(() => afterStore(ids)) : Promise.resolve()
+      profiled.catch(() => {}) // handled in finish()
+      const finished = this.profileChain.then(() => this.finish(b, profiled, deadLetters, stored, started))
       this.profileChain = finished
       handedOn = true
       this.profilesPending++
@@ -260,12 +265,9 @@ export class StreamProcessor {
   }
 
   /** The profile stage of a stored batch, then its ack. */
-  private async finish(b: Batch, results: Array<ProcessedMessage | null>, deadLetters: DeadLetterRow[], stored: number, started: number): Promise<void> {
+  private async finish(b: Batch, profiled: Promise<void>, deadLetters: DeadLetterRow[], stored: number, started: number): Promise<void> {
     try {
-      if (this.opts.afterStore) {
-        const ids = batchIdsOf(results)
-        await this.inserter.untilInserted(() => this.opts.afterStore!(ids))
-      }
+      await profiled
       for (const m of b.messages) m.ack()
       this.metrics.insertSeconds.observe((performance.now() - started) / 1000)
       this.metrics.batchEvents.observe(stored)

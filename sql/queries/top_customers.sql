@@ -1,8 +1,9 @@
--- The customers who spent most, with their orders, complaints, last activity and the current
--- fit's scores. Orders are the configured purchase events ({purchases}, --ltv-purchase-event),
--- logins the activity events ({activity}, --ltv-activity-event).
+-- The persons who spent most (a person is all its linked ids; the raw id where no person is known),
+-- with their orders, complaints, last activity and the current fit's scores. Orders are the
+-- configured purchase events ({purchases}, --ltv-purchase-event), logins the activity events
+-- ({activity}, --ltv-activity-event).
 SELECT
-    e.user_id AS user_id,
+    e.customer AS customer,
     e.orders AS orders,
     e.revenue AS revenue,
     e.logins AS logins,
@@ -15,17 +16,22 @@ SELECT
 FROM
 (
     SELECT
-        user_id,
-        countIf(event IN {purchases:Array(String)}) AS orders,
-        round(sumIf(revenue, event IN {purchases:Array(String)}), 2) AS revenue,
-        countIf(event IN {activity:Array(String)}) AS logins,
-        countIf(event = 'Complaint Filed') AS complaints,
-        toDate(max(ts)) AS last_seen
-    FROM events FINAL
-    WHERE user_id != ''
-    GROUP BY user_id
+        if(p.person_id != '', p.person_id, ev.raw_id) AS customer,
+        countIf(ev.event IN {purchases:Array(String)}) AS orders,
+        round(sumIf(ev.revenue, ev.event IN {purchases:Array(String)}), 2) AS revenue,
+        countIf(ev.event IN {activity:Array(String)}) AS logins,
+        countIf(ev.event = 'Complaint Filed') AS complaints,
+        toDate(max(ev.ts)) AS last_seen
+    FROM
+    (
+        SELECT if(user_id != '', user_id, distinct_id) AS raw_id, event, revenue, ts
+        FROM events FINAL
+        WHERE raw_id != ''
+    ) AS ev
+    LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = ev.raw_id
+    GROUP BY customer
     ORDER BY revenue DESC
     LIMIT {limit:UInt32}
 ) AS e
-LEFT JOIN current_customer_scores AS s ON s.customer = e.user_id
+LEFT JOIN current_customer_scores AS s ON s.customer = e.customer
 ORDER BY revenue DESC
