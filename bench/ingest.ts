@@ -4,8 +4,9 @@
 // the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
 // latency at full load and at half of it; whether the committed rate holds when offered steadily;
 // the serve process's peak RSS; and at half load, how soon an accepted event is visible in a query.
-// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S]
-// (--steady runs only the sustained search, starting at that rate.)
+// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S] [--tagging on|off]
+// (--steady runs only the sustained search, starting at that rate; --tagging off runs Pulse with
+// --no-profiles: the spine alone, without persons, features and tags.)
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,12 +16,13 @@ import { measureFreshness, type Freshness } from './freshness-probe.ts'
 import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 
 const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId)
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, steady: { type: 'string' } } })
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, steady: { type: 'string' }, tagging: { type: 'string', default: 'on' } } })
+const SERVE_ARGS = values.tagging === 'off' ? ['--no-profiles'] : []
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
 
 async function main(): Promise<void> {
-  console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores`)
+  console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores, tagging ${values.tagging === 'off' ? 'off (--no-profiles)' : 'on'}`)
   if (values.steady) {
     const { rate } = await sustainedSearch(Math.floor(Number(values.steady) / BATCH))
     console.log(`  sustained: ${fmt(rate * BATCH)} events/s`)
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const serve = serveChild(dataDir, port)
+  const serve = serveChild(dataDir, port, SERVE_ARGS)
   await waitHttp(url + '/readyz')
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(serve.pid!))), 250)
@@ -135,7 +137,7 @@ async function steadyTrial(rate: number, runId: string, seconds: number, probeFr
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-steady-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const serve = serveChild(dataDir, port)
+  const serve = serveChild(dataDir, port, SERVE_ARGS)
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(serve.pid!))), 250)
   try {

@@ -70,7 +70,7 @@ export async function showProfiles(pulse: RunningPulse, truthFile: string, param
     '\nTags beside the simulator\'s truth (where the truth defines them):\n' +
       formatTable([
         agreement('price-sensitive (persons with 3+ orders in 180 days)', priceRows),
-        agreement('churned 30+ days before the end -> churn_risk or lifecycle:churned', churnRows),
+        agreement('churned 30+ days before the end (churn_risk or churned)', churnRows),
       ] as unknown as Record<string, unknown>[]),
   )
 }
