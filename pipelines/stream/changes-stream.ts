@@ -2,6 +2,7 @@
 // them through their own durable consumers at their own pace and a plain NATS subscriber on
 // `pulse.tags.>` receives them as they are published. Unlike the events stream it drops its oldest
 // messages when full or too old: they are notifications, the tables hold the record.
+import { withSetupPatience } from './jetstream-setup.ts'
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import { ALERTS_SUBJECT, TAGS_SUBJECT } from '../../models/tags/change-subjects.ts'
@@ -18,19 +19,8 @@ export interface ChangesStreamSettings {
 /** A batch redelivered to the processor (ack wait 60 s, a restart) is republished within this and stored once. */
 const CHANGES_DUPLICATE_WINDOW_MS = 60 * 60_000
 
-const SETUP_PATIENCE_MS = 30_000
-const TRANSIENT = /timeout|no responders|temporarily unavailable|jetstream not enabled|no suitable peers/i
-
 export async function ensureChangesStream(nc: NatsConnection, s: ChangesStreamSettings): Promise<void> {
-  const deadline = Date.now() + SETUP_PATIENCE_MS
-  for (;;) {
-    try {
-      return await ensureOnce(nc, s)
-    } catch (e) {
-      if (!TRANSIENT.test(String((e as Error).message ?? e)) || Date.now() > deadline) throw e
-      await new Promise((r) => setTimeout(r, 500))
-    }
-  }
+  return withSetupPatience(() => ensureOnce(nc, s))
 }
 
 async function ensureOnce(nc: NatsConnection, s: ChangesStreamSettings): Promise<void> {

@@ -19,16 +19,21 @@ const DUPLICATE_WINDOW_MS = 10 * 60 * 1000
 const SETUP_PATIENCE_MS = 30_000
 const TRANSIENT = /timeout|no responders|temporarily unavailable|jetstream not enabled|no suitable peers/i
 
-export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
+/** Runs a stream setup step again while the cluster answers with a passing error, up to SETUP_PATIENCE_MS. */
+export async function withSetupPatience<T>(step: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + SETUP_PATIENCE_MS
   for (;;) {
     try {
-      return await ensureStreamOnce(nc, s)
+      return await step()
     } catch (e) {
       if (!TRANSIENT.test(String((e as Error).message ?? e)) || Date.now() > deadline) throw e
       await new Promise((r) => setTimeout(r, 500))
     }
   }
+}
+
+export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
+  return withSetupPatience(() => ensureStreamOnce(nc, s))
 }
 
 async function ensureStreamOnce(nc: NatsConnection, s: StreamSettings): Promise<void> {
