@@ -3,16 +3,9 @@
 // `{"everyone": true}` recomputes every person, not only those due.
 import type { FastifyInstance } from 'fastify'
 import { HttpError } from '../http-error.ts'
+import type { SweepSummary } from '../../models/tags/sweep-summary.ts'
 import type { ApiKeys } from './api-keys.ts'
 
-export interface SweepSummary {
-  now: number
-  persons: number
-  tagChanges: number
-  alerts: number
-  everyone: boolean
-  seconds: number
-}
 
 export interface TagRefreshDeps {
   keys: ApiKeys

@@ -3,18 +3,11 @@
 // top 20% of high_value) are reloaded at start and after each value-model refit; when one moved,
 // every person is recomputed, in pages.
 import type { ClickHouseClient } from '@clickhouse/client'
+import type { SweepSummary } from '../../models/tags/sweep-summary.ts'
 import { personsDueForSweep, personsPage, readValueThresholds, type ValueThresholds } from '../../sql/profile-store.ts'
 import { recomputePersons, type RecomputeDeps } from '../stream/profile-recompute.ts'
 
-export interface SweepResult {
-  now: number
-  persons: number
-  tagChanges: number
-  alerts: number
-  /** True when every person was recomputed because a threshold moved. */
-  everyone: boolean
-  seconds: number
-}
+export type SweepResult = SweepSummary
 
 const PAGE = 5000
 
