@@ -17,7 +17,7 @@ import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { createHttpServer } from '../ingest/http-server.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
-import { READ_KEY, startTestPulse, tempDir, WRITE_KEY } from './helpers/test-pulse.ts'
+import { ADMIN_KEY, READ_KEY, startTestPulse, tempDir, WRITE_KEY } from './helpers/test-pulse.ts'
 
 const run = promisify(execFile)
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
@@ -298,6 +298,11 @@ describe('GET /api/tags/:tag/customers', () => {
       expect(arrowRows.map((r) => ({ person_id: r.person_id, ids: r.ids, since: iso(Number(r.since_ms)) }))).toEqual(json.customers)
       expect(new Set(arrowRows.map((r) => r.since_type))).toEqual(new Set(["DateTime64(3, 'UTC')"]))
     }
+  })
+
+  it('answers 409 to a tag refresh where no profiles are kept (--no-profiles)', async () => {
+    const res = await fetch(pulse.url + '/api/tags/refresh', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([409, 'no_profiles'])
   })
 
   it('refuses a bad format, limit or cursor with 400 naming the field', async () => {

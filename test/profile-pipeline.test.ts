@@ -124,3 +124,22 @@ describe('a person built from a Segment client', () => {
     expect(tagsOf(c)).not.toContain('silent')
   })
 })
+
+describe('POST /api/tags/refresh', () => {
+  const post = (key: string, body?: string) => fetch(pulse.url + '/api/tags/refresh', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body })
+  it('needs an admin key', async () => {
+    expect((await post(READ_KEY)).status).toBe(403)
+    expect((await post('nope')).status).toBe(401)
+  })
+  it('refuses a body it does not understand, naming the field', async () => {
+    for (const [body, code] of [['{', 'malformed_json'], ['[]', 'invalid_body'], ['{"everyone":"yes"}', 'invalid_everyone'], ['{"all":true}', 'unknown_field']]) {
+      const res = await post(ADMIN_KEY, body)
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, code])
+    }
+  })
+  it('recomputes everyone when asked', async () => {
+    const res = await post(ADMIN_KEY, '{"everyone":true}')
+    expect(((await res.json()) as { sweep: { everyone: boolean; persons: number } }).sweep).toMatchObject({ everyone: true, persons: 1 })
+  })
+})
+
