@@ -41,6 +41,7 @@ import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
+import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
 import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
 import type { TagSettings } from '../models/tags/tag-settings.ts'
@@ -235,6 +236,14 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
     registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys })
     registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: tagDefinitions(config.profilesSettings.tags) })
+    const tagSettings = config.profilesSettings.tags
+    registerServiceRoutes(app, {
+      client: clickhouse.client,
+      keys: apiKeys,
+      now: () => clock.now(),
+      deadlines: { majorMs: tagSettings.sla.majorHours * 3_600_000, normalMs: tagSettings.sla.normalHours * 3_600_000 },
+      npsBands: tagSettings.nps,
+    })
     registerTagRefreshRoutes(app, {
       keys: apiKeys,
       sweep: async (everyone) => {

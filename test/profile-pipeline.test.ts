@@ -125,6 +125,29 @@ describe('a person built from a Segment client', () => {
   })
 })
 
+describe('service quality', () => {
+  const get = async (route: string) => {
+    const res = await fetch(pulse.url + route, { headers: { authorization: `Bearer ${READ_KEY}` } })
+    expect(res.status).toBe(200)
+    return res.json() as Promise<Record<string, unknown>>
+  }
+  it('lists the complaint with its deadline, resolution time and breach', async () => {
+    const body = await get(`/api/service/complaints?from=${at(T0 - DAY)}&to=${at(T0 + DAY)}`)
+    const resolvedAt = T0 - HOUR + 7 * DAY - HOUR
+    expect(body.complaints).toEqual([
+      { person_id: expect.stringMatching(/^p_/), complaint_id: 'c-1', severity: 'major', filed_at: at(T0 - HOUR), deadline: at(T0 + HOUR), resolved_at: at(resolvedAt), resolution_hours: Math.round(((resolvedAt - (T0 - HOUR)) / HOUR) * 100) / 100, breached: true },
+    ])
+  })
+  it('gives NPS per week: promoters minus detractors over answers', async () => {
+    const monday = Date.UTC(2026, 2, 16, 12) // a Monday
+    await send([track('u-7', 'NPS Submitted', monday, { score: 10 }), track('u-7', 'NPS Submitted', monday + DAY, { score: 3 }), track('u-7', 'NPS Submitted', monday + 2 * DAY, { score: 8 })])
+    const body = await waitFor(() => get(`/api/service/nps?period=week&from=2026-03-16&to=2026-03-23`), (b) => (b.nps as unknown[]).length > 0)
+    expect(body.nps).toEqual([{ period_start: '2026-03-16', answers: 3, promoters: 1, passives: 1, detractors: 1, nps: 0 }])
+    const bad = await fetch(pulse.url + '/api/service/nps?period=year', { headers: { authorization: `Bearer ${READ_KEY}` } })
+    expect(bad.status).toBe(400)
+  })
+})
+
 describe('POST /api/tags/refresh', () => {
   const post = (key: string, body?: string) => fetch(pulse.url + '/api/tags/refresh', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body })
   it('needs an admin key', async () => {
