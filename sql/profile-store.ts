@@ -46,12 +46,14 @@ export async function readPersonValues(client: ClickHouseClient, persons: string
 export interface ValueThresholds {
   clv: number | null
   spend365: number | null
+  /** Whether a converged fit has stored scores (CLV, tier) at all. */
+  scored?: boolean
 }
 
 /** The top-20% lines of the high_value tag (`share` = 0.2). */
 export async function readValueThresholds(client: ClickHouseClient, share: number): Promise<ValueThresholds> {
-  const [r] = await namedQuery<{ clv_threshold: number | null; spend365_threshold: number | null }>(client, 'value_thresholds', { quantile: 1 - share })
-  return { clv: r?.clv_threshold ?? null, spend365: r?.spend365_threshold ?? null }
+  const [r] = await namedQuery<{ scored: number; clv_threshold: number | null; spend365_threshold: number | null }>(client, 'value_thresholds', { quantile: 1 - share })
+  return { clv: r?.clv_threshold ?? null, spend365: r?.spend365_threshold ?? null, scored: Number(r?.scored) === 1 }
 }
 
 export async function personsDueForSweep(client: ClickHouseClient, now: number): Promise<string[]> {

@@ -27,7 +27,7 @@ export class TagSweep {
   /** Reads the population thresholds again; true when one moved (every person needs recomputing). */
   async reloadThresholds(): Promise<boolean> {
     const fresh = await readValueThresholds(this.client, this.highValueShare)
-    const moved = fresh.clv !== this.thresholds.clv || fresh.spend365 !== this.thresholds.spend365
+    const moved = fresh.clv !== this.thresholds.clv || fresh.spend365 !== this.thresholds.spend365 || fresh.scored !== this.thresholds.scored
     this.thresholds = fresh
     return moved
   }

@@ -32,8 +32,9 @@ export const NEVER = Date.UTC(2299, 11, 31)
 export async function recomputePersons(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = []): Promise<RecomputeResult> {
   const stored = await readProfileStates(deps.client, [...persons, ...merged.map((m) => m.personId)])
   const features = await deps.readFeatures(persons.map((p) => ({ personId: p, ids: deps.idsOf(p) })), now)
-  const values = await readPersonValues(deps.client, persons)
   const thresholds = deps.thresholds()
+  // No converged fit, no scores: one round trip fewer per run until the first fit.
+  const values = thresholds.scored === false ? new Map() : await readPersonValues(deps.client, persons)
   const changes: TagChange[] = []
   const alerts: Alert[] = []
   const profiles: ProfileRow[] = []

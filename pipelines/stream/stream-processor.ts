@@ -52,7 +52,7 @@ let batchIds = 0
 const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], rowCount: 0, deadLetters: [], openedAt: Date.now() })
 
 /** Stored batches waiting for the profile stage before the insert of the next one waits too. */
-const PROFILE_AHEAD = 2
+const PROFILE_AHEAD = 16
 
 const PULL_EXPIRES_MS = 5000
 const PULL_HEARTBEAT_MS = 500

@@ -3,7 +3,7 @@
 -- resolution time and whether it breached its deadline (resolved after it, or open past it at
 -- {now}). Read from the feature facts (the configured complaint events), one fact per event.
 SELECT
-    if(p.person_id != '', p.person_id, c.id) AS person_id,
+    if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(c.id))), 1, 16))) AS person_id,
     c.complaint_id AS complaint_id,
     c.severity AS severity,
     c.filed_at AS filed_at,

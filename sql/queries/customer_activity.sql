@@ -1,8 +1,8 @@
--- Per customer (the person of the user id, else of the distinct id; the raw id where no person is
--- known), as of {end}: days since the last activity event or purchase, and the purchase spend of
+-- Per customer (the person of the user id, else of the distinct id; the person id its id would
+-- get where no person is known yet, models/identity/person-id.ts), as of {end}: days since the last activity event or purchase, and the purchase spend of
 -- the last {window_days} days and of the window before.
 SELECT
-    if(p.person_id != '', p.person_id, e.raw_id) AS customer,
+    if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(e.raw_id))), 1, 16))) AS customer,
     dateDiff('second', maxIf(e.ts, e.event IN {activity:Array(String)} OR e.event IN {purchases:Array(String)}), {end:DateTime64(3)}) / 86400 AS inactive_days,
     sumIf(e.amount, e.event IN {purchases:Array(String)} AND e.ts > {end:DateTime64(3)} - toIntervalDay({window_days:UInt32})) AS spend_recent,
     sumIf(e.amount, e.event IN {purchases:Array(String)} AND e.ts <= {end:DateTime64(3)} - toIntervalDay({window_days:UInt32})

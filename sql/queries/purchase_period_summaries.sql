@@ -1,5 +1,5 @@
--- Per customer (the person of the user id, else of the distinct id; the raw id where no person is
--- known, e.g. data stored with --no-profiles), from the purchase events up to {end}: purchase
+-- Per customer (the person of the user id, else of the distinct id; the person id its id would get
+-- where no person is known yet: stored moments ago, or with --no-profiles, models/identity/person-id.ts), from the purchase events up to {end}: purchase
 -- periods of {period_days} days counted once with their amounts summed (as
 -- models/transaction-summary.ts does), x the periods after the first, t_x and T from the first
 -- period to the last and to the end, in units of {unit_days} days, m the mean of the repeat periods.
@@ -14,7 +14,7 @@ SELECT
 FROM
 (
     SELECT
-        if(p.person_id != '', p.person_id, e.raw_id) AS customer,
+        if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(e.raw_id))), 1, 16))) AS customer,
         intDiv(toUInt32(toDate(e.ts)), {period_days:UInt32}) AS period,
         sum(e.amount) AS spend
     FROM

@@ -1,4 +1,4 @@
--- The persons who spent most (a person is all its linked ids; the raw id where no person is known),
+-- The persons who spent most (a person is all its linked ids; where no person is known yet, the person id its id would get),
 -- with their orders, complaints, last activity and the current fit's scores. Orders are the
 -- configured purchase events ({purchases}, --ltv-purchase-event), logins the activity events
 -- ({activity}, --ltv-activity-event).
@@ -16,7 +16,7 @@ SELECT
 FROM
 (
     SELECT
-        if(p.person_id != '', p.person_id, ev.raw_id) AS customer,
+        if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(ev.raw_id))), 1, 16))) AS customer,
         countIf(ev.event IN {purchases:Array(String)}) AS orders,
         round(sumIf(ev.revenue, ev.event IN {purchases:Array(String)}), 2) AS revenue,
         countIf(ev.event IN {activity:Array(String)}) AS logins,
