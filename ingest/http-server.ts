@@ -22,6 +22,9 @@ export async function createHttpServer(logger: FastifyBaseLogger, options: HttpS
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: maxRawBodyBytes,
+    // Path parameters carry customer ids (up to 200 characters, 3 bytes each percent-encoded) and
+    // tags: fastify's default of 100 would answer 414 to ids Pulse stores.
+    routerOptions: { maxParamLength: 2048 },
     trustProxy: options.trustProxy.length ? options.trustProxy : false,
     // A client that trickles its request (slowloris) or goes silent before it is complete loses
     // its socket; Node checks every connectionsCheckingInterval. The time to answer is not bounded

@@ -45,11 +45,13 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const graph = await loadIdentityGraph(client)
   log.info({ ids: graph.size, persons: graph.personCount }, 'identity graph loaded')
   const publisher = changePublisher(deps.js)
+  const sla = deps.settings.tags.sla
+  const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
     rules: profileRules(deps.settings.tags),
-    readFeatures: (persons, now) => readPersonFeatures(client, persons, now),
+    readFeatures: (persons, now) => readPersonFeatures(client, persons, now, deadlines),
     idsOf: (person) => [...graph.idsOf(person)],
     publish: async (changes, alerts) => {
       await publisher.publishTagChanges(changes)

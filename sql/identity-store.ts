@@ -13,11 +13,12 @@ const NUMBERS_UNQUOTED = { output_format_json_quote_64bit_integers: 0 } as const
 // A replayed event finds its link already applied; ranking that outcome lowest keeps the first one.
 const OUTCOME_RANK: Record<LinkOutcome, number> = { already_linked: 0, linked: 1, merged: 1, refused: 1 }
 
-/** `seconds.mmm`: the text DateTime64(3) reads for an epoch-ms time. */
+/**
+ * `2026-01-31 12:00:00.000`: DateTime64(3) reads it for every time it holds. (Epoch `seconds.mmm`
+ * is misread below 10^8 seconds, before 1973-03-03: one old identify then failed every batch.)
+ */
 function timeText(ms: number): string {
-  const whole = Math.floor(ms)
-  const seconds = Math.floor(whole / 1000)
-  return `${seconds}.${String(whole - seconds * 1000).padStart(3, '0')}`
+  return new Date(Math.floor(ms)).toISOString().replace('T', ' ').replace('Z', '')
 }
 
 type PageRow = [id: string, personId: string, identified: number, personCreatedAt: number, version: number]

@@ -100,11 +100,17 @@ function featuresOf(r: FeatureRow, ids: string[]): PersonFeatures {
  * The features of each person as of `now` (ms), from the facts of all its ids, in the order given.
  * A person with no fact up to `now` gets empty features.
  */
-export async function readPersonFeatures(client: ClickHouseClient, persons: Array<{ personId: string; ids: string[] }>, now: number): Promise<PersonFeatures[]> {
+export async function readPersonFeatures(
+  client: ClickHouseClient,
+  persons: Array<{ personId: string; ids: string[] }>,
+  now: number,
+  /** By lower-case severity; other severities get `normal` (the profiles config's tags.sla). */
+  deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
+): Promise<PersonFeatures[]> {
   if (persons.length === 0) return []
   const ids = persons.flatMap((p) => p.ids)
   const owners = persons.flatMap((p) => p.ids.map(() => p.personId))
-  const rows = await namedQuery<FeatureRow>(client, 'person_features', { ids, persons: owners, now: Math.round(now), deadlines: COMPLAINT_DEADLINES_MS })
+  const rows = await namedQuery<FeatureRow>(client, 'person_features', { ids, persons: owners, now: Math.round(now), deadlines })
   const byPerson = new Map(rows.map((r) => [r.person_id, r]))
   return persons.map((p) => {
     const r = byPerson.get(p.personId)

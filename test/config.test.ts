@@ -132,3 +132,12 @@ describe('the commands\' own numeric options', () => {
     })
   })
 })
+
+describe('terminal tables', () => {
+  it('show control and format characters of stored values escaped, never raw', async () => {
+    const { formatTable } = await import('../pipelines/cli/row-printing.ts')
+    const out = formatTable([{ id: 'a\u001b[2Jb\u202Ec' }])
+    expect(out).toContain('a\\u{1b}[2Jb\\u{202e}c')
+    expect(out).not.toMatch(/[\u001b\u202e]/)
+  })
+})

@@ -179,3 +179,14 @@ describe('identity graph rules', () => {
     expect(again.version).toBeGreaterThan(first.version)
   })
 })
+
+describe('a Segment alias chain in one batch', () => {
+  it('links every id into one person: an alias marks no id identified', () => {
+    const g = new IdentityGraph()
+    const rows = Array.from({ length: 100 }, (_, i) => row({ type: 'alias', previous_id: `a${i + 1}`, user_id: `a${i}`, ts: T0 + i }))
+    const changes = applyRows(g, rows, T0 + 1000)
+    expect(new Set(changes.links.map((l) => l.outcome))).toEqual(new Set(['linked']))
+    expect(g.personCount).toBe(1)
+    expect(g.idsOf(g.personOf('a0')!).length).toBe(101)
+  })
+})

@@ -148,6 +148,14 @@ describe('service quality', () => {
   })
 })
 
+describe('GET /api/customers/:id with long ids', () => {
+  it('answers ids of up to 200 characters (the longest stored) in Pulse\'s own error shape', async () => {
+    const long = 'é'.repeat(200)
+    const res = await fetch(`${pulse.url}/api/customers/${encodeURIComponent(long)}`, { headers: { authorization: `Bearer ${READ_KEY}` } })
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([404, 'unknown_customer'])
+  })
+})
+
 describe('POST /api/tags/refresh', () => {
   const post = (key: string, body?: string) => fetch(pulse.url + '/api/tags/refresh', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body })
   it('needs an admin key', async () => {

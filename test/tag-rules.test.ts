@@ -242,3 +242,12 @@ describe('the catalog', () => {
     expect([...covered].sort()).toEqual(TAG_CATALOG.map((e) => e.id).sort())
   })
 })
+
+describe('tag values from sent text', () => {
+  it('drop control, format and invisible characters, so look-alike tags are one tag', async () => {
+    const { valueTag } = await import('../models/tags/tag-value.ts')
+    expect(valueTag('region:', 'EU\u200B')).toEqual(['region:EU'])
+    expect(valueTag('region:', '\u202EUE\u0000\u0007')).toEqual(['region:UE'])
+    expect(valueTag('region:', '\u001b]0;owned\u0007')).toEqual(['region:]0;owned'])
+  })
+})

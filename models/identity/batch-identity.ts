@@ -6,7 +6,7 @@ import { isLinkableId } from './id-blocklist.ts'
 
 export interface BatchIdentity {
   keyIds: string[]
-  /** Linkable user ids of the batch: Segment's userId, PostHog's distinct_id of $identify / $create_alias. */
+  /** Linkable user ids of the batch: the user id of every event but an alias (Segment userId, PostHog distinct_id of $identify). */
   userIds: string[]
   links: IdLink[]
 }
@@ -19,7 +19,9 @@ export function batchIdentityOf(rows: readonly EventRow[]): BatchIdentity {
   for (const row of rows) {
     const key = keyIdOf(row)
     if (key) keyIds.add(key)
-    if (row.user_id && isLinkableId(row.user_id)) userIds.add(row.user_id)
+    // An alias marks no id itself (identity-graph.ts): its user id is the name an id is given, and
+    // marking it would make every alias chain two identified persons, refused link after link.
+    if (row.type !== 'alias' && row.user_id && isLinkableId(row.user_id)) userIds.add(row.user_id)
     const link = linkOf(row)
     if (link) links.push(link)
   }

@@ -7,6 +7,9 @@ export const MAX_TAG_VALUE_CHARS = 64
 
 /** The tag for `value` under `prefix`, or none when the value is empty. */
 export function valueTag(prefix: string, value: string | null): string[] {
-  const cleaned = [...(value ?? '').trim().replace(/[\s.*>]+/g, '_')].slice(0, MAX_TAG_VALUE_CHARS).join('')
+  // Control, format and invisible characters (NUL, escapes, zero-width, bidi overrides) are dropped:
+  // `region:EU` and `region:EU` plus a zero-width space must not be two tags that look alike.
+  const visible = (value ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '')
+  const cleaned = [...visible.trim().replace(/[\s.*>]+/g, '_')].slice(0, MAX_TAG_VALUE_CHARS).join('')
   return cleaned === '' || cleaned === '_' ? [] : [`${prefix}${cleaned}`]
 }

@@ -1,4 +1,6 @@
 // A webhook: where tag changes and alerts matching a subject pattern are POSTed, and how hard to try.
+import { createHash } from 'node:crypto'
+
 export interface WebhookConfig {
   /** Names the webhook in the delivery log and its durable consumer; defaults to the url. */
   name?: string
@@ -32,7 +34,8 @@ function isChangesPattern(subjects: string): boolean {
 
 /** The webhook with its defaults, or an error saying what to fix. */
 export function resolveWebhook(w: WebhookConfig): ResolvedWebhook {
-  const name = w.name ?? w.url
+  // Not the url itself: it may carry a token, and the delivery log is readable with a read key.
+  const name = w.name ?? `webhook-${createHash('sha256').update(w.url ?? '').digest('hex').slice(0, 12)}`
   const problem = (what: string) => new Error(`webhook ${JSON.stringify(name)}: ${what}`)
   if (!/^https?:\/\//.test(w.url ?? '')) throw problem('url must start with http:// or https://')
   if (!w.secret) throw problem('secret is missing: give a random string of at least 16 characters, shared with the receiver')

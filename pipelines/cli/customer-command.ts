@@ -3,7 +3,7 @@
 import type { FlagValues, PulseConfig } from '../config.ts'
 import { getFromPulse } from './pulse-request.ts'
 import { readApiTarget } from './read-api-target.ts'
-import { formatTable } from './row-printing.ts'
+import { formatTable, printable } from './row-printing.ts'
 import { userError } from './user-error.ts'
 
 interface Customer {
@@ -21,7 +21,8 @@ const pairs = (o: Record<string, unknown>) => Object.entries(o).map(([name, valu
 
 function printCustomer(c: Customer): void {
   const section = (title: string, rows: Record<string, unknown>[]) => console.log(`\n${title}\n${formatTable(rows)}`)
-  console.log(`person ${c.person_id}   health ${c.health ?? 'n/a'}\nids: ${c.ids.join(', ')}`)
+  console.log(printable(`person ${c.person_id}   health ${c.health ?? 'n/a'}`))
+  console.log(printable(`ids: ${c.ids.join(', ')}`))
   section('traits', pairs(c.traits))
   section('tags', c.tags.map((t) => ({ tag: t.tag, layer: t.layer, since: t.since, reason: t.reason })))
   section('scores', pairs(c.scores))

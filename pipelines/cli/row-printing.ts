@@ -1,9 +1,17 @@
 // Query results for a terminal: an aligned table, JSON lines or CSV.
 import { csvField } from './csv-field.ts'
 
+// Control and format characters (terminal escapes, bidi overrides) in stored values are shown as
+// \u{…}: printed raw, an event sent with a write key could redraw the reader's terminal.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}]/gu
+
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
+}
+
 function cell(v: unknown): string {
   if (v === null || v === undefined) return ''
-  return typeof v === 'object' ? JSON.stringify(v) : String(v)
+  return printable(typeof v === 'object' ? JSON.stringify(v) : String(v))
 }
 
 const csvCell = (v: unknown) => csvField(cell(v))

@@ -115,6 +115,16 @@ async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAtte
   const started = performance.now()
   let httpStatus: number | null = null
   let error = ''
+  // A plain timer rather than AbortSignal.timeout/any, whose abort can come minutes late under
+  // garbage-collection churn on Node 20 (the request then waits for undici's own 300 s limit).
+  const aborter = new AbortController()
+  const onStop = () => aborter.abort(stop.reason)
+  stop.addEventListener('abort', onStop)
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    aborter.abort()
+  }, w.timeoutMs)
   try {
     const res = await fetch(w.url, {
       method: 'POST',
@@ -127,14 +137,17 @@ async function deliverOne(m: JsMsg, w: ResolvedWebhook, record: (a: DeliveryAtte
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.any([AbortSignal.timeout(w.timeoutMs), stop]),
+      signal: aborter.signal,
     })
     httpStatus = res.status
     await res.body?.cancel()
     if (res.status < 200 || res.status > 299) error = `the receiver answered ${res.status}`
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } }
-    error = err.name === 'TimeoutError' ? `no answer within ${w.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message)
+    error = timedOut ? `no answer within ${w.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message)
+  } finally {
+    clearTimeout(timer)
+    stop.removeEventListener('abort', onStop)
   }
   const durationMs = performance.now() - started
   const now = Date.now()

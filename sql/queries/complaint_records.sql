@@ -18,7 +18,7 @@ FROM
         f.complaint_id AS complaint_id,
         argMinIf(f.severity, f.ts, f.complaint = 'filed') AS severity,
         minIf(f.ts, f.complaint = 'filed') AS filed_at,
-        filed_at + if(severity = 'major', {major_ms:Int64}, {normal_ms:Int64}) AS deadline,
+        filed_at + if(lower(trimBoth(severity)) = 'major', {major_ms:Int64}, {normal_ms:Int64}) AS deadline,
         -- A resolution sent before the filing (clocks disagree) counts at the filing time.
         if(isNull(minOrNullIf(f.ts, f.complaint = 'resolved')), NULL, greatest(assumeNotNull(minOrNullIf(f.ts, f.complaint = 'resolved')), filed_at)) AS resolved_at
     FROM (SELECT id, arrayJoin(facts) AS f FROM feature_rollup)

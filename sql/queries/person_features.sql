@@ -48,7 +48,7 @@ SELECT
     arraySort(c -> (c.1, c.3), groupArrayIf((f.complaint_id, f.severity, f.ts), f.complaint = 'filed')) AS filings,
     groupUniqArrayIf(f.complaint_id, f.complaint = 'resolved') AS resolved_ids,
     arrayFilter((c, i) -> i = 1 OR c.1 != filings[i - 1].1, filings, arrayEnumerate(filings)) AS first_filings,
-    arrayMap(c -> (c.1, c.2, c.3, c.3 + if(mapContains({deadlines:Map(String, Int64)}, c.2), {deadlines:Map(String, Int64)}[c.2], {deadlines:Map(String, Int64)}['normal'])),
+    arrayMap(c -> (c.1, c.2, c.3, c.3 + if(mapContains({deadlines:Map(String, Int64)}, lower(trimBoth(c.2))), {deadlines:Map(String, Int64)}[lower(trimBoth(c.2))], {deadlines:Map(String, Int64)}['normal'])),
         arrayFilter(c -> NOT has(resolved_ids, c.1), first_filings)) AS open_complaints,
     uniqExactIf(f.complaint_id, f.complaint = 'filed' AND f.ts > {now:Int64} - 365 * 86400000) AS complaints_365d,
     countIf(isNotNull(f.nps)) AS nps_count,
