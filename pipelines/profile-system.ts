@@ -37,6 +37,8 @@ export interface ProfileSystem {
   sweep(everyone: boolean): Promise<SweepResult>
   /** After a value-model refit: new population thresholds, and everyone re-tagged when one moved. */
   afterRefit(): Promise<void>
+  /** Ends sweeps at once (a full pass stops after its page), so that the processor's last batches get their turn. */
+  halt(): void
   stop(): Promise<void>
 }
 
@@ -91,8 +93,14 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
       queue.run(async () => {
         if (await tagSweep.reloadThresholds()) await tagSweep.run(clock.now(), true)
       }),
+    halt() {
+      clearInterval(timer)
+      tagSweep.stop()
+      stage.halt()
+    },
     async stop() {
       clearInterval(timer)
+      tagSweep.stop()
       await queue.idle()
       await webhooks?.stop()
     },

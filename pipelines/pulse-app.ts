@@ -197,6 +197,8 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       )
       await processor.start()
       cleanups.push(() => processor!.stop())
+      // Runs before the processor's stop: a sweep in the profile queue would hold its last batches.
+      cleanups.push(async () => profiles?.halt())
       void (async () => {
         for await (const s of nc.status()) if (s.type === 'reconnect') processor!.restartConsume()
       })()
@@ -254,7 +256,8 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())
-      await profiles?.afterRefit().catch((err) => log.warn({ err: String(err) }, 'tag thresholds could not be refreshed after the refit; the next refit retries'))
+      // In the background: re-tagging everyone must hold up neither the refit's answer nor a shutdown.
+      void profiles?.afterRefit().catch((err) => log.warn({ err: String(err) }, 'tag thresholds could not be refreshed after the refit; the next refit retries'))
       if (fit?.converged) log.info({ customers: fit.customers, seconds: fit.seconds, version: fit.model_version }, 'customer-value models refitted')
       else if (fit) log.warn({ customers: fit.customers, version: fit.model_version }, 'customer-value fit did not converge: kept the previous scores')
       return fit

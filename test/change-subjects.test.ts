@@ -33,8 +33,12 @@ describe('tag subject tokens', () => {
 describe('webhook settings', () => {
   const ok = { subjects: 'pulse.tags.*.added', url: 'https://example.test/hook', secret: 's3cret-s3cret-s3cret' }
 
-  it('take defaults and the url as the name', () => {
-    expect(resolveWebhook(ok)).toEqual({ ...ok, name: ok.url, maxInFlight: 4, timeoutMs: 10_000, maxRetryAgeMs: 72 * 3600_000 })
+  it('take defaults, and a name made from the url that does not show it (it may hold a token)', () => {
+    const withToken = { ...ok, url: 'https://hooks.example.com/in?token=SECRET123' }
+    const resolved = resolveWebhook(withToken)
+    expect(resolved).toEqual({ ...withToken, name: expect.stringMatching(/^webhook-[0-9a-f]{12}$/), maxInFlight: 4, timeoutMs: 10_000, maxRetryAgeMs: 72 * 3600_000 })
+    expect(resolveWebhook(withToken).name).toBe(resolved.name)
+    expect(resolveWebhook(ok).name).not.toBe(resolved.name)
   })
 
   it.each([

@@ -13,12 +13,18 @@ const PAGE = 5000
 
 export class TagSweep {
   private thresholds: ValueThresholds = { clv: null, spend365: null }
+  private stopped = false
 
   constructor(
     private readonly client: ClickHouseClient,
     private readonly deps: Omit<RecomputeDeps, 'thresholds'>,
     private readonly highValueShare: number,
   ) {}
+
+  /** A pass running now ends after its current page (the persons left keep their stored tags until the next one). */
+  stop(): void {
+    this.stopped = true
+  }
 
   currentThresholds(): ValueThresholds {
     return this.thresholds
@@ -42,7 +48,7 @@ export class TagSweep {
     let alerts = 0
     const add = (r: { persons: number; changes: unknown[]; alerts: unknown[] }) => ((persons += r.persons), (tagChanges += r.changes.length), (alerts += r.alerts.length))
     if (all) {
-      for (let after = ''; ; ) {
+      for (let after = ''; !this.stopped; ) {
         const page = await personsPage(this.client, after, PAGE)
         if (page.length === 0) break
         add(await recomputePersons(deps, page, now))
@@ -50,7 +56,7 @@ export class TagSweep {
       }
     } else {
       const due = await personsDueForSweep(this.client, now)
-      for (let i = 0; i < due.length; i += PAGE) add(await recomputePersons(deps, due.slice(i, i + PAGE), now))
+      for (let i = 0; i < due.length && !this.stopped; i += PAGE) add(await recomputePersons(deps, due.slice(i, i + PAGE), now))
     }
     return { now, persons, tagChanges, alerts, everyone: all, seconds: (performance.now() - started) / 1000 }
   }

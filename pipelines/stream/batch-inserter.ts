@@ -9,7 +9,7 @@ import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import { isDataError } from './engine-errors.ts'
-import type { EngineOutage } from './engine-outage.ts'
+import { StoppedWhileWaiting, type EngineOutage } from './engine-outage.ts'
 import { storedMessage } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker } from './processing-pool.ts'
 import type { RowRange } from './processing-worker.ts'
@@ -45,6 +45,7 @@ export class BatchInserter {
         this.outage.recovered()
         return
       } catch (err) {
+        if (err instanceof StoppedWhileWaiting) throw err
         this.metrics.insertFailures.inc()
         if (isDataError(err)) throw err
         await this.outage.wait(err, this.heldMessages())

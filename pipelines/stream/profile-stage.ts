@@ -10,6 +10,7 @@ import type { IdLink } from '../../models/identity/event-ids.ts'
 import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
 import type { Clock } from '../clock.ts'
 import type { ProfileQueue } from '../jobs/profile-queue.ts'
+import { StoppedWhileWaiting } from './engine-outage.ts'
 import { recomputePersons, type RecomputeDeps } from './profile-recompute.ts'
 
 export interface IdentityGraphView {
@@ -46,6 +47,7 @@ export class ProfileStage {
   /** Batches that arrived while a run was going: the next run takes them all at once. */
   private waiting: Waiting[] = []
   private scheduled = false
+  private halted = false
 
   constructor(private readonly deps: ProfileStageDeps) {}
 
@@ -55,6 +57,7 @@ export class ProfileStage {
    * dozen engine round trips whatever its size, so small batches must not each pay for one.
    */
   afterStore(batch: BatchIds): Promise<void> {
+    if (this.halted) return Promise.reject(new StoppedWhileWaiting())
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ batch, resolve, reject })
       if (this.scheduled) return
@@ -63,6 +66,7 @@ export class ProfileStage {
         this.scheduled = false
         const group = this.waiting
         this.waiting = []
+        if (group.length === 0) return
         try {
           await this.run(group.map((w) => w.batch))
           for (const w of group) w.resolve()
@@ -71,6 +75,18 @@ export class ProfileStage {
         }
       })
     })
+  }
+
+  /**
+   * Shutting down: batches not yet in a run are handed back (their messages nak'd, redelivered
+   * after the restart: stored again as the same rows, then profiled), so a stop waits for one run
+   * at most, not for a backlog.
+   */
+  halt(): void {
+    this.halted = true
+    const left = this.waiting
+    this.waiting = []
+    for (const w of left) w.reject(new StoppedWhileWaiting())
   }
 
   private async run(batches: BatchIds[]): Promise<void> {

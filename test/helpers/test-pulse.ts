@@ -80,3 +80,14 @@ export function basicAuth(key: string): string {
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })
 }
+
+/** Until every message the stream holds is processed and acked (stored, profiled, counted). */
+export async function untilProcessed(pulse: RunningPulse, timeoutMs = 30_000): Promise<void> {
+  const { jetstreamManager } = await import('@nats-io/jetstream')
+  const jsm = await jetstreamManager(pulse.nc)
+  await waitFor(
+    () => jsm.consumers.info(pulse.config.stream, pulse.config.consumer),
+    (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+    timeoutMs,
+  )
+}
