@@ -293,7 +293,8 @@ describe('a dead receiver', () => {
     const attempts = await deliveryRows('dead')
     expect(attempts.length).toBeGreaterThan(0)
     expect(attempts.filter((a) => a.status !== 'retrying' || a.http_status !== null || a.error !== 'ECONNREFUSED')).toEqual([])
-    // Within ~10% measured; asserted with margin for a busy machine.
-    expect(ratio).toBeGreaterThan(0.8)
+    // Within ~10% measured alone; the suite's parallel files move single phases by a quarter. A
+    // webhook on the ingest path would stall ingest while the receiver refuses (ratio near 0).
+    expect(ratio).toBeGreaterThan(0.6)
   })
 })
