@@ -190,7 +190,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults),
-        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profilesSettings.features }),
+        new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profiles ? config.profilesSettings.features : null }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)) },
         pm,
         log.child({ part: 'processor' }),

@@ -34,11 +34,15 @@ export interface ProcessingSettings {
   /** Fault injection (--fault-fail-processing-matching): processing a request whose body holds this text throws. */
   failProcessingMatching: string
   /** Which events and properties the feature facts read. */
-  features: FeatureConfig
+  /** null: no profiles are kept (--no-profiles), so no facts are made. */
+  features: FeatureConfig | null
 }
 
+const NOTHING = { facts: '', keyIds: [], links: [], userIds: [] }
+
 /** The rows' facts, and their ids and links for the identity graph. */
-function personPart(rows: EventRow[], features: FeatureConfig, escapeFree: boolean): Pick<MessageResult, 'facts' | 'keyIds' | 'links' | 'userIds'> {
+function personPart(rows: EventRow[], features: FeatureConfig | null, escapeFree: boolean): Pick<MessageResult, 'facts' | 'keyIds' | 'links' | 'userIds'> {
+  if (features === null) return NOTHING
   const facts: EventFact[] = []
   for (const r of rows) {
     const fact = factOf(r, features)
@@ -47,7 +51,6 @@ function personPart(rows: EventRow[], features: FeatureConfig, escapeFree: boole
   return { facts: factLines(facts, escapeFree), ...batchIdentityOf(rows) }
 }
 
-const NOTHING = { facts: '', keyIds: [], links: [], userIds: [] }
 
 /** One extra column: the engine refuses the line (CANNOT_PARSE_INPUT_ASSERTION_FAILED) whatever its values. */
 function withRefusedRows(rows: EventRow[], streamSeq: number, prefix: string): Buffer {
