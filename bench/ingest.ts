@@ -24,8 +24,8 @@ const CONNECTIONS = Number(values.connections)
 async function main(): Promise<void> {
   console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores, tagging ${values.tagging === 'off' ? 'off (--no-profiles)' : 'on'}`)
   if (values.steady) {
-    const { rate } = await sustainedSearch(Math.floor(Number(values.steady) / BATCH))
-    console.log(`  sustained: ${fmt(rate * BATCH)} events/s`)
+    const { rate, found } = await sustainedSearch(Math.floor(Number(values.steady) / BATCH))
+    console.log(found ? `  sustained: ${fmt(rate * BATCH)} events/s` : `  sustained: below ${fmt(rate * BATCH)} events/s (none of the four tries held; start lower with --steady)`)
     return
   }
 
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   // data folder, so that no try inherits the backlog or the merge work of the burst or of the
   // try before.
   const sustained = await sustainedSearch(Math.floor(committedFull / commitSeconds / BATCH))
-  console.log(`  sustained: ${fmt(sustained.rate * BATCH)} events/s`)
+  console.log(sustained.found ? `  sustained: ${fmt(sustained.rate * BATCH)} events/s` : `  sustained: below ${fmt(sustained.rate * BATCH)} events/s (none of the four tries held)`)
 
   // 4. Latency at half of the maximum load, the maximum being what the pipeline sustains: ingest
   // alone accepts more for a while, but only by building a backlog.
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
  * Requests/s that a fresh Pulse sustains: down by 10% from `offered` until a rate is sustainable
  * (at most four tries), then one try halfway back up to the last rate that was not.
  */
-async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss: number }> {
+async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss: number; found: boolean }> {
   let peakRss = 0
   let attempt = 0
   const sustainable = async (rate: number): Promise<boolean> => {
@@ -107,14 +107,19 @@ async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss
   }
   let rate = offered
   let failed = 0
-  for (let tries = 0; tries < 4; tries++) {
-    if (await sustainable(rate)) break
-    failed = rate
-    rate = Math.floor(rate * 0.9)
+  let found = false
+  for (let tries = 0; tries < 4 && !found; tries++) {
+    if (await sustainable(rate)) found = true
+    else {
+      failed = rate
+      rate = Math.floor(rate * 0.9)
+    }
   }
+  // No try held: the last one tried is an upper bound, not a sustained rate.
+  if (!found) return { rate: failed, peakRss, found }
   const between = Math.floor((rate + failed) / 2)
   if (failed > 0 && between > rate && (await sustainable(between))) rate = between
-  return { rate, peakRss }
+  return { rate, peakRss, found }
 }
 
 interface SteadyTrial {
