@@ -12,7 +12,7 @@ import { IdentityGraph } from '../models/identity/identity-graph.ts'
 import type { IdentityChanges } from '../models/identity/identity-changes.ts'
 import { SeededRandom } from '../models/simulation/seeded-random.ts'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
-import { LOAD_PAGE_ROWS, loadIdentityGraph, storeIdentityChanges } from '../sql/identity-store.ts'
+import { LOAD_PAGE_ROWS, loadIdentityGraph, storeIdentityChanges } from '../sql/profiles/identity-store.ts'
 import { migrate } from '../sql/migrate.ts'
 
 const { values } = parseArgs({

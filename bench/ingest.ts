@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { freePort } from '../pipelines/free-port.ts'
+import { freePort } from '../pipelines/runtime/free-port.ts'
 import { measureFreshness, type Freshness } from './freshness-probe.ts'
 import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 

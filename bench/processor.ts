@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { freePort } from '../pipelines/free-port.ts'
+import { freePort } from '../pipelines/runtime/free-port.ts'
 import { BATCH, committed, fmt, load, metric, rssMb, serve, stop, waitHttp } from './bench-harness.ts'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } })

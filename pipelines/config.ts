@@ -2,9 +2,9 @@
 // Every setting has a flag and an environment variable; flags win over the environment,
 // the environment wins over the defaults. `pulse serve --help` prints this table.
 import path from 'node:path'
-import { KeysFileError, readKeysFile } from './keys-file.ts'
+import { KeysFileError, readKeysFile } from './keys/keys-file.ts'
 import type { ClickHouseTarget } from '../sql/clickhouse-client.ts'
-import type { QueryLimits } from '../sql/read-session-settings.ts'
+import type { QueryLimits } from '../sql/read-path/read-session-settings.ts'
 import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
 import { readFileSync } from 'node:fs'
 import { parseProfilesConfig, type ProfilesConfig } from '../models/tags/profiles-config.ts'

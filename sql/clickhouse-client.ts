@@ -8,7 +8,7 @@ import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
 import { openSpoolFolder } from './spool-folder.ts'
-import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-session-settings.ts'
+import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
 
 export interface ClickHouseTarget {

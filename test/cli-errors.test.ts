@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../pipelines/free-port.ts'
+import { freePort } from '../pipelines/runtime/free-port.ts'
 import { tempDir } from './helpers/test-pulse.ts'
 
 const run = promisify(execFile)

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
 import { connectNats, startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
-import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
+import { startNatsServer, type EmbeddedNats } from '../pipelines/runtime/embedded-nats.ts'
 import { metricValue, segmentBatch, sendBatch } from './helpers/event-batches.ts'
 import { countEvents, sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 import pino from 'pino'

@@ -4,7 +4,7 @@ import type { DeadLetterRow } from '../models/events/event-row.ts'
 import type { EventFact } from '../models/tags/event-facts.ts'
 import { batchFactLines } from '../pipelines/stream/facts-inserter.ts'
 import type { ProcessedMessage } from '../pipelines/stream/processing-pool.ts'
-import { factLineEvent, factLines } from '../sql/feature-facts-writer.ts'
+import { factLineEvent, factLines } from '../sql/writers/feature-facts-writer.ts'
 
 function fact(source: string, messageId: string): EventFact {
   return {

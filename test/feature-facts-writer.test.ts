@@ -1,7 +1,7 @@
 // The fast encoding of facts from escape-free requests writes the same lines as the escaping one.
 import { describe, expect, it } from 'vitest'
 import type { EventFact } from '../models/tags/event-facts.ts'
-import { FACT_COLUMNS, factLines } from '../sql/feature-facts-writer.ts'
+import { FACT_COLUMNS, factLines } from '../sql/writers/feature-facts-writer.ts'
 
 const bare: EventFact = {
   source: 'web', messageId: 'm-1', keyId: 'u-1', ts: 1_780_000_000_000, receivedAt: 1_780_000_000_100, activity: true, login: true, order: false, amount: 0, coupon: false,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IdLink } from '../models/identity/event-ids.ts'
 import { IdentityGraph } from '../models/identity/identity-graph.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
-import { loadIdentityGraph, storeIdentityChanges } from '../sql/identity-store.ts'
+import { loadIdentityGraph, storeIdentityChanges } from '../sql/profiles/identity-store.ts'
 import { migrate } from '../sql/migrate.ts'
 import { tempDir } from './helpers/test-pulse.ts'
 

@@ -1,8 +1,8 @@
 // The embedded engine's insert statement must name the columns in the order the writer encodes them.
 import { describe, expect, it } from 'vitest'
 import { query } from '../sql/sql-files.ts'
-import { EVENT_COLUMNS } from '../sql/event-writer.ts'
-import { FACT_COLUMNS } from '../sql/feature-facts-writer.ts'
+import { EVENT_COLUMNS } from '../sql/writers/event-writer.ts'
+import { FACT_COLUMNS } from '../sql/writers/feature-facts-writer.ts'
 
 describe('insert_events_from_file.sql', () => {
   it('lists exactly EVENT_COLUMNS, in order', () => {

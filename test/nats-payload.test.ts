@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import net from 'node:net'
 import pino from 'pino'
-import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
+import { startNatsServer, type EmbeddedNats } from '../pipelines/runtime/embedded-nats.ts'
 import { startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { segmentBatch, sendBatch } from './helpers/event-batches.ts'
 import { basicAuth, countEvents, tempDir, testConfig, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'

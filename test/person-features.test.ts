@@ -6,11 +6,11 @@
 // of its ids' facts.
 import { afterAll, describe, expect, it } from 'vitest'
 import pino from 'pino'
-import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
+import { startNatsServer, type EmbeddedNats } from '../pipelines/runtime/embedded-nats.ts'
 import { connectNats, startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
 import { WINDOW_EDGES_DAYS, type PersonFeatures, type WindowedOrders } from '../models/tags/person-features.ts'
-import { personsActiveBetween, readPersonFeatures } from '../sql/person-features-reader.ts'
+import { personsActiveBetween, readPersonFeatures } from '../sql/profiles/person-features-reader.ts'
 import { metricValue, sendBatch } from './helpers/event-batches.ts'
 import { sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 

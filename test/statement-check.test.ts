@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { singleStatement } from '../sql/statement-check.ts'
+import { singleStatement } from '../sql/read-path/statement-check.ts'
 
 describe('singleStatement', () => {
   it('keeps one statement and drops trailing semicolons', () => {

@@ -4,7 +4,7 @@
 import { jetstreamManager } from '@nats-io/jetstream'
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startNatsServer, type EmbeddedNats } from '../pipelines/embedded-nats.ts'
+import { startNatsServer, type EmbeddedNats } from '../pipelines/runtime/embedded-nats.ts'
 import { startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
 import { metricValue, segmentBatch } from './helpers/event-batches.ts'
 import { basicAuth, countEvents, sql, tempDir, testConfig, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'

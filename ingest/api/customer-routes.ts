@@ -2,7 +2,7 @@
 // traits, features, active tags, value scores, health and latest events.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance } from 'fastify'
-import { personOf, readCustomerProfile } from '../../sql/customer-profile-reads.ts'
+import { personOf, readCustomerProfile } from '../../sql/profiles/customer-profile-reads.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 

@@ -3,7 +3,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance } from 'fastify'
 import { isPlainObject } from '../../models/events/json-limits.ts'
-import { QueryRefused, runReadOnlyQuery } from '../../sql/read-only-query.ts'
+import { QueryRefused, runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 

@@ -3,7 +3,7 @@
 // Times are ISO-8601 or dates; the range defaults to the 30 days before the clock's now.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { readComplaintRecords, readNpsByPeriod } from '../../sql/service-reads.ts'
+import { readComplaintRecords, readNpsByPeriod } from '../../sql/profiles/service-reads.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 

@@ -1,7 +1,7 @@
 // A page of tag holders as an Arrow IPC stream (apache-arrow): person_id Utf8, ids List<Utf8>,
 // since Timestamp(ms, UTC), the columns and order of the JSON page, none of them nullable.
 import { Field, List, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8, makeData, tableToIPC, vectorFromArray } from 'apache-arrow'
-import type { TagHolder } from '../../sql/tag-holder-reads.ts'
+import type { TagHolder } from '../../sql/profiles/tag-holder-reads.ts'
 
 const SCHEMA = new Schema([
   new Field('person_id', new Utf8(), false),

@@ -1,6 +1,6 @@
 // A page of tag holders as CSV (RFC 4180: a field with a comma, quote or line break is quoted, its
 // quotes doubled), with a header; a person's ids are one field holding their JSON array.
-import type { TagHolder } from '../../sql/tag-holder-reads.ts'
+import type { TagHolder } from '../../sql/profiles/tag-holder-reads.ts'
 
 const NEEDS_QUOTES = /[",\r\n]/
 

@@ -3,7 +3,7 @@
 // Both need a read key.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { readHeldTags, readTagHolders } from '../../sql/tag-holder-reads.ts'
+import { readHeldTags, readTagHolders } from '../../sql/profiles/tag-holder-reads.ts'
 import { tagHoldersArrow } from './tag-holders-arrow.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'

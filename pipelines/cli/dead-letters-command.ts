@@ -3,7 +3,7 @@
 // message ids, so each is stored once however often it is replayed, and dead letters whose event
 // is stored by now are left out (and reported as such).
 import type { PulseConfig } from '../config.ts'
-import { readDevKeys } from '../dev-keys.ts'
+import { readDevKeys } from '../keys/dev-keys.ts'
 import { query } from '../../sql/sql-files.ts'
 import { replayPlan, type DeadLetter, type ReplayRoute } from './dead-letter-events.ts'
 import { EventSender } from './event-sender.ts'

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import type { CustomerTruth } from '../../models/simulation/customer-truth.ts'
 import type { SimulationParams } from '../../models/simulation/simulation-params.ts'
 import { namedQuery } from '../../sql/named-query.ts'
-import { readHeldTags } from '../../sql/tag-holder-reads.ts'
+import { readHeldTags } from '../../sql/profiles/tag-holder-reads.ts'
 import type { RunningPulse } from '../pulse-app.ts'
 import { formatTable } from './row-printing.ts'
 

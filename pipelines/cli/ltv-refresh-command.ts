@@ -5,12 +5,12 @@ import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { requireEmbeddedStore } from './existing-data-folder.ts'
 import { migrate } from '../../sql/migrate.ts'
 import { clickHouseTarget, type PulseConfig } from '../config.ts'
-import { readDevKeys } from '../dev-keys.ts'
+import { readDevKeys } from '../keys/dev-keys.ts'
 import { refreshLtv, type LtvRefreshResult } from '../jobs/ltv-refresh.ts'
 import { postToPulse } from './pulse-request.ts'
 import { formatTable } from './row-printing.ts'
 import { userError } from './user-error.ts'
-import { runningServer } from '../server-file.ts'
+import { runningServer } from '../runtime/server-file.ts'
 
 async function viaHttp(url: string, adminKey: string, asOf: string | undefined): Promise<LtvRefreshResult | null> {
   const { status, body } = await postToPulse<{ fit?: LtvRefreshResult }>(url, '/api/ltv/refresh', adminKey, asOf ? { as_of: asOf } : {})

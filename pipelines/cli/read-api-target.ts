@@ -1,8 +1,8 @@
 // Where a read command asks: the --url given, else the Pulse serving the data folder; with the
 // first read (or admin) key configured, else the data folder's development read key.
 import { type PulseConfig } from '../config.ts'
-import { readDevKeys } from '../dev-keys.ts'
-import { runningServer } from '../server-file.ts'
+import { readDevKeys } from '../keys/dev-keys.ts'
+import { runningServer } from '../runtime/server-file.ts'
 import { userError } from './user-error.ts'
 
 export interface ReadApiTarget {

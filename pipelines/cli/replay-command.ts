@@ -2,10 +2,10 @@
 // already in ClickHouse are not duplicated: events are keyed on (source, message_id).
 import path from 'node:path'
 import type { PulseConfig } from '../config.ts'
-import { startNatsServer } from '../embedded-nats.ts'
+import { startNatsServer } from '../runtime/embedded-nats.ts'
 import { replayFromStart } from '../stream/jetstream-setup.ts'
 import { connectNats } from '../pulse-app.ts'
-import { runningServer } from '../server-file.ts'
+import { runningServer } from '../runtime/server-file.ts'
 import { userError } from './user-error.ts'
 
 export async function runReplay(config: PulseConfig): Promise<void> {

@@ -1,8 +1,8 @@
 // Where CLI commands that send events (simulate, import) send them: --url, else the Pulse serving
 // the data folder; the write key from the configuration, else the folder's development key.
 import type { PulseConfig } from '../config.ts'
-import { readDevKeys } from '../dev-keys.ts'
-import { runningServer } from '../server-file.ts'
+import { readDevKeys } from '../keys/dev-keys.ts'
+import { runningServer } from '../runtime/server-file.ts'
 import { pulseBaseUrl } from './pulse-request.ts'
 import { userError } from './user-error.ts'
 

@@ -3,12 +3,12 @@
 import { userError } from './user-error.ts'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { requireEmbeddedStore } from './existing-data-folder.ts'
-import { runReadOnlyQuery } from '../../sql/read-only-query.ts'
+import { runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
 import { clickHouseTarget, type FlagValues, type PulseConfig } from '../config.ts'
-import { readDevKeys } from '../dev-keys.ts'
+import { readDevKeys } from '../keys/dev-keys.ts'
 import { postToPulse } from './pulse-request.ts'
 import { PRINT_FORMATS, printRows } from './row-printing.ts'
-import { runningServer } from '../server-file.ts'
+import { runningServer } from '../runtime/server-file.ts'
 
 function parseParams(list: unknown): Record<string, string> {
   const params: Record<string, string> = {}

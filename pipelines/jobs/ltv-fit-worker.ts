@@ -6,9 +6,9 @@ import { fitBgNbd, type BgNbdFit } from '../../models/value/bgnbd.ts'
 import { scoreCustomers, type CustomerActivity, type NamedSummary, type ScoringOptions } from '../../models/value/customer-scoring.ts'
 import { fitGammaGamma, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
-import { encodeScores } from '../../sql/customer-scores-writer.ts'
+import { encodeScores } from '../../sql/writers/customer-scores-writer.ts'
 import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
-import { deprioritiseThisThread } from '../batch-thread-priority.ts'
+import { deprioritiseThisThread } from '../runtime/batch-thread-priority.ts'
 
 export interface LtvFitRequest {
   /** JSONCompactEachRow lines of purchase_period_summaries: customer, x, t_x, T, m. */

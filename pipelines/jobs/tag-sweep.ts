@@ -4,7 +4,7 @@
 // every person is recomputed, in pages.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { SweepSummary } from '../../models/tags/sweep-summary.ts'
-import { personsDueForSweep, personsPage, readValueThresholds, type ValueThresholds } from '../../sql/profile-store.ts'
+import { personsDueForSweep, personsPage, readValueThresholds, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
 import { recomputePersons, type RecomputeDeps } from '../stream/profile-recompute.ts'
 
 export type SweepResult = SweepSummary

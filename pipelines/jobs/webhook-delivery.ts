@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import { FIRST_RETRY_MS, retryDelayMs } from '../../models/tags/retry-backoff.ts'
 import { resolveWebhook, type ResolvedWebhook, type WebhookConfig } from '../../models/tags/webhook-config.ts'
 import { webhookSignature } from '../../models/tags/webhook-signature.ts'
-import { deliveryLog, type DeliveryAttempt } from '../../sql/webhook-delivery-log.ts'
+import { deliveryLog, type DeliveryAttempt } from '../../sql/profiles/webhook-delivery-log.ts'
 import { CHANGES_STREAM } from '../stream/changes-stream.ts'
 
 export interface WebhookDeliveryOptions {

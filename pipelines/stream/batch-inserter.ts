@@ -22,7 +22,7 @@ export interface EventSink {
   /** Inserts a batch's encoded rows (a spooled file is removed afterwards). */
   insertEvents(rows: EncodedRows): Promise<void>
   insertDeadLetters(rows: DeadLetterRow[]): Promise<void>
-  /** Inserts a batch's feature facts (sql/feature-facts-writer.ts lines). */
+  /** Inserts a batch's feature facts (sql/writers/feature-facts-writer.ts lines). */
   insertFacts(rows: EncodedRows): Promise<void>
 }
 

@@ -1,8 +1,8 @@
 // The processor's sink on ClickHouse, with the insert faults the fault tests switch on
 // (--fault-fail-inserts, --fault-engine-outage-ms; README, test-only fault injection).
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
-import { insertDeadLetters, insertEvents } from '../../sql/event-writer.ts'
-import { insertFeatureFacts } from '../../sql/feature-facts-writer.ts'
+import { insertDeadLetters, insertEvents } from '../../sql/writers/event-writer.ts'
+import { insertFeatureFacts } from '../../sql/writers/feature-facts-writer.ts'
 import type { FaultConfig } from '../config.ts'
 import type { EventSink } from './batch-inserter.ts'
 

@@ -4,7 +4,7 @@
 // refused are left out: those events are not stored, they wait in the dead letters for a replay,
 // which makes their facts then.
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
-import { factLineEvent } from '../../sql/feature-facts-writer.ts'
+import { factLineEvent } from '../../sql/writers/feature-facts-writer.ts'
 import type { EventSink } from './batch-inserter.ts'
 import type { ProcessedMessage } from './processing-pool.ts'
 

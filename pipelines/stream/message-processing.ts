@@ -8,8 +8,8 @@ import { batchIdentityOf } from '../../models/identity/batch-identity.ts'
 import type { IdLink } from '../../models/identity/event-ids.ts'
 import { factOf, type EventFact } from '../../models/tags/event-facts.ts'
 import type { FeatureConfig } from '../../models/tags/feature-config.ts'
-import { escapeFree, eventLines } from '../../sql/event-writer.ts'
-import { factLines } from '../../sql/feature-facts-writer.ts'
+import { escapeFree, eventLines } from '../../sql/writers/event-writer.ts'
+import { factLines } from '../../sql/writers/feature-facts-writer.ts'
 import { decodeMessage, wholeMessageLetter, type StoredMessage } from './message-decoding.ts'
 
 export interface MessageResult {

@@ -14,7 +14,7 @@ import type { RowRange, WorkerRequest } from './processing-worker.ts'
 export interface ProcessedMessage {
   rowCount: number
   deadLetters: DeadLetterRow[]
-  /** The rows' feature facts as TabSeparated lines (sql/feature-facts-writer.ts), '' when none. */
+  /** The rows' feature facts as TabSeparated lines (sql/writers/feature-facts-writer.ts), '' when none. */
   facts: string
   /** The distinct key ids of the rows (models/identity/event-ids.ts keyIdOf). */
   keyIds: string[]

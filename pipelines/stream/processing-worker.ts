@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { StoredMessage } from './message-decoding.ts'
 import { processMessage, type ProcessingSettings } from './message-processing.ts'
 import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
-import { deprioritiseThisThread } from '../batch-thread-priority.ts'
+import { deprioritiseThisThread } from '../runtime/batch-thread-priority.ts'
 
 /** Rows [from, to) of the message at `index` in its batch. */
 export interface RowRange {

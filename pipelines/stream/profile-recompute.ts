@@ -6,7 +6,7 @@ import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts'
 import { diffTags } from '../../models/tags/tag-evaluation.ts'
 import type { ProfileRules } from './profile-rules.ts'
-import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagChanges, type ProfileRow, type ValueThresholds } from '../../sql/profile-store.ts'
+import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagChanges, type ProfileRow, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
 
 export interface RecomputeDeps {
   client: ClickHouseClient

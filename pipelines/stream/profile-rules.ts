@@ -7,7 +7,7 @@ import { catalogEntryOf } from '../../models/tags/tag-catalog.ts'
 import type { Alert, TagLayer } from '../../models/tags/tag-change.ts'
 import { evaluateTags, nextTimeChange, type TagEvaluation } from '../../models/tags/tag-evaluation.ts'
 import type { TagSettings } from '../../models/tags/tag-settings.ts'
-import type { ValueThresholds } from '../../sql/profile-store.ts'
+import type { ValueThresholds } from '../../sql/profiles/profile-store.ts'
 
 export interface ProfileRules {
   evaluate(features: PersonFeatures, value: { clv: number | null; tier: string | null }, thresholds: ValueThresholds, now: number): TagEvaluation

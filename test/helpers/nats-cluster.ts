@@ -6,8 +6,8 @@ import net from 'node:net'
 import path from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { freePort } from '../../pipelines/free-port.ts'
-import { findNatsServer } from '../../pipelines/embedded-nats.ts'
+import { freePort } from '../../pipelines/runtime/free-port.ts'
+import { findNatsServer } from '../../pipelines/runtime/embedded-nats.ts'
 import { tempDir, waitFor } from './test-pulse.ts'
 
 export interface ClusterNode {

@@ -1,9 +1,9 @@
 // The identity graph in ClickHouse (sql/migrations/006_identity.sql): loaded page by page at
 // start, and each batch's changes written before its messages are acked.
 import type { ClickHouseClient } from '@clickhouse/client'
-import { IdentityGraph } from '../models/identity/identity-graph.ts'
-import type { IdentityChanges, LinkOutcome } from '../models/identity/identity-changes.ts'
-import { query } from './sql-files.ts'
+import { IdentityGraph } from '../../models/identity/identity-graph.ts'
+import type { IdentityChanges, LinkOutcome } from '../../models/identity/identity-changes.ts'
+import { query } from '../sql-files.ts'
 
 /** Rows per page of the load: the peak it holds beyond the graph itself. */
 export const LOAD_PAGE_ROWS = 200_000

@@ -3,7 +3,7 @@
 // it, and messages acknowledged by the old one can go unseen by the new one.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { userError } from './cli/user-error.ts'
+import { userError } from '../cli/user-error.ts'
 
 export const natsPidFile = (storeDir: string) => path.join(storeDir, 'nats-server.pid')
 

@@ -1,8 +1,8 @@
 // Reads and writes of the profile tables (008_person_tags.sql): each person's stored tag set, the
 // tag states and their history, profiles and alerts. One insert per table per call.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { Alert, TagChange } from '../models/tags/tag-change.ts'
-import { namedQuery } from './named-query.ts'
+import type { Alert, TagChange } from '../../models/tags/tag-change.ts'
+import { namedQuery } from '../named-query.ts'
 
 export interface StoredProfileState {
   personId: string

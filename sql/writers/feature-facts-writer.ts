@@ -2,8 +2,8 @@
 // feature_facts_input (sql/migrations/007_feature_rollups.sql) through ClickHouse.insertTabSeparated.
 // Lines, not arrays of values: one string per message is the cheapest thing to pass from the
 // processing worker to the main thread (README, Rolling features).
-import type { EventFact } from '../models/tags/event-facts.ts'
-import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
+import type { EventFact } from '../../models/tags/event-facts.ts'
+import type { ClickHouse, EncodedRows, TabSeparatedTarget } from '../clickhouse-client.ts'
 
 export const FACT_COLUMNS = ['source', 'message_id', 'key_id', 'ts', 'received_at', 'flags', 'detail'] as const
 

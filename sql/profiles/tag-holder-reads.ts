@@ -1,6 +1,6 @@
 // The tags held now and, a page at a time, the persons holding one.
 import type { ClickHouseClient } from '@clickhouse/client'
-import { namedQuery } from './named-query.ts'
+import { namedQuery } from '../named-query.ts'
 
 export interface HeldTag {
   tag: string

@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { syntaxRefusal, treeRefusal } from './query-screen.ts'
 import { parameterProblem } from './query-parameter-check.ts'
 import { singleStatement } from './statement-check.ts'
-import { query } from './sql-files.ts'
+import { query } from '../sql-files.ts'
 
 export class QueryRefused extends Error {
   /** `read_only` for what the query API never runs, `invalid_params` for parameters to fix. */

@@ -2,7 +2,7 @@
 // so they talk to it over HTTP instead of opening the (single-owner) embedded engine.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { userError } from './cli/user-error.ts'
+import { userError } from '../cli/user-error.ts'
 import { processAlive } from './process-alive.ts'
 
 export interface ServerFile {

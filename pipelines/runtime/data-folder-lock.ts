@@ -3,7 +3,7 @@
 // exactly one gets it; a lock left by a process that died is taken over.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { userError } from './cli/user-error.ts'
+import { userError } from '../cli/user-error.ts'
 import { processAlive } from './process-alive.ts'
 
 export interface DataFolderLock {

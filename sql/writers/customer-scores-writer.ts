@@ -1,7 +1,7 @@
 // Customer scores encoded as one TabSeparated body in SCORE_COLUMNS order, for the insert through
 // ClickHouse.insertTabSeparated (a spooled file on the embedded engine, a request body on a server).
-import type { CustomerScore } from '../models/value/customer-scoring.ts'
-import type { TabSeparatedTarget } from './clickhouse-client.ts'
+import type { CustomerScore } from '../../models/value/customer-scoring.ts'
+import type { TabSeparatedTarget } from '../clickhouse-client.ts'
 
 export const SCORE_COLUMNS = [
   'customer', 'model_version', 'fitted_at', 'frequency', 'recency', 'age', 'monetary', 'expected_purchases', 'p_alive',

@@ -5,8 +5,8 @@
 // already refused every value a column cannot hold (times outside 1900-2299, amounts that are not
 // finite), so an encoded batch always inserts.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { DeadLetterRow, EventRow } from '../models/events/event-row.ts'
-import type { ClickHouse, EncodedRows, TabSeparatedTarget } from './clickhouse-client.ts'
+import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
+import type { ClickHouse, EncodedRows, TabSeparatedTarget } from '../clickhouse-client.ts'
 
 export const EVENT_COLUMNS = [
   'source', 'message_id', 'type', 'event', 'anonymous_id', 'user_id', 'distinct_id', 'group_id', 'previous_id', 'session_id',

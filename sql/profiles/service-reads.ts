@@ -1,7 +1,7 @@
 // Service quality read from the feature facts: complaint records with deadline, resolution time
 // and breach flag, and NPS per period.
 import type { ClickHouseClient } from '@clickhouse/client'
-import { namedQuery } from './named-query.ts'
+import { namedQuery } from '../named-query.ts'
 
 export interface ComplaintRecord {
   person_id: string

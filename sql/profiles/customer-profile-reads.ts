@@ -1,8 +1,8 @@
 // One customer as the profile API shows it: the person an id belongs to, its ids, stored profile,
 // active tags, current scores and latest events. Reads only; the profile stage writes these tables.
 import type { ClickHouseClient } from '@clickhouse/client'
-import { keyIdOf } from '../models/identity/event-ids.ts'
-import { namedQuery } from './named-query.ts'
+import { keyIdOf } from '../../models/identity/event-ids.ts'
+import { namedQuery } from '../named-query.ts'
 
 export interface CustomerTag {
   tag: string

@@ -1,8 +1,8 @@
 // Reads persons' rolling features (models/tags/person-features.ts) from the feature rollup
 // (sql/migrations/007_feature_rollups.sql) in one query, as of a given `now`.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { OpenComplaint, PersonFeatures, WindowedOrders } from '../models/tags/person-features.ts'
-import { namedQuery } from './named-query.ts'
+import type { OpenComplaint, PersonFeatures, WindowedOrders } from '../../models/tags/person-features.ts'
+import { namedQuery } from '../named-query.ts'
 
 const HOUR_MS = 3_600_000
 
