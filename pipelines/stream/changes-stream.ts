@@ -2,7 +2,7 @@
 // them through their own durable consumers at their own pace and a plain NATS subscriber on
 // `pulse.tags.>` receives them as they are published. Unlike the events stream it drops its oldest
 // messages when full or too old: they are notifications, the tables hold the record.
-import { withSetupPatience } from './jetstream-setup.ts'
+import { addOrUpdateStream, withSetupPatience } from './jetstream-setup.ts'
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import { ALERTS_SUBJECT, TAGS_SUBJECT } from '../../models/tags/change-subjects.ts'
@@ -37,11 +37,5 @@ async function ensureOnce(nc: NatsConnection, s: ChangesStreamSettings): Promise
     duplicate_window: nanos(Math.min(CHANGES_DUPLICATE_WINDOW_MS, s.maxAgeMs)),
     num_replicas: s.replicas,
   }
-  try {
-    await jsm.streams.info(s.stream)
-    await jsm.streams.update(s.stream, config)
-  } catch (e) {
-    if (!String((e as Error).message).includes('not found')) throw e
-    await jsm.streams.add(config)
-  }
+  await addOrUpdateStream(jsm, config)
 }

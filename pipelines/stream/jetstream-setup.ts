@@ -1,5 +1,5 @@
 // Creates (or updates) the EVENTS stream and the durable pull consumer that processors share.
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT } from '../../models/events/stream-contract.ts'
 
@@ -32,6 +32,17 @@ export async function withSetupPatience<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Creates the stream, or brings an existing one to `config`. */
+export async function addOrUpdateStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name)
+    await jsm.streams.update(config.name, config)
+  } catch (e) {
+    if (!String((e as Error).message).includes('not found')) throw e
+    await jsm.streams.add(config)
+  }
+}
+
 export async function ensureStream(nc: NatsConnection, s: StreamSettings): Promise<void> {
   return withSetupPatience(() => ensureStreamOnce(nc, s))
 }
@@ -50,13 +61,7 @@ async function ensureStreamOnce(nc: NatsConnection, s: StreamSettings): Promise<
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     num_replicas: s.replicas,
   }
-  try {
-    await jsm.streams.info(s.stream)
-    await jsm.streams.update(s.stream, config)
-  } catch (e) {
-    if (!String((e as Error).message).includes('not found')) throw e
-    await jsm.streams.add(config)
-  }
+  await addOrUpdateStream(jsm, config)
   await ensureConsumer(nc, s.stream, s.consumer, s.ackWaitMs)
 }
 

@@ -2,6 +2,8 @@
 // tag states and their history, profiles and alerts. One insert per table per call.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Alert, TagChange } from '../../models/tags/tag-change.ts'
+import { engineTimeText } from '../engine-time-text.ts'
+import { insertJsonRows } from '../json-rows-insert.ts'
 import { namedQuery } from '../named-query.ts'
 
 export interface StoredProfileState {
@@ -24,7 +26,6 @@ export interface ProfileRow {
   mergedInto: string
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export async function readProfileStates(client: ClickHouseClient, persons: string[]): Promise<Map<string, StoredProfileState>> {
   const out = new Map<string, StoredProfileState>()
@@ -57,7 +58,7 @@ export async function readValueThresholds(client: ClickHouseClient, share: numbe
 }
 
 export async function personsDueForSweep(client: ClickHouseClient, now: number): Promise<string[]> {
-  return (await namedQuery<{ person_id: string }>(client, 'persons_due_for_sweep', { now: iso(now) })).map((r) => r.person_id)
+  return (await namedQuery<{ person_id: string }>(client, 'persons_due_for_sweep', { now: engineTimeText(now) })).map((r) => r.person_id)
 }
 
 export async function personsPage(client: ClickHouseClient, after: string, limit: number): Promise<string[]> {
@@ -70,36 +71,17 @@ export async function personsPage(client: ClickHouseClient, after: string, limit
  * the states already stored and adds no second change (at worst a history row is repeated).
  */
 export async function storeTagChanges(client: ClickHouseClient, changes: TagChange[], version: number): Promise<void> {
-  if (changes.length === 0) return
-  await client.insert({
-    table: 'tag_history',
-    format: 'JSONEachRow',
-    values: changes.map((c) => ({ person_id: c.personId, ids: c.ids, tag: c.tag, layer: c.layer, change: c.change, at: iso(c.at), reason: JSON.stringify(c.reason) })),
-  })
-  await client.insert({
-    table: 'person_tags',
-    format: 'JSONEachRow',
-    values: changes.map((c) => ({ person_id: c.personId, tag: c.tag, layer: c.layer, active: c.change === 'added' ? 1 : 0, since: iso(c.at), reason: JSON.stringify(c.reason), version })),
-  })
+  await insertJsonRows(client, 'tag_history', changes.map((c) => ({ person_id: c.personId, ids: c.ids, tag: c.tag, layer: c.layer, change: c.change, at: engineTimeText(c.at), reason: JSON.stringify(c.reason) })))
+  await insertJsonRows(client, 'person_tags', changes.map((c) => ({ person_id: c.personId, tag: c.tag, layer: c.layer, active: c.change === 'added' ? 1 : 0, since: engineTimeText(c.at), reason: JSON.stringify(c.reason), version })))
 }
 
 export async function storeProfiles(client: ClickHouseClient, rows: ProfileRow[], version: number): Promise<void> {
-  if (rows.length === 0) return
-  await client.insert({
-    table: 'person_profiles',
-    format: 'JSONEachRow',
-    values: rows.map((r) => ({
-      person_id: r.personId, ids: r.ids, features: r.features, tags: r.tags, alerts_active: r.alertsActive, health: r.health,
-      computed_at: iso(r.computedAt), next_change_at: iso(r.nextChangeAt), merged_into: r.mergedInto, version,
-    })),
-  })
+  await insertJsonRows(client, 'person_profiles', rows.map((r) => ({
+    person_id: r.personId, ids: r.ids, features: r.features, tags: r.tags, alerts_active: r.alertsActive, health: r.health,
+    computed_at: engineTimeText(r.computedAt), next_change_at: engineTimeText(r.nextChangeAt), merged_into: r.mergedInto, version,
+  })))
 }
 
 export async function storeAlerts(client: ClickHouseClient, alerts: Alert[]): Promise<void> {
-  if (alerts.length === 0) return
-  await client.insert({
-    table: 'alerts',
-    format: 'JSONEachRow',
-    values: alerts.map((a) => ({ kind: a.kind, person_id: a.personId, ids: a.ids, at: iso(a.at), message: a.message, reason: JSON.stringify(a.reason) })),
-  })
+  await insertJsonRows(client, 'alerts', alerts.map((a) => ({ kind: a.kind, person_id: a.personId, ids: a.ids, at: engineTimeText(a.at), message: a.message, reason: JSON.stringify(a.reason) })))
 }

@@ -1,5 +1,6 @@
 // Writes webhook delivery attempts to webhook_deliveries. Attempts are gathered and inserted
 // together (at most every `flushMs`), one insert per attempt would cost more than the requests.
+import { engineTimeText } from '../engine-time-text.ts'
 import type { ClickHouseClient } from '@clickhouse/client'
 
 export interface DeliveryAttempt {
@@ -25,7 +26,6 @@ export interface DeliveryLog {
 /** Kept while the engine refuses inserts; past it the oldest attempts are dropped (and counted in the log). */
 const MAX_PENDING = 100_000
 
-const timeText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export function deliveryLog(client: ClickHouseClient, opts: { flushMs?: number; onError?: (err: unknown, dropped: number) => void } = {}): DeliveryLog {
   let pending: DeliveryAttempt[] = []
@@ -47,7 +47,7 @@ export function deliveryLog(client: ClickHouseClient, opts: { flushMs?: number; 
           http_status: a.httpStatus,
           error: a.error,
           duration_ms: Math.max(0, Math.round(a.durationMs)),
-          at: timeText(a.at),
+          at: engineTimeText(a.at),
         })),
       })
     } catch (err) {
