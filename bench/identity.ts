@@ -102,7 +102,7 @@ try {
   const all = [...graph.assignments()]
   t = performance.now()
   for (let i = 0; i < all.length; i += 100_000) {
-    await storeIdentityChanges(ch.client, { assignments: all.slice(i, i + 100_000), merges: [], links: [], touchedPersons: [], version: 1 }, T0)
+    await storeIdentityChanges(ch.client, { assignments: all.slice(i, i + 100_000), merges: [], links: [], touchedPersons: [], createdPersons: [], version: 1 }, T0)
   }
   const bulkMs = performance.now() - t
   console.log(`store: ${fmt(all.length)} assignments in ${fmt(bulkMs)} ms (${fmt(all.length / (bulkMs / 1000))} rows/s)`)

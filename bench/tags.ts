@@ -18,6 +18,7 @@ import { TagSweep } from '../pipelines/jobs/tag-sweep.ts'
 import { freePort } from '../pipelines/runtime/free-port.ts'
 import { recomputePersons, type RecomputeDeps } from '../pipelines/stream/profile-recompute.ts'
 import { profileRules } from '../pipelines/stream/profile-rules.ts'
+import { ProfileStateCache } from '../pipelines/stream/profile-state-cache.ts'
 import { nextStateVersion } from '../pipelines/stream/state-version.ts'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
@@ -50,6 +51,7 @@ async function sweepBench(persons: number): Promise<void> {
       idsOf: (p) => [...graph.idsOf(p)],
       publish: async () => {},
       version: () => nextStateVersion(),
+      states: new ProfileStateCache(),
     }
     const full = { ...deps, thresholds: () => ({ clv: null, spend365: null }) }
     t = performance.now()

@@ -13,10 +13,12 @@ import type { Clock } from './clock.ts'
 import { ProfileQueue } from './jobs/profile-queue.ts'
 import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
 import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
+import { unreachable } from './stream/clickhouse-sink.ts'
 import { changePublisher } from './stream/change-publisher.ts'
 import type { RecomputeDeps } from './stream/profile-recompute.ts'
 import { profileRules } from './stream/profile-rules.ts'
 import { ProfileStage } from './stream/profile-stage.ts'
+import { ProfileStateCache } from './stream/profile-state-cache.ts'
 import { nextStateVersion } from './stream/state-version.ts'
 
 export interface ProfileSystemDeps {
@@ -29,6 +31,8 @@ export interface ProfileSystemDeps {
   sweepSeconds: number
   /** The changes stream webhooks read from. */
   changesStream: string
+  /** --fault-fail-tag-state-stores: the first N stores of tag states fail. */
+  failTagStateStores?: number
   log: Logger
 }
 
@@ -50,6 +54,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const sla = deps.settings.tags.sla
   const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
+  let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
     rules: profileRules(deps.settings.tags),
@@ -60,6 +65,10 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
       await publisher.publishAlerts(alerts)
     },
     version: () => nextStateVersion(),
+    states: new ProfileStateCache(),
+    beforeStateStore: () => {
+      if (stateStoreFaults > 0 && stateStoreFaults--) throw unreachable('ClickHouse insert of tag states failed')
+    },
   }
   const tagSweep = new TagSweep(client, recompute, deps.settings.tags.highValue.topShare)
   await tagSweep.reloadThresholds()

@@ -38,6 +38,8 @@ export interface IdentityChanges {
   links: LinkResult[]
   /** Persons whose features must be recomputed: every person that got, kept or lost an id here (merged-away ones excluded). */
   touchedPersons: string[]
+  /** Persons this apply created that still exist after it: nothing of theirs can be stored yet. */
+  createdPersons: string[]
   /** Stored with the assignments: above every version stored before, so the newest assignment wins across restarts. */
   version: number
 }

@@ -38,6 +38,7 @@ export interface StoredAssignment extends IdAssignment {
 interface Work {
   changed: Set<string>
   merges: PersonMerge[]
+  created: Person[]
   at: number
   apply: number
 }
@@ -115,7 +116,7 @@ export class IdentityGraph {
   apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds: readonly string[] = []): IdentityChanges {
     const version = Math.max(this.lastVersion + 1, Math.floor(at))
     this.lastVersion = version
-    const work: Work = { changed: new Set(), merges: [], at, apply: ++this.applies }
+    const work: Work = { changed: new Set(), merges: [], created: [], at, apply: ++this.applies }
     for (const id of userIds) if (isLinkableId(id)) this.markUserId(id, work)
     const outcomes = [...links].sort(inEventOrder).map((link) => ({ link, ...this.link(link, work) }))
     const touched: string[] = []
@@ -141,7 +142,8 @@ export class IdentityGraph {
       const p = this.personById.get(id)
       if (p) assignments.push({ id, personId: p.id, identified: this.userIds.has(id), personCreatedAt: p.createdAt })
     }
-    return { assignments, merges: work.merges, links: results, touchedPersons: touched, version }
+    const createdPersons = work.created.filter((p) => this.persons.get(p.id) === p).map((p) => p.id)
+    return { assignments, merges: work.merges, links: results, touchedPersons: touched, createdPersons, version }
   }
 
   private link(link: IdLink, work: Work): { outcome: LinkOutcome; reason: string } {
@@ -199,6 +201,7 @@ export class IdentityGraph {
     this.persons.set(personId, person)
     this.personById.set(id, person)
     work.changed.add(id)
+    work.created.push(person)
     return person
   }
 

@@ -7,7 +7,7 @@ import type { FaultConfig } from '../config.ts'
 import type { EventSink } from './batch-inserter.ts'
 
 /** What a client sees of an engine it cannot reach: a connection error, no ClickHouse error code. */
-function unreachable(what: string): Error {
+export function unreachable(what: string): Error {
   return Object.assign(new Error(`injected fault: ${what} (connect ECONNREFUSED)`), { code: 'ECONNREFUSED' })
 }
 

@@ -6,7 +6,8 @@ import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts'
 import { diffTags } from '../../models/tags/tag-evaluation.ts'
 import type { ProfileRules } from './profile-rules.ts'
-import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagChanges, type ProfileRow, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
+import type { ProfileStateCache } from './profile-state-cache.ts'
+import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagHistory, storeTagStates, type ProfileRow, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
 
 export interface RecomputeDeps {
   client: ClickHouseClient
@@ -17,6 +18,10 @@ export interface RecomputeDeps {
   publish(changes: TagChange[], alerts: Alert[]): Promise<void>
   /** A number larger than any earlier call's, across restarts (the newest stored state wins). */
   version(): number
+  /** The stored states already known; the others are read from the engine. */
+  states: ProfileStateCache
+  /** Fault injection (--fault-fail-tag-state-stores): throws to fail the store of the states. */
+  beforeStateStore?: () => void
 }
 
 export interface RecomputeResult {
@@ -30,7 +35,20 @@ export const NEVER = Date.UTC(2299, 11, 31)
 
 /** `merged`: persons that no longer exist (merged into another); each loses its tags. */
 export async function recomputePersons(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = []): Promise<RecomputeResult> {
-  const stored = await readProfileStates(deps.client, [...persons, ...merged.map((m) => m.personId)])
+  const all = [...persons, ...merged.map((m) => m.personId)]
+  try {
+    return await recompute(deps, persons, now, merged, all)
+  } catch (err) {
+    // Some of the states may be stored and some not: the engine is the truth again.
+    deps.states.forget(all)
+    throw err
+  }
+}
+
+async function recompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[]): Promise<RecomputeResult> {
+  const missing: string[] = []
+  const stored = deps.states.lookup(all, missing)
+  for (const [p, state] of await readProfileStates(deps.client, missing)) stored.set(p, state)
   const features = await deps.readFeatures(persons.map((p) => ({ personId: p, ids: deps.idsOf(p) })), now)
   const thresholds = deps.thresholds()
   // No converged fit, no scores: one round trip fewer per run until the first fit.
@@ -58,9 +76,15 @@ export async function recomputePersons(deps: RecomputeDeps, persons: string[], n
     profiles.push({ personId: m.personId, ids: [], features: '{}', tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
   }
   const version = deps.version()
+  // History, then publishing, then the states: a failure before the states are stored leaves the
+  // old states, so the redelivered batch finds the same changes and publishes them again (at least
+  // once; the stream drops a copy with the same id). Published last, a change could be lost.
   await storeAlerts(deps.client, alerts)
-  await storeTagChanges(deps.client, changes, version)
-  await storeProfiles(deps.client, profiles, version)
+  await storeTagHistory(deps.client, changes)
   await deps.publish(changes, alerts)
+  deps.beforeStateStore?.()
+  await storeTagStates(deps.client, changes, version)
+  await storeProfiles(deps.client, profiles, version)
+  for (const p of profiles) deps.states.stored(p.personId, p.tags, p.alertsActive)
   return { persons: profiles.length, changes, alerts }
 }

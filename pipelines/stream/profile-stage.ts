@@ -96,6 +96,8 @@ export class ProfileStage {
       for (const l of changes.links) {
         if (l.outcome === 'refused') this.deps.log.info({ from: l.link.fromId, to: l.link.toId, source: l.link.source, message_id: l.link.messageId, reason: l.reason }, 'identity link refused')
       }
+      // Nothing can be stored yet for a person this batch created: no engine read for its state.
+      for (const p of changes.createdPersons) this.deps.recompute.states.createdNow(p)
       this.unstored.push({ changes, at: now })
     }
     for (const pending of this.unstored) await this.deps.storeIdentity(pending.changes, pending.at)

@@ -65,13 +65,13 @@ export async function personsPage(client: ClickHouseClient, after: string, limit
   return (await namedQuery<{ person_id: string }>(client, 'persons_page', { after, limit })).map((r) => r.person_id)
 }
 
-/**
- * Stores tag changes: the history first, then the new states, then the profiles. A crash between
- * two of these inserts leaves the batch unacked: its redelivery recomputes the same tags, finds
- * the states already stored and adds no second change (at worst a history row is repeated).
- */
-export async function storeTagChanges(client: ClickHouseClient, changes: TagChange[], version: number): Promise<void> {
+/** Every change, with the feature values that decided it. */
+export async function storeTagHistory(client: ClickHouseClient, changes: TagChange[]): Promise<void> {
   await insertJsonRows(client, 'tag_history', changes.map((c) => ({ person_id: c.personId, ids: c.ids, tag: c.tag, layer: c.layer, change: c.change, at: engineTimeText(c.at), reason: JSON.stringify(c.reason) })))
+}
+
+/** The states the changes lead to (person_tags: the newest version of a (tag, person) wins). */
+export async function storeTagStates(client: ClickHouseClient, changes: TagChange[], version: number): Promise<void> {
   await insertJsonRows(client, 'person_tags', changes.map((c) => ({ person_id: c.personId, tag: c.tag, layer: c.layer, active: c.change === 'added' ? 1 : 0, since: engineTimeText(c.at), reason: JSON.stringify(c.reason), version })))
 }
 

@@ -1,0 +1,52 @@
+// The stored tag set and active alert conditions of recently recomputed persons, so that a
+// recompute reads from the engine only the persons it has not seen. The profile stage and the
+// sweep of one process are the only writers of these states (README, Scaling out: profiles run in
+// one processor), so an entry is what the engine holds as long as it is set only after the state
+// was stored and dropped when a store may have failed half way.
+import type { StoredProfileState } from '../../sql/profiles/profile-store.ts'
+
+/** Persons kept: about 200 bytes each, so the default holds 200 MB at most. */
+export const DEFAULT_CACHED_PERSONS = 1_000_000
+
+const NOTHING_STORED = { tags: [] as string[], alertsActive: [] as string[] }
+
+export class ProfileStateCache {
+  private readonly states = new Map<string, { tags: string[]; alertsActive: string[] }>()
+
+  constructor(private readonly capacity = DEFAULT_CACHED_PERSONS) {}
+
+  /** The states known here; `missing` gets the persons to read from the engine. */
+  lookup(persons: readonly string[], missing: string[]): Map<string, StoredProfileState> {
+    const found = new Map<string, StoredProfileState>()
+    for (const personId of persons) {
+      const s = this.states.get(personId)
+      if (s === undefined) missing.push(personId)
+      else if (s !== NOTHING_STORED) found.set(personId, { personId, tags: s.tags, alertsActive: s.alertsActive })
+    }
+    return found
+  }
+
+  /** A person just created: the engine holds nothing for it. */
+  createdNow(personId: string): void {
+    this.put(personId, NOTHING_STORED)
+  }
+
+  stored(personId: string, tags: string[], alertsActive: string[]): void {
+    this.put(personId, tags.length === 0 && alertsActive.length === 0 ? NOTHING_STORED : { tags, alertsActive })
+  }
+
+  forget(persons: Iterable<string>): void {
+    for (const p of persons) this.states.delete(p)
+  }
+
+  get size(): number {
+    return this.states.size
+  }
+
+  private put(personId: string, state: { tags: string[]; alertsActive: string[] }): void {
+    // Re-inserted at the end: the Map's order is then least recently stored first.
+    this.states.delete(personId)
+    this.states.set(personId, state)
+    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!)
+  }
+}
