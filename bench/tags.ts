@@ -46,6 +46,7 @@ async function sweepBench(persons: number): Promise<void> {
     console.log(`  identity graph: ${fmt(personIds.length)} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     const deps: Omit<RecomputeDeps, 'thresholds'> = {
       client: ch.client,
+      insert: ch,
       rules: profileRules(DEFAULT_TAG_SETTINGS),
       readFeatures: (p, at) => readPersonFeatures(ch.client, p, at),
       idsOf: (p) => [...graph.idsOf(p)],

@@ -6,6 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import type { Logger } from 'pino'
+import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import type { ProfilesConfig } from '../models/tags/profiles-config.ts'
 import { loadIdentityGraph, storeIdentityChanges } from '../sql/profiles/identity-store.ts'
 import { readPersonFeatures } from '../sql/profiles/person-features-reader.ts'
@@ -23,6 +24,7 @@ import { nextStateVersion } from './stream/state-version.ts'
 
 export interface ProfileSystemDeps {
   client: ClickHouseClient
+  insert: Pick<ClickHouse, 'insertTabSeparated'>
   nc: NatsConnection
   js: JetStreamClient
   clock: Clock
@@ -57,6 +59,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
+    insert: deps.insert,
     rules: profileRules(deps.settings.tags),
     readFeatures: (persons, now) => readPersonFeatures(client, persons, now, deadlines),
     idsOf: (person) => [...graph.idsOf(person)],

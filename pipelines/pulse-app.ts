@@ -182,7 +182,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
       if (config.profiles) {
         profiles = await startProfileSystem({
-          client: clickhouse.client, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
+          client: clickhouse.client, insert: clickhouse, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
           failTagStateStores: config.faults.failTagStateStores,
         })
         // Pushed before the processor's: stopped after it, once the last batch went through the stage.

@@ -3,6 +3,7 @@
 // 1900-2299) must not stop the profiles of everyone after it, and a user id that equals another
 // customer's person id must not take over that person id's lookup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { valueTag } from '../models/tags/tag-value.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { basicAuth, postJson, READ_KEY, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -48,5 +49,26 @@ describe('a user id that spells a person id', () => {
     await waitFor(() => fetch(`${pulse.url}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` }, body: JSON.stringify({ query: 'SELECT count() AS n FROM person_ids WHERE id = {id:String}', params: { id: personId } }) }).then((r) => r.json() as Promise<{ rows: Array<{ n: number }> }>), (b) => Number(b.rows[0].n) === 1, 30_000)
     const looked = await customer(personId)
     expect(looked.customer?.ids).toEqual(['victim@example.com'])
+  })
+})
+
+describe('ids and trait values with the characters TabSeparated and arrays escape', () => {
+  ownPulse('hostile-escapes')
+  it('stores and answers them exactly in tags, ids and the tag history', async () => {
+    const id = "tab\there 'q' back\\slash\nline"
+    const region = 'no\trth \\ "x" \'y\''
+    await send([{ type: 'identify', userId: id, traits: { region }, timestamp: new Date().toISOString(), messageId: 'escape-1' }])
+    const found = await waitFor(() => customer(id), (c) => c.status === 200, 30_000)
+    expect(found.customer?.ids).toEqual([id])
+    const tags = ((found.customer as unknown as { tags: Array<{ tag: string }> }).tags).map((t) => t.tag)
+    const [tag] = valueTag('region:', region)
+    expect(tags).toContain(tag)
+    const res = await fetch(`${pulse.url}/api/sql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+      body: JSON.stringify({ query: "SELECT ids, reason FROM tag_history WHERE tag = {tag:String} AND change = 'added'", params: { tag } }),
+    })
+    const { rows } = (await res.json()) as { rows: Array<{ ids: string[]; reason: string }> }
+    expect(rows.map((r) => [r.ids, JSON.parse(r.reason).region])).toEqual([[[id], region]])
   })
 })

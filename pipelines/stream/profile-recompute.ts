@@ -7,10 +7,14 @@ import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts
 import { diffTags } from '../../models/tags/tag-evaluation.ts'
 import type { ProfileRules } from './profile-rules.ts'
 import type { ProfileStateCache } from './profile-state-cache.ts'
-import { readPersonValues, readProfileStates, storeAlerts, storeProfiles, storeTagHistory, storeTagStates, type ProfileRow, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
+import type { ClickHouse } from '../../sql/clickhouse-client.ts'
+import { readPersonValues, readProfileStates, storeAlerts, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
+import { storeProfiles, storeTagHistory, storeTagStates, type ProfileRow } from '../../sql/writers/profile-writer.ts'
 
 export interface RecomputeDeps {
   client: ClickHouseClient
+  /** The large inserts go as TabSeparated (a spooled file on the embedded engine). */
+  insert: Pick<ClickHouse, 'insertTabSeparated'>
   rules: ProfileRules
   readFeatures(persons: Array<{ personId: string; ids: string[] }>, now: number): Promise<PersonFeatures[]>
   idsOf(personId: string): string[]
@@ -80,11 +84,11 @@ async function recompute(deps: RecomputeDeps, persons: string[], now: number, me
   // old states, so the redelivered batch finds the same changes and publishes them again (at least
   // once; the stream drops a copy with the same id). Published last, a change could be lost.
   await storeAlerts(deps.client, alerts)
-  await storeTagHistory(deps.client, changes)
+  await storeTagHistory(deps.insert, changes)
   await deps.publish(changes, alerts)
   deps.beforeStateStore?.()
-  await storeTagStates(deps.client, changes, version)
-  await storeProfiles(deps.client, profiles, version)
+  await storeTagStates(deps.insert, changes, version)
+  await storeProfiles(deps.insert, profiles, version)
   for (const p of profiles) deps.states.stored(p.personId, p.tags, p.alertsActive)
   return { persons: profiles.length, changes, alerts }
 }

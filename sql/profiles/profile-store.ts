@@ -1,7 +1,7 @@
-// Reads and writes of the profile tables (008_person_tags.sql): each person's stored tag set, the
-// tag states and their history, profiles and alerts. One insert per table per call.
+// Reads and writes of the profile tables (008_person_tags.sql): each person's stored tag set,
+// value scores and thresholds, persons due for the sweep, alerts; the profile stage's large inserts are in sql/writers/profile-writer.ts.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { Alert, TagChange } from '../../models/tags/tag-change.ts'
+import type { Alert } from '../../models/tags/tag-change.ts'
 import { engineTimeText } from '../engine-time-text.ts'
 import { insertJsonRows } from '../json-rows-insert.ts'
 import { namedQuery } from '../named-query.ts'
@@ -11,21 +11,6 @@ export interface StoredProfileState {
   tags: string[]
   alertsActive: string[]
 }
-
-export interface ProfileRow {
-  personId: string
-  ids: string[]
-  /** The feature vector as JSON text. */
-  features: string
-  tags: string[]
-  alertsActive: string[]
-  health: number | null
-  computedAt: number
-  nextChangeAt: number
-  /** Set on the last row of a person merged into another. */
-  mergedInto: string
-}
-
 
 export async function readProfileStates(client: ClickHouseClient, persons: string[]): Promise<Map<string, StoredProfileState>> {
   const out = new Map<string, StoredProfileState>()
@@ -63,23 +48,6 @@ export async function personsDueForSweep(client: ClickHouseClient, now: number):
 
 export async function personsPage(client: ClickHouseClient, after: string, limit: number): Promise<string[]> {
   return (await namedQuery<{ person_id: string }>(client, 'persons_page', { after, limit })).map((r) => r.person_id)
-}
-
-/** Every change, with the feature values that decided it. */
-export async function storeTagHistory(client: ClickHouseClient, changes: TagChange[]): Promise<void> {
-  await insertJsonRows(client, 'tag_history', changes.map((c) => ({ person_id: c.personId, ids: c.ids, tag: c.tag, layer: c.layer, change: c.change, at: engineTimeText(c.at), reason: JSON.stringify(c.reason) })))
-}
-
-/** The states the changes lead to (person_tags: the newest version of a (tag, person) wins). */
-export async function storeTagStates(client: ClickHouseClient, changes: TagChange[], version: number): Promise<void> {
-  await insertJsonRows(client, 'person_tags', changes.map((c) => ({ person_id: c.personId, tag: c.tag, layer: c.layer, active: c.change === 'added' ? 1 : 0, since: engineTimeText(c.at), reason: JSON.stringify(c.reason), version })))
-}
-
-export async function storeProfiles(client: ClickHouseClient, rows: ProfileRow[], version: number): Promise<void> {
-  await insertJsonRows(client, 'person_profiles', rows.map((r) => ({
-    person_id: r.personId, ids: r.ids, features: r.features, tags: r.tags, alerts_active: r.alertsActive, health: r.health,
-    computed_at: engineTimeText(r.computedAt), next_change_at: engineTimeText(r.nextChangeAt), merged_into: r.mergedInto, version,
-  })))
 }
 
 export async function storeAlerts(client: ClickHouseClient, alerts: Alert[]): Promise<void> {

@@ -2,6 +2,7 @@
 // ClickHouse.insertTabSeparated (a spooled file on the embedded engine, a request body on a server).
 import type { CustomerScore } from '../../models/value/customer-scoring.ts'
 import type { TabSeparatedTarget } from '../clickhouse-client.ts'
+import { tsvNullable as nullable, tsvText as text, tsvTime as timeText } from './tsv-fields.ts'
 
 export const SCORE_COLUMNS = [
   'customer', 'model_version', 'fitted_at', 'frequency', 'recency', 'age', 'monetary', 'expected_purchases', 'p_alive',
@@ -9,17 +10,6 @@ export const SCORE_COLUMNS = [
 ] as const
 
 export const SCORES_TARGET: TabSeparatedTarget = { table: 'customer_scores', columns: SCORE_COLUMNS, fileStatement: 'insert_customer_scores_from_file' }
-
-const SPECIAL_ALL = /[\\\t\n\r]/g
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
-const text = (s: string) => s.replace(SPECIAL_ALL, (c) => ESCAPES[c])
-const nullable = (v: number | null) => (v === null ? '\\N' : String(v))
-
-/** `seconds.mmm`: the text DateTime64(3) reads for any epoch-ms time (as in event-writer.ts). */
-function timeText(ms: number): string {
-  const seconds = Math.floor(ms / 1000)
-  return `${seconds}.${String(ms - seconds * 1000).padStart(3, '0')}`
-}
 
 export function encodeScores(scores: readonly CustomerScore[], modelVersion: string, fittedAtMs: number): Uint8Array {
   const head = `${text(modelVersion)}\t${timeText(Math.round(fittedAtMs))}\t`

@@ -7,6 +7,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
 import type { ClickHouse, EncodedRows, TabSeparatedTarget } from '../clickhouse-client.ts'
+import { tsvArray, tsvJson, tsvNullable as nullable, tsvText as tsv, tsvTime } from './tsv-fields.ts'
 
 export const EVENT_COLUMNS = [
   'source', 'message_id', 'type', 'event', 'anonymous_id', 'user_id', 'distinct_id', 'group_id', 'previous_id', 'session_id',
@@ -16,30 +17,9 @@ export const EVENT_COLUMNS = [
 
 const EVENTS_TARGET: TabSeparatedTarget = { table: 'events', columns: EVENT_COLUMNS, fileStatement: 'insert_events_from_file' }
 
-const SPECIAL = /[\\\t\n\r]/
-const SPECIAL_ALL = /[\\\t\n\r]/g
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
-
-/** TabSeparated escaping: backslash, tab, line feed, carriage return. */
-function tsv(s: string): string {
-  return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s
-}
-
-/** A JSON.stringify text holds no raw tab or line break (JSON escapes them), only backslashes. */
-function tsvJson(s: string): string {
-  return s.indexOf('\\') < 0 ? s : s.replaceAll('\\', '\\\\')
-}
-
-// Epoch `seconds.mmm` is read as such only with 9 or 10 digits of seconds (1973-03-03 to
-// 2286-11-20): earlier, negative and later values fail the insert or are misread as dates.
-const FIRST_EPOCH_TEXT_MS = 100_000_000_000
-const LAST_EPOCH_TEXT_MS = 9_999_999_999_999
-
 /**
- * Epoch ms -> the text DateTime64(3) reads: `seconds.mmm` where the engine reads it (twenty times
- * cheaper to write), else `2026-01-31T12:00:00.000Z`, which it reads for every date it holds.
- * Remembers the last value per column: within one message the receive time, usually the send
- * time and often the event times repeat.
+ * Epoch ms -> the text DateTime64(3) reads (tsvTime), remembering the last value per column:
+ * within one message the receive time, usually the send time and often the event times repeat.
  */
 class TimeText {
   private last = NaN
@@ -48,11 +28,7 @@ class TimeText {
     if (ms === null) return '\\N'
     if (ms !== this.last) {
       this.last = ms
-      const whole = Math.round(ms)
-      if (whole >= FIRST_EPOCH_TEXT_MS && whole <= LAST_EPOCH_TEXT_MS) {
-        const seconds = Math.floor(whole / 1000)
-        this.text = `${seconds}.${String(whole - seconds * 1000).padStart(3, '0')}`
-      } else this.text = new Date(whole).toISOString()
+      this.text = tsvTime(ms)
     }
     return this.text
   }
@@ -62,21 +38,6 @@ const tsText = new TimeText()
 const originalText = new TimeText()
 const sentText = new TimeText()
 const receivedText = new TimeText()
-
-function nullable(v: number | null): string {
-  return v === null ? '\\N' : String(v)
-}
-
-const QUOTED_SPECIAL = /[\\'\t\n\r]/g
-const QUOTED_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
-
-/**
- * An Array(String) field: TabSeparated reads an array's elements as quoted strings, with their
- * own escapes and no second TabSeparated escaping (escaping twice doubled every backslash).
- */
-function tsvArray(items: string[]): string {
-  return items.length === 0 ? '[]' : '[' + items.map((i) => "'" + i.replace(QUOTED_SPECIAL, (c) => QUOTED_ESCAPES[c]) + "'").join(',') + ']'
-}
 
 /** True when none of the texts holds a character TabSeparated escapes. */
 export function escapeFree(texts: Iterable<string>): boolean {
