@@ -17,12 +17,12 @@ import { DEFAULT_TAG_SETTINGS } from '../models/tags/tag-settings.ts'
 import { TagSweep } from '../pipelines/jobs/tag-sweep.ts'
 import { freePort } from '../pipelines/runtime/free-port.ts'
 import { recomputePersons, type RecomputeDeps } from '../pipelines/stream/profile-recompute.ts'
-import { profileRules } from '../pipelines/stream/profile-rules.ts'
+import { ProfileComputeThread } from '../pipelines/stream/profile-compute-thread.ts'
 import { ProfileStateCache } from '../pipelines/stream/profile-state-cache.ts'
 import { nextStateVersion } from '../pipelines/stream/state-version.ts'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
-import { readPersonFeatures } from '../sql/profiles/person-features-reader.ts'
+import { COMPLAINT_DEADLINES_MS } from '../models/tags/features-from-facts.ts'
 import { query } from '../sql/sql-files.ts'
 import { BATCH, READ_KEY, WRITE_KEY, fmt, load, serve, stop, waitHttp } from './bench-harness.ts'
 
@@ -44,11 +44,11 @@ async function sweepBench(persons: number): Promise<void> {
     for (let i = 0; i < ids.length; i += 20_000) graph.apply(ids.slice(i, i + 20_000), [], now)
     const personIds = [...new Set(ids.map((id) => graph.personOf(id)!))].sort()
     console.log(`  identity graph: ${fmt(personIds.length)} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    const computer = new ProfileComputeThread({ tags: DEFAULT_TAG_SETTINGS, deadlines: { ...COMPLAINT_DEADLINES_MS } })
     const deps: Omit<RecomputeDeps, 'thresholds'> = {
       client: ch.client,
       insert: ch,
-      rules: profileRules(DEFAULT_TAG_SETTINGS),
-      readFeatures: (p, at) => readPersonFeatures(ch.client, p, at),
+      computer,
       idsOf: (p) => [...graph.idsOf(p)],
       publish: async () => {},
       version: () => nextStateVersion(),
@@ -63,6 +63,7 @@ async function sweepBench(persons: number): Promise<void> {
     const sweep = new TagSweep(ch.client, deps, DEFAULT_TAG_SETTINGS.highValue.topShare)
     const due = await sweep.run(now + DAY)
     console.log(`  due-only sweep a day later: ${fmt(due.persons)} persons due, ${fmt(due.tagChanges)} tag changes, ${due.seconds.toFixed(1)} s`)
+    await computer.close()
   } finally {
     await ch.close()
     rmSync(dir, { recursive: true, force: true })

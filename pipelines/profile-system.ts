@@ -9,7 +9,6 @@ import type { Logger } from 'pino'
 import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import type { ProfilesConfig } from '../models/tags/profiles-config.ts'
 import { loadIdentityGraph, storeIdentityChanges } from '../sql/profiles/identity-store.ts'
-import { readPersonFeatures } from '../sql/profiles/person-features-reader.ts'
 import type { Clock } from './clock.ts'
 import { ProfileQueue } from './jobs/profile-queue.ts'
 import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
@@ -17,7 +16,7 @@ import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-deliv
 import { unreachable } from './stream/clickhouse-sink.ts'
 import { changePublisher } from './stream/change-publisher.ts'
 import type { RecomputeDeps } from './stream/profile-recompute.ts'
-import { profileRules } from './stream/profile-rules.ts'
+import { ProfileComputeThread } from './stream/profile-compute-thread.ts'
 import { ProfileStage } from './stream/profile-stage.ts'
 import { ProfileStateCache } from './stream/profile-state-cache.ts'
 import { nextStateVersion } from './stream/state-version.ts'
@@ -56,12 +55,12 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const sla = deps.settings.tags.sla
   const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
+  const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines })
   let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
     insert: deps.insert,
-    rules: profileRules(deps.settings.tags),
-    readFeatures: (persons, now) => readPersonFeatures(client, persons, now, deadlines),
+    computer,
     idsOf: (person) => [...graph.idsOf(person)],
     publish: async (changes, alerts) => {
       await publisher.publishTagChanges(changes)
@@ -114,6 +113,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
       clearInterval(timer)
       tagSweep.stop()
       await queue.idle()
+      await computer.close()
       await webhooks?.stop()
     },
   }

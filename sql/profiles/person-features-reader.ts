@@ -1,6 +1,7 @@
 // Reads persons' rolling features (models/tags/person-features.ts) as of a given `now`: one query
 // finds the facts of all their ids in the feature rollup (sql/migrations/007_feature_rollups.sql),
-// and models/tags/features-from-facts.ts counts the windows.
+// and models/tags/features-from-facts.ts counts the windows. The two halves are apart so that the
+// parsing and counting can run on another thread than the engine call.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import { COMPLAINT_DEADLINES_MS, featuresFromFacts, type RolledFact } from '../../models/tags/features-from-facts.ts'
@@ -22,19 +23,9 @@ function factOf(r: FactRow): RolledFact {
   }
 }
 
-/**
- * The features of each person as of `now` (ms), from the facts of all its ids, in the order given.
- * A person with no fact up to `now` gets empty features.
- */
-export async function readPersonFeatures(
-  client: ClickHouseClient,
-  persons: Array<{ personId: string; ids: string[] }>,
-  now: number,
-  /** By lower-case severity; other severities get `normal` (the profiles config's tags.sla). */
-  deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
-): Promise<PersonFeatures[]> {
-  if (persons.length === 0) return []
-  const ids = persons.flatMap((p) => p.ids)
+/** The facts of the ids up to the day of `now`, as the engine's JSONCompact text (parsed by featuresOfFactsText). */
+export async function readFactsText(client: ClickHouseClient, ids: readonly string[], now: number): Promise<string> {
+  if (ids.length === 0) return ''
   // One JSON document rather than a line per fact: about half the parsing time for large answers.
   const result = await client.query({
     query: query('person_facts'),
@@ -42,7 +33,20 @@ export async function readPersonFeatures(
     format: 'JSONCompact',
     clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   })
-  const { data } = await result.json<FactRow>()
+  return result.text()
+}
+
+/**
+ * The features of each person as of `now` (ms) from readFactsText's answer for all their ids, in
+ * the order given. A person with no fact up to `now` gets empty features.
+ */
+export function featuresOfFactsText(
+  text: string,
+  persons: ReadonlyArray<{ personId: string; ids: string[] }>,
+  now: number,
+  deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
+): PersonFeatures[] {
+  const data = text === '' ? [] : (JSON.parse(text) as { data: FactRow[] }).data
   const factsOfId = new Map<string, RolledFact[]>()
   for (const r of data) {
     const list = factsOfId.get(r[0])
@@ -53,6 +57,18 @@ export async function readPersonFeatures(
     const facts = p.ids.length === 1 ? factsOfId.get(p.ids[0]) ?? [] : p.ids.flatMap((id) => factsOfId.get(id) ?? [])
     return featuresFromFacts(p.personId, p.ids, facts, now, deadlines)
   })
+}
+
+/** The features of each person as of `now` (ms), from the facts of all its ids, in the order given. */
+export async function readPersonFeatures(
+  client: ClickHouseClient,
+  persons: Array<{ personId: string; ids: string[] }>,
+  now: number,
+  /** By lower-case severity; other severities get `normal` (the profiles config's tags.sla). */
+  deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
+): Promise<PersonFeatures[]> {
+  if (persons.length === 0) return []
+  return featuresOfFactsText(await readFactsText(client, persons.flatMap((p) => p.ids), now), persons, now, deadlines)
 }
 
 /** The ids with any fact in (from, to] (ms): persons whose windows slide past an event between two sweeps. */

@@ -1,6 +1,6 @@
 // Tag changes, tag states and profiles (sql/migrations/008_person_tags.sql) encoded as TabSeparated
-// bodies for ClickHouse.insertTabSeparated: one string per insert and no object per row, which is
-// what the profile stage's inserts cost the processor's thread as JSON rows.
+// bodies for ClickHouse.insertTabSeparated: one string per insert and no object per row. The
+// encoding is pure (the profile compute thread does it); the insert runs where the engine is.
 import type { TagChange } from '../../models/tags/tag-change.ts'
 import type { ClickHouse, TabSeparatedTarget } from '../clickhouse-client.ts'
 import { tsvArray, tsvJson, tsvNullable, tsvText, tsvTime } from './tsv-fields.ts'
@@ -29,31 +29,37 @@ const PROFILES: TabSeparatedTarget = {
   fileStatement: 'insert_person_profiles_from_file',
 }
 
-async function insertLines(ch: Inserter, target: TabSeparatedTarget, lines: string): Promise<void> {
-  if (lines.length > 0) await ch.insertTabSeparated(target, { bytes: Buffer.from(lines) })
+/** Which profile table an encoded body goes to. */
+export type ProfileTable = 'history' | 'states' | 'profiles'
+
+const TARGETS: Record<ProfileTable, TabSeparatedTarget> = { history: HISTORY, states: STATES, profiles: PROFILES }
+
+/** Inserts a body of encodeTagHistory / encodeTagStates / encodeProfiles; nothing when empty. */
+export async function insertProfileRows(ch: Inserter, table: ProfileTable, lines: string): Promise<void> {
+  if (lines.length > 0) await ch.insertTabSeparated(TARGETS[table], { bytes: Buffer.from(lines) })
 }
 
 /** Every change, with the feature values that decided it. */
-export async function storeTagHistory(ch: Inserter, changes: readonly TagChange[]): Promise<void> {
+export function encodeTagHistory(changes: readonly TagChange[]): string {
   let out = ''
   for (const c of changes) out += `${tsvText(c.personId)}\t${tsvArray(c.ids)}\t${tsvText(c.tag)}\t${c.layer}\t${c.change}\t${tsvTime(c.at)}\t${tsvJson(JSON.stringify(c.reason))}\n`
-  await insertLines(ch, HISTORY, out)
+  return out
 }
 
 /** The states the changes lead to (person_tags: the newest version of a (tag, person) wins). */
-export async function storeTagStates(ch: Inserter, changes: readonly TagChange[], version: number): Promise<void> {
+export function encodeTagStates(changes: readonly TagChange[], version: number): string {
   let out = ''
   for (const c of changes) {
     out += `${tsvText(c.personId)}\t${tsvText(c.tag)}\t${c.layer}\t${c.change === 'added' ? 1 : 0}\t${tsvTime(c.at)}\t${tsvJson(JSON.stringify(c.reason))}\t${version}\n`
   }
-  await insertLines(ch, STATES, out)
+  return out
 }
 
-export async function storeProfiles(ch: Inserter, rows: readonly ProfileRow[], version: number): Promise<void> {
+export function encodeProfiles(rows: readonly ProfileRow[], version: number): string {
   let out = ''
   for (const r of rows) {
     out += `${tsvText(r.personId)}\t${tsvArray(r.ids)}\t${tsvJson(r.features)}\t${tsvArray(r.tags)}\t${tsvArray(r.alertsActive)}\t${tsvNullable(r.health)}` +
       `\t${tsvTime(r.computedAt)}\t${tsvTime(r.nextChangeAt)}\t${tsvText(r.mergedInto)}\t${version}\n`
   }
-  await insertLines(ch, PROFILES, out)
+  return out
 }

@@ -1,0 +1,78 @@
+// The CPU part of a profile recompute, apart from every engine call so that it can run on a
+// thread of its own (profile-compute-thread.ts): parse the persons' facts, count their features,
+// evaluate tags, alerts and health against the stored states, and encode the rows to store.
+import type { PersonFeatures } from '../../models/tags/person-features.ts'
+import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts'
+import { diffTags } from '../../models/tags/tag-evaluation.ts'
+import { featuresOfFactsText } from '../../sql/profiles/person-features-reader.ts'
+import type { ValueThresholds } from '../../sql/profiles/profile-store.ts'
+import { encodeProfiles, encodeTagHistory, encodeTagStates, type ProfileRow } from '../../sql/writers/profile-writer.ts'
+import type { ProfileRules } from './profile-rules.ts'
+
+/** Far in the future: no rule of this person changes with time alone. */
+export const NEVER = Date.UTC(2299, 11, 31)
+
+/** A person's stored tag set and active alert conditions, as [person, tags, alerts]. */
+export type HeldState = [personId: string, tags: string[], alertsActive: string[]]
+
+export interface ComputeJob {
+  now: number
+  persons: Array<{ personId: string; ids: string[] }>
+  /** readFactsText's answer for all the persons' ids. */
+  factsText: string
+  /** The stored states of the persons and of the merged ones (none: nothing stored). */
+  stored: HeldState[]
+  values: Array<[personId: string, clv: number | null, tier: string | null]>
+  thresholds: ValueThresholds
+  /** Persons that no longer exist (merged into another): each loses its tags. */
+  merged: Array<{ personId: string; into: string }>
+  /** The version the rows are stored with. */
+  version: number
+}
+
+export interface ComputeResult {
+  changes: TagChange[]
+  alerts: Alert[]
+  /** TabSeparated bodies for insertProfileRows. */
+  history: string
+  states: string
+  profiles: string
+  /** The states once stored: every person's, the merged ones included. */
+  held: HeldState[]
+}
+
+export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<string, number>>, job: ComputeJob): ComputeResult {
+  const { now } = job
+  const features: PersonFeatures[] = featuresOfFactsText(job.factsText, job.persons, now, deadlines)
+  const stored = new Map(job.stored.map(([p, tags, alertsActive]) => [p, { tags, alertsActive }]))
+  const values = new Map(job.values.map(([p, clv, tier]) => [p, { clv, tier }]))
+  const changes: TagChange[] = []
+  const alerts: Alert[] = []
+  const profiles: ProfileRow[] = []
+  for (const f of features) {
+    const before = stored.get(f.personId)
+    const evaluation = rules.evaluate(f, values.get(f.personId) ?? { clv: null, tier: null }, job.thresholds, now)
+    const previous = new Map<string, { layer: TagLayer }>((before?.tags ?? []).map((tag) => [tag, { layer: rules.layerOf(tag) }]))
+    changes.push(...diffTags(previous, evaluation, f.personId, f.ids, now))
+    // An alert is raised when its condition begins, not again while it holds.
+    const conditions = rules.alerts(f, now)
+    const wasActive = new Set(before?.alertsActive ?? [])
+    for (const [key, alert] of conditions) if (!wasActive.has(key)) alerts.push(alert)
+    profiles.push({
+      personId: f.personId, ids: f.ids, features: JSON.stringify(f), tags: evaluation.held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
+      health: rules.health(f), computedAt: now, nextChangeAt: Math.min(NEVER, rules.nextChange(f, now) ?? NEVER), mergedInto: '',
+    })
+  }
+  for (const m of job.merged) {
+    for (const tag of stored.get(m.personId)?.tags ?? []) changes.push({ personId: m.personId, ids: [], tag, layer: rules.layerOf(tag), change: 'removed', at: now, reason: { merged_into: m.into } })
+    profiles.push({ personId: m.personId, ids: [], features: '{}', tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
+  }
+  return {
+    changes,
+    alerts,
+    history: encodeTagHistory(changes),
+    states: encodeTagStates(changes, job.version),
+    profiles: encodeProfiles(profiles, job.version),
+    held: profiles.map((p) => [p.personId, p.tags, p.alertsActive]),
+  }
+}
