@@ -88,6 +88,8 @@ export interface FaultConfig {
   failProcessingMatching: string
   /** A shutdown step that holds the main thread for an hour, as a stuck engine call would. */
   stuckShutdown: boolean
+  /** The profile compute fails for any run with a person one of whose ids holds this text ('' : none). */
+  failProfileComputeMatching: string
   /** Fail this many stores of tag states (after the history and the publishing) as an unreachable engine would. */
   failTagStateStores: number
 }
@@ -167,6 +169,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'faults.engineOutageMs', flag: '--fault-engine-outage-ms <ms>', env: 'PULSE_FAULT_ENGINE_OUTAGE_MS', kind: 'int', help: 'test only: every insert fails as if the engine were unreachable for this long after the first one', default: '0' },
   { key: 'faults.stuckShutdown', flag: '--fault-stuck-shutdown', env: 'PULSE_FAULT_STUCK_SHUTDOWN', kind: 'bool', help: 'test only: a shutdown step holds the main thread for an hour, as a stuck engine call would (env: 1)', default: 'false' },
   { key: 'faults.failProcessingMatching', flag: '--fault-fail-processing-matching <text>', env: 'PULSE_FAULT_FAIL_PROCESSING_MATCHING', kind: 'string', help: 'test only: processing a request whose body holds this text throws', default: '' },
+  { key: 'faults.failProfileComputeMatching', flag: '--fault-fail-profile-compute-matching <text>', env: 'PULSE_FAULT_FAIL_PROFILE_COMPUTE_MATCHING', kind: 'string', help: 'test only: the profile compute fails for any run with a person one of whose ids holds this text', default: '' },
   { key: 'faults.failTagStateStores', flag: '--fault-fail-tag-state-stores <n>', env: 'PULSE_FAULT_FAIL_TAG_STATE_STORES', kind: 'int', help: 'test only: the first N stores of tag states fail as if the engine were unreachable', default: '0' },
   { key: 'faults.refuseRowsMatching', flag: '--fault-refuse-rows-matching <prefix>', env: 'PULSE_FAULT_REFUSE_ROWS_MATCHING', kind: 'string', help: 'test only: rows whose message id starts with this are encoded so that the engine refuses them', default: '' },
 ]

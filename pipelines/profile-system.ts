@@ -32,6 +32,8 @@ export interface ProfileSystemDeps {
   sweepSeconds: number
   /** The changes stream webhooks read from. */
   changesStream: string
+  /** --fault-fail-profile-compute-matching. */
+  failProfileComputeMatching?: string
   /** --fault-fail-tag-state-stores: the first N stores of tag states fail. */
   failTagStateStores?: number
   log: Logger
@@ -55,7 +57,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const sla = deps.settings.tags.sla
   const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
-  const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines })
+  const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines, failMatching: deps.failProfileComputeMatching })
   let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,

@@ -184,6 +184,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         profiles = await startProfileSystem({
           client: clickhouse.client, insert: clickhouse, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
           failTagStateStores: config.faults.failTagStateStores,
+          failProfileComputeMatching: config.faults.failProfileComputeMatching,
         })
         // Pushed before the processor's: stopped after it, once the last batch went through the stage.
         cleanups.push(() => profiles!.stop())

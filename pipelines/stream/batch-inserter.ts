@@ -8,7 +8,7 @@ import type { JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
-import { isDataError } from './engine-errors.ts'
+import { ProcessingFailure, isDataError } from './engine-errors.ts'
 import { StoppedWhileWaiting, type EngineOutage } from './engine-outage.ts'
 import { storedMessage } from './message-decoding.ts'
 import type { ProcessedMessage, ProcessingWorker } from './processing-pool.ts'
@@ -47,7 +47,7 @@ export class BatchInserter {
       } catch (err) {
         if (err instanceof StoppedWhileWaiting) throw err
         this.metrics.insertFailures.inc()
-        if (isDataError(err)) throw err
+        if (isDataError(err) || err instanceof ProcessingFailure) throw err
         await this.outage.wait(err, this.heldMessages())
       }
     }

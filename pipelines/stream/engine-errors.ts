@@ -41,6 +41,13 @@ function codeOf(err: unknown): number | undefined {
   return typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : undefined
 }
 
+/**
+ * A failure of Pulse's own work on a stored batch (the profile compute thread failed on it), not
+ * of the engine: waiting for the engine cannot help, so the batch is redelivered with backoff and
+ * counted toward --max-deliver instead of holding every batch behind it.
+ */
+export class ProcessingFailure extends Error {}
+
 /** True when the engine refused the inserted rows themselves (retrying the same rows cannot help). */
 export function isDataError(err: unknown): boolean {
   const code = codeOf(err)

@@ -3,6 +3,7 @@
 // work under load; bench/RESULTS.md), or in the caller's thread for one-off tools.
 import { Worker } from 'node:worker_threads'
 import type { TagSettings } from '../../models/tags/tag-settings.ts'
+import { ProcessingFailure } from './engine-errors.ts'
 import { computeProfiles, type ComputeJob, type ComputeResult } from './profile-compute.ts'
 import type { ComputeThreadSettings } from './profile-compute-worker.ts'
 import { profileRules } from './profile-rules.ts'
@@ -14,7 +15,14 @@ export interface ProfileComputer {
 
 export function inThreadComputer(tags: TagSettings, deadlines: Record<string, number>): ProfileComputer {
   const rules = profileRules(tags)
-  return { compute: async (job) => computeProfiles(rules, deadlines, job), close: async () => {} }
+  const compute = async (job: ComputeJob) => {
+    try {
+      return computeProfiles(rules, deadlines, job)
+    } catch (err) {
+      throw new ProcessingFailure(`profile compute failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+  return { compute, close: async () => {} }
 }
 
 type Reply = { id: number; result?: ComputeResult; error?: string }
@@ -47,7 +55,7 @@ export class ProfileComputeThread implements ProfileComputer {
     w.on('message', ({ id, result, error }: Reply) => {
       const p = this.pending.get(id)
       this.pending.delete(id)
-      if (error !== undefined || !result) p?.reject(new Error(`profile compute failed: ${error}`))
+      if (error !== undefined || !result) p?.reject(new ProcessingFailure(`profile compute failed: ${error}`))
       else p?.resolve(result)
     })
     const failAll = (err: Error) => {
@@ -55,8 +63,8 @@ export class ProfileComputeThread implements ProfileComputer {
       for (const p of this.pending.values()) p.reject(err)
       this.pending.clear()
     }
-    w.on('error', (err: Error) => failAll(err))
-    w.on('exit', (code) => failAll(new Error(`the profile compute thread exited with code ${code}`)))
+    w.on('error', (err: Error) => failAll(new ProcessingFailure(`the profile compute thread failed: ${err.message}`)))
+    w.on('exit', (code) => failAll(new ProcessingFailure(`the profile compute thread exited with code ${code}`)))
     this.worker = w
     return w
   }

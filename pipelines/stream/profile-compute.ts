@@ -41,6 +41,11 @@ export interface ComputeResult {
   held: HeldState[]
 }
 
+/** --fault-fail-profile-compute-matching: throws as a defect in a rule would. */
+export function injectedFault(job: ComputeJob, text: string | undefined): void {
+  if (text && job.persons.some((p) => p.ids.some((id) => id.includes(text)))) throw new Error(`injected fault: the profile compute fails for ids holding ${JSON.stringify(text)}`)
+}
+
 export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<string, number>>, job: ComputeJob): ComputeResult {
   const { now } = job
   const features: PersonFeatures[] = featuresOfFactsText(job.factsText, job.persons, now, deadlines)

@@ -2,9 +2,11 @@
 // are acked: the batch's ids and links go into the identity graph (new persons, links, merges,
 // stored with the events that made them), then the features, tags, health and alerts of every
 // person the batch touched are recomputed as of the clock's now, stored and published.
-// The graph changes of a batch whose storing or recompute failed are kept and handled again with
-// the next attempt: the redelivered batch finds its links already applied in memory and would
-// report no change (storing the same assignments twice is harmless).
+// The graph changes of a batch whose storing failed are kept and stored with the next attempt, and
+// its merges kept until a recompute handled them: the retried or redelivered batch finds its links
+// already applied in memory and would report no change (storing the same assignments twice is
+// harmless). Its touched persons are not kept: the batch touches them again when it comes back, and
+// a person whose recompute fails for a reason of its own must not fail every later run.
 import type { Logger } from 'pino'
 import type { IdLink } from '../../models/identity/event-ids.ts'
 import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
@@ -44,6 +46,7 @@ interface Waiting {
 
 export class ProfileStage {
   private unstored: Array<{ changes: IdentityChanges; at: number }> = []
+  private pendingMerges: Array<{ personId: string; into: string }> = []
   /** Batches that arrived while a run was going: the next run takes them all at once. */
   private waiting: Waiting[] = []
   private scheduled = false
@@ -101,16 +104,20 @@ export class ProfileStage {
       this.unstored.push({ changes, at: now })
     }
     for (const pending of this.unstored) await this.deps.storeIdentity(pending.changes, pending.at)
-    const merged = this.unstored.flatMap((u) => u.changes.merges.map((m) => ({ personId: m.fromPerson, into: m.intoPerson })))
+    // Stored: a retried or redelivered batch touches its persons again, but reports no merge again,
+    // so the merges wait here until a recompute has handled them.
+    const fresh = this.unstored
+    this.unstored = []
+    for (const u of fresh) for (const m of u.changes.merges) this.pendingMerges.push({ personId: m.fromPerson, into: m.intoPerson })
+    const merged = this.pendingMerges
     const gone = new Set(merged.map((m) => m.personId))
-    const touched = [...new Set(this.unstored.flatMap((u) => u.changes.touchedPersons))].filter((p) => !gone.has(p))
+    const touched = [...new Set(fresh.flatMap((u) => u.changes.touchedPersons))].filter((p) => !gone.has(p))
     const started = performance.now()
     let changed = 0
     for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
       changed += (await recomputePersons(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])).changes.length
+      if (i === 0) this.pendingMerges = []
     }
     this.deps.log.debug({ batches: batches.length, persons: touched.length, tagChanges: changed, ms: Math.round(performance.now() - started) }, 'profiles recomputed')
-    // Kept until here: a redelivered batch reports no merge again, so a failed recompute must not lose one.
-    this.unstored = []
   }
 }
