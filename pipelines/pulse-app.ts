@@ -181,8 +181,10 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       onLagSample = (undelivered) => pm.consumerLag.set(undelivered)
       const crash = config.faults.crashAfterInsert ? () => process.kill(process.pid, 'SIGKILL') : undefined
       if (config.profiles) {
+        // A session of its own: the profile stage's reads and inserts run beside the event inserts.
+        const session = await clickhouse.writeSession()
         profiles = await startProfileSystem({
-          client: clickhouse.client, insert: clickhouse, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
+          client: session.client, insert: session, nc, js, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
           failTagStateStores: config.faults.failTagStateStores,
           failProfileComputeMatching: config.faults.failProfileComputeMatching,
         })

@@ -42,8 +42,16 @@ export interface ClickHouse {
   spoolFile(): string | null
   embedded: boolean
   database: string
+  /**
+   * Another writing session for work that should not queue behind the event inserts: the embedded
+   * engine runs one statement at a time per session (a second session runs beside it); a server's
+   * client already runs requests side by side, so it is the same client there.
+   */
+  writeSession(): Promise<ClickHouseWriter>
   close(): Promise<void>
 }
+
+export type ClickHouseWriter = Pick<ClickHouse, 'client' | 'insertTabSeparated'>
 
 export interface TabSeparatedTarget {
   table: string
@@ -122,7 +130,8 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       await readClient?.close()
       await client.close()
     }
-    return { client, readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, close: closeBoth }
+    const writeSession = async () => ({ client, insertTabSeparated })
+    return { client, readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, writeSession, close: closeBoth }
   }
   const { client, connection } = await embeddedSession(target)
   const { client: readClient } = await embeddedSession(target)
@@ -133,20 +142,28 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   // The data folder holds the engine's folder: batches go there when /dev/shm is small or full.
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
-  const insertTabSeparated = async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
+  const fileInserter = (session: ClickHouseClient) => async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
-      await client.command({ query: query(fileStatement), query_params: { path: file } })
+      await session.command({ query: query(fileStatement), query_params: { path: file } })
     } finally {
       await rm(file, { force: true })
     }
   }
+  const insertTabSeparated = fileInserter(client)
+  const extra: ClickHouseClient[] = []
+  const writeSession = async () => {
+    const { client: session } = await embeddedSession(target)
+    extra.push(session)
+    return { client: session, insertTabSeparated: fileInserter(session) }
+  }
   const close = async () => {
     await spool.remove()
+    for (const session of extra) await session.close()
     await readClient.close()
     await client.close()
     // Lets the process open another data folder afterwards (chdb: one folder at a time).
     await drainPending()
   }
-  return { client, readClient, insertTabSeparated, spoolFile, embedded: true, database: target.database, close }
+  return { client, readClient, insertTabSeparated, spoolFile, embedded: true, database: target.database, writeSession, close }
 }
