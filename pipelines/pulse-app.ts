@@ -193,7 +193,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       }
       processor = new StreamProcessor(
         consumer,
-        clickHouseSink(clickhouse, config.faults),
+        clickHouseSink(clickhouse, config.faults, config.profiles ? await clickhouse.writeSession() : clickhouse),
         new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profiles ? config.profilesSettings.features : null }),
         { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)) },
         pm,

@@ -11,7 +11,8 @@ export function unreachable(what: string): Error {
   return Object.assign(new Error(`injected fault: ${what} (connect ECONNREFUSED)`), { code: 'ECONNREFUSED' })
 }
 
-export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
+/** `facts`: the session the feature facts go through (their own, so they insert beside the next events). */
+export function clickHouseSink(ch: ClickHouse, faults: FaultConfig, facts: Pick<ClickHouse, 'insertTabSeparated'> = ch): EventSink {
   let failuresLeft = faults.failInserts
   let outageEndsAt: number | undefined
   const injectedFault = (): Error | undefined => {
@@ -33,6 +34,6 @@ export function clickHouseSink(ch: ClickHouse, faults: FaultConfig): EventSink {
       await insertEvents(ch, rows)
     },
     insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),
-    insertFacts: (rows) => insertFeatureFacts(ch, rows),
+    insertFacts: (rows) => insertFeatureFacts(facts, rows),
   }
 }

@@ -243,13 +243,16 @@ export class StreamProcessor {
       for (const r of results) if (r) deadLetters.push(...r.deadLetters)
       deadLetters.push(...refused)
       await this.inserter.untilInserted(() => this.sink.insertDeadLetters(deadLetters))
-      await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
       this.opts.afterInsert?.()
       const stored = rowCount - refused.length
-      // The profile stage starts now (batches waiting for it are taken together); acks stay in order.
+      // The facts insert (a session of its own) and then the profile stage (batches waiting for it
+      // are taken together) run while the next batch's events insert; acks stay in order.
       const afterStore = this.opts.afterStore
       const ids = batchIdsOf(results)
-      const profiled = afterStore ? this.inserter.untilInserted(() => afterStore(ids)) : Promise.resolve()
+      const profiled = (async () => {
+        await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
+        if (afterStore) await this.inserter.untilInserted(() => afterStore(ids))
+      })()
       profiled.catch(() => {}) // handled in finish()
       const finished = this.profileChain.then(() => this.finish(b, profiled, deadLetters, stored, started))
       this.profileChain = finished
