@@ -37,7 +37,7 @@ export function factsHtml(facts: PageFacts): string {
 <dt>Range</dt><dd>${e(facts.from)} to ${e(facts.to)} (UTC; the end excluded)</dd>
 <dt>Freshness</dt><dd>${e(facts.freshness)}</dd>
 <dt>Models</dt><dd>${versions}</dd>
-<dt>Written</dt><dd>${e(facts.generatedAt)}</dd>
+<dt>As of</dt><dd>${e(facts.generatedAt)} (the clock's now when the pages were written)</dd>
 </dl>`
 }
 

@@ -3,7 +3,7 @@
 import * as Plot from '@observablehq/plot'
 import { chartOutput, type ChartOutput } from './chart-section.ts'
 import { num, type PageContext } from './page-context.ts'
-import { figure } from './plot-svg.ts'
+import { countTicks, figure, labelMargin } from './plot-svg.ts'
 
 export type ModelFit = Record<string, unknown>
 
@@ -49,8 +49,9 @@ function parameterChart(fit: ModelFit | null): ChartOutput {
     reading: 'Each dot is a fitted parameter, its line ±1.96 standard errors; a wide line means the data pin that parameter down poorly.',
     plot: {
       height: 60 + 26 * Math.max(1, rows.length),
-      marginLeft: 130,
-      x: { type: 'log', label: 'value (log scale)', grid: true },
+      marginLeft: labelMargin(rows.map(label)),
+      marginRight: 20,
+      x: { type: 'log', label: 'value (log scale)', grid: true, tickFormat: '~g' },
       y: { label: null, domain: rows.length ? rows.map(label) : ['(no fit yet)'] },
       marks: [
         Plot.link(intervals, { x1: 'lo', x2: 'hi', y1: label, y2: label, stroke: '#4269d0', strokeWidth: 2, title: (e) => `${label(e)}: ${figure(e.value)} ± ${figure(1.96 * e.se!)} (SE ${figure(e.se!)})` }),
@@ -105,8 +106,9 @@ export async function customerValueCharts(ctx: PageContext, fit: ModelFit | null
       reading: 'Each bar counts the customers in a tier (first rule that holds: churn risk, high value, potential, low value active, steady).',
       plot: {
         height: 60 + 30 * Math.max(1, tierRows.length),
-        marginLeft: 120,
-        x: { label: 'customers', grid: true, zero: true },
+        marginLeft: labelMargin(tierRows.map((t) => t.tier)),
+        marginRight: 40,
+        x: { label: 'customers', grid: true, zero: true, ...countTicks(tierRows.map((t) => t.customers)) },
         y: { label: null, domain: tierRows.length ? tierRows.map((t) => t.tier) : ['(no fit yet)'] },
         marks: [
           Plot.barX(tierRows, { x: 'customers', y: 'tier', fill: '#4269d0', title: (t) => `${t.tier}: ${t.customers} customers, total CLV ${figure(t.total_clv)}, mean CLV ${figure(t.mean_clv)}` }),

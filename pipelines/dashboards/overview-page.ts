@@ -4,7 +4,7 @@ import * as Plot from '@observablehq/plot'
 import { freshnessText, utcMinute } from '../../models/dashboards/freshness-text.ts'
 import { chartOutput, type ChartOutput } from './chart-section.ts'
 import { num, type PageContext } from './page-context.ts'
-import { dayDate, figure } from './plot-svg.ts'
+import { countTicks, dayDate, dayInset, figure, labelMargin } from './plot-svg.ts'
 
 const DAY_AXES = 'x: day (UTC)'
 
@@ -30,7 +30,7 @@ function dailyBars(ctx: PageContext, id: string, title: string, yLabel: string, 
     plot: {
       x: { type: 'utc', domain: [new Date(ctx.from), new Date(ctx.to)], label: 'day (UTC)' },
       y: { label: yLabel, grid: true, zero: true },
-      marks: [Plot.rectY(rows, { x: (r) => dayDate(r.day), y: 'value', interval: 'day', fill: '#4269d0', inset: 0.5, title: (r) => `${r.day}: ${figure(r.value)} ${unit}` }), Plot.ruleY([0])],
+      marks: [Plot.rectY(rows, { x: (r) => dayDate(r.day), y: 'value', interval: 'day', fill: '#4269d0', inset: dayInset(ctx.from, ctx.to), title: (r) => `${r.day}: ${figure(r.value)} ${unit}` }), Plot.ruleY([0])],
     },
     columns: ['day', column],
     rows: rows.map((r) => ({ day: r.day, [column]: r.value })),
@@ -72,8 +72,9 @@ export async function overviewCharts(ctx: PageContext, totals: EventTotals): Pro
       reading: 'Each bar counts events or requests that could not be stored, by reason; fix the cause, then `pulse dead-letters replay`.',
       plot: {
         height: Math.max(120, 40 + 24 * Math.max(1, letters.length)),
-        marginLeft: 150,
-        x: { label: 'dead letters', grid: true, zero: true },
+        marginLeft: labelMargin(letters.map((r) => r.reason)),
+        marginRight: 40,
+        x: { label: 'dead letters', grid: true, zero: true, ...countTicks(letters.map((r) => r.dead_letters)) },
         y: { label: null, domain: letters.length ? letters.map((r) => r.reason) : ['(none)'] },
         marks: [
           Plot.barX(letters, { x: 'dead_letters', y: 'reason', fill: '#d0424f', title: (r) => `${r.reason}: ${r.dead_letters} dead letters` }),

@@ -5,7 +5,7 @@ import { complianceBySeverity } from '../../models/dashboards/sla-compliance.ts'
 import { chartOutput, type ChartOutput } from './chart-section.ts'
 import { COMPLAINTS_LIMIT } from './dashboard-source.ts'
 import { num, type PageContext } from './page-context.ts'
-import { dayDate, figure } from './plot-svg.ts'
+import { countTicks, dayDate, dayInset, figure, labelMargin } from './plot-svg.ts'
 
 /** More bars than this would not read on a phone: the rest stay in the CSV. */
 const MAX_TAG_BARS = 40
@@ -21,7 +21,7 @@ export async function tagsServiceCharts(ctx: PageContext): Promise<ChartOutput[]
   ])
   const tags = held.map((t) => ({ layer: t.layer || 'unknown', tag: t.tag, persons: num(t.customers) })).sort((a, b) => a.layer.localeCompare(b.layer) || b.persons - a.persons || a.tag.localeCompare(b.tag))
   const shownTags = [...tags].sort((a, b) => b.persons - a.persons).slice(0, MAX_TAG_BARS).sort((a, b) => a.layer.localeCompare(b.layer) || b.persons - a.persons || a.tag.localeCompare(b.tag))
-  const tagLabel = (t: { layer: string; tag: string }) => `${t.layer} · ${t.tag}`
+  const tagLabel = (t: { tag: string }) => t.tag
   const changeRows = changes.map((r) => ({ day: String(r.day), change: String(r.change), changes: num(r.changes) }))
   const sla = complianceBySeverity(complaints)
   const npsRows = nps.map((p) => ({ period_start: String(p.period_start), answers: p.answers, promoters: p.promoters, passives: p.passives, detractors: p.detractors, nps: p.nps }))
@@ -31,14 +31,15 @@ export async function tagsServiceCharts(ctx: PageContext): Promise<ChartOutput[]
     chartOutput('tags_service', {
       id: 'persons-per-tag',
       title: 'Persons per tag, by layer',
-      axes: 'x: persons holding the tag now (count) · y: layer · tag',
+      axes: 'x: persons holding the tag now (count) · y: tag, grouped by layer · colour: layer',
       reading: `Each bar counts the persons holding a tag now, grouped by layer${tags.length > MAX_TAG_BARS ? `; the ${MAX_TAG_BARS} most held of ${tags.length} tags are drawn, all are in the CSV` : ''}.`,
       plot: {
         height: 50 + 18 * Math.max(1, shownTags.length),
-        marginLeft: 230,
-        x: { label: 'persons', grid: true, zero: true },
+        marginLeft: labelMargin(shownTags.map(tagLabel)),
+        marginRight: 40,
+        x: { label: 'persons', grid: true, zero: true, ...countTicks(shownTags.map((t) => t.persons)) },
         y: { label: null, domain: shownTags.length ? shownTags.map(tagLabel) : ['(no tags held)'] },
-        color: { type: 'ordinal', scheme: 'tableau10' },
+        color: { type: 'ordinal', scheme: 'tableau10', legend: true },
         marks: [
           Plot.barX(shownTags, { x: 'persons', y: tagLabel, fill: 'layer', title: (t) => `${t.tag} (${t.layer}): ${t.persons} persons` }),
           Plot.text(shownTags, { x: 'persons', y: tagLabel, text: (t) => String(t.persons), textAnchor: 'start', dx: 4 }),
@@ -58,7 +59,7 @@ export async function tagsServiceCharts(ctx: PageContext): Promise<ChartOutput[]
         y: { label: 'tag changes (removed below 0)', grid: true },
         color: { domain: ['added', 'removed'], range: ['#3ca951', '#d0424f'] },
         marks: [
-          Plot.rectY(changeRows, { x: (r) => dayDate(r.day), y: (r) => (r.change === 'removed' ? -r.changes : r.changes), interval: 'day', fill: 'change', inset: 0.5, title: (r) => `${r.day}: ${r.changes} ${r.change}` }),
+          Plot.rectY(changeRows, { x: (r) => dayDate(r.day), y: (r) => (r.change === 'removed' ? -r.changes : r.changes), interval: 'day', fill: 'change', inset: dayInset(ctx.from, ctx.to), title: (r) => `${r.day}: ${r.changes} ${r.change}` }),
           Plot.ruleY([0]),
         ],
       },
@@ -72,7 +73,7 @@ export async function tagsServiceCharts(ctx: PageContext): Promise<ChartOutput[]
       reading: 'Each bar is the share of complaints resolved (or still open) within their deadline; the rest breached it.',
       plot: {
         height: 60 + 30 * Math.max(1, sla.length),
-        marginLeft: 100,
+        marginLeft: labelMargin(sla.map((s) => s.severity)),
         x: { label: 'within deadline (%)', domain: [0, 100], grid: true },
         y: { label: null, domain: sla.length ? sla.map((s) => s.severity) : ['(no complaints)'] },
         marks: [
