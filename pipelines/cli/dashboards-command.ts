@@ -44,16 +44,17 @@ export async function runDashboards(opts: DashboardsOptions, config: PulseConfig
   const now = config.now ?? Date.now()
   const range = dashboardRange({ from: opts.from, to: opts.to }, now, dashboards.rangeDays)
   if (!range.ok) throw userError(range.error)
+  const server = opts.url !== undefined ? { url: opts.url } : runningServer(config.dataDir)
+  // Checked before the output folder is made, so a mistyped --data-dir leaves nothing behind.
+  if (!server && !config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
   const out = opts.out ?? path.join(config.dataDir, 'dashboards')
   outputFolder(out, '--out')
   const request = { out, from: range.from, to: range.to, now, config: dashboards, purchaseEvents: config.ltvPurchaseEvents }
-  const server = opts.url !== undefined ? { url: opts.url } : runningServer(config.dataDir)
   if (server) {
     const readKey = config.readKeys[0] ?? config.adminKeys[0] ?? readDevKeys(config.dataDir)?.readKey
     if (!readKey) throw userError('no read key: pass --read-key KEY (or PULSE_READ_KEYS, or a --keys-file)')
     return writeDashboards({ ...request, source: httpSource(server.url, readKey) })
   }
-  if (!config.clickhouseUrl) requireEmbeddedStore(config.dataDir)
   const ch = await openClickHouse(clickHouseTarget(config))
   try {
     // A folder written by an older Pulse gets the tables the pages read, as `pulse serve` would add them.

@@ -1,6 +1,6 @@
 // Where the dashboards read their figures: the same reads the HTTP API answers with, either through
 // a running Pulse's API or on a data folder's engine. Figures without a dedicated route are named
-// sql/queries files, run as the query API runs an analyst's SELECT (sealed read session), so a
+// sql/queries files, run as the query API runs an analyst's query (sealed read session), so a
 // dashboard's number and `POST /api/sql` with the same query agree exactly.
 import type { ComplaintRecord, NpsPeriod } from '../../sql/profiles/service-reads.ts'
 import type { HeldTag } from '../../sql/profiles/tag-holder-reads.ts'

@@ -7,6 +7,14 @@ import { num, type PageContext } from './page-context.ts'
 import { countTicks, dayDate, dayInset, figure, labelMargin } from './plot-svg.ts'
 
 const DAY_AXES = 'x: day (UTC)'
+const DAY_MS = 86_400_000
+
+/** Said under a daily chart whose range ends inside a day: its last bar is not a whole day. */
+export function partialDayNote(to: number, rows: number): string | undefined {
+  if (rows === 0) return 'No data in this range.'
+  if (to % DAY_MS === 0) return undefined
+  return `The last day, ${new Date(to).toISOString().slice(0, 10)}, is partial: the range ends at ${new Date(to).toISOString().slice(11, 16)} UTC.`
+}
 
 export interface EventTotals {
   eventsInRange: number
@@ -34,6 +42,7 @@ function dailyBars(ctx: PageContext, id: string, title: string, yLabel: string, 
     },
     columns: ['day', column],
     rows: rows.map((r) => ({ day: r.day, [column]: r.value })),
+    note: partialDayNote(ctx.to, rows.length),
   })
 }
 
@@ -62,6 +71,7 @@ export async function overviewCharts(ctx: PageContext, totals: EventTotals): Pro
       },
       columns: ['day', 'active_persons'],
       rows: active.map((r) => ({ day: r.day, active_persons: r.value })),
+      note: partialDayNote(ctx.to, active.length),
     }),
     dailyBars(ctx, 'new-persons-per-day', 'New persons per day', 'persons first seen that day', 'Each bar counts the persons Pulse created that day (when it first processed one of their ids; backfilled history lands on the day of the import); merged persons count once.', newPersons.map((r) => ({ day: String(r.day), value: num(r.new_persons) })), 'new_persons', 'new persons'),
     dailyBars(ctx, 'revenue-per-day', 'Revenue per day', 'revenue per day (amount as sent)', `Each bar sums the revenue of the day's purchase events (${ctx.purchaseEvents.join(', ')}), in the currency the events were sent in.`, days.map((d) => ({ day: d.day, value: d.revenue })), 'revenue', 'revenue'),
