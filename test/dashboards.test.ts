@@ -156,7 +156,7 @@ describe('pulse dashboards against the API', () => {
     expect(csv('data/tags-service-health-distribution.csv')).toEqual(expected)
   })
 
-  it('the value page shows the refit\'s parameters and the current scores\' tiers and RFM cells', async () => {
+  it('the value page shows the refit\'s parameters, the current scores\' tiers, RFM cells and repeat-purchase groups', async () => {
     const params = csv('data/customer-value-fitted-parameters.csv')
     const bg = data.fit.bgnbd
     for (const p of ['r', 'alpha', 'a', 'b']) {
@@ -167,6 +167,12 @@ describe('pulse dashboards against the API', () => {
     const cells = await sql<{ r: number; f: number; n: number }>(data.pulse.url, 'SELECT r_score AS r, f_score AS f, count() AS n FROM current_customer_scores GROUP BY r, f ORDER BY r, f')
     const html = page('customer-value.html')
     expect(titles(html, 'rfm-grid').map((t) => t.replace(/, mean CLV .*/, ''))).toEqual(cells.map((c) => `R ${c.r} F ${c.f}: ${c.n} customers`))
+    const groups = await sql<{ g: number; n: number }>(data.pulse.url, 'SELECT least(toUInt32(frequency), 7) AS g, count() AS n FROM current_customer_scores GROUP BY g ORDER BY g')
+    const calibration = csv('data/customer-value-bgnbd-calibration.csv')
+    expect(calibration.map((c) => c.label)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+'])
+    expect(calibration.map((c) => Number(c.observed))).toEqual(calibration.map((_, i) => Number(groups.find((g) => Number(g.g) === i)?.n ?? 0)))
+    // The model's expected counts are a distribution over the same customers.
+    expect(calibration.reduce((s, c) => s + Number(c.expected), 0)).toBeCloseTo(Number(data.fit.customers), 0)
     const clv = csv('data/customer-value-clv-distribution.csv')
     expect(clv.reduce((s, r) => s + Number(r.customers), 0)).toBe(Number(data.fit.customers))
   })

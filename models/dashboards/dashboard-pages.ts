@@ -24,7 +24,7 @@ export const DASHBOARD_PAGES: Record<DashboardPageId, DashboardPageInfo> = {
     id: 'customer_value',
     title: 'Customer value',
     file: 'customer-value.html',
-    summary: 'RFM grid, RFM-LTV tiers, CLV distribution, the fitted BG/NBD and Gamma-Gamma parameters',
+    summary: 'RFM grid, RFM-LTV tiers, CLV distribution, BG/NBD calibration, the fitted BG/NBD and Gamma-Gamma parameters',
   },
   tags_service: {
     id: 'tags_service',

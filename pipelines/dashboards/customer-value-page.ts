@@ -1,6 +1,8 @@
 // The Customer value page, from the latest converged value fit: the RFM grid, the RFM-LTV tiers,
-// the CLV distribution and the fitted BG/NBD and Gamma-Gamma parameters with standard errors.
+// the CLV distribution, the BG/NBD calibration chart and the fitted BG/NBD and Gamma-Gamma
+// parameters with standard errors.
 import * as Plot from '@observablehq/plot'
+import { repeatPurchaseCalibration } from '../../models/dashboards/repeat-purchase-calibration.ts'
 import { chartOutput, type ChartOutput } from './chart-section.ts'
 import { num, type PageContext } from './page-context.ts'
 import { countTicks, figure, labelMargin } from './plot-svg.ts'
@@ -65,6 +67,32 @@ function parameterChart(fit: ModelFit | null): ChartOutput {
       columns: ['model', 'parameter', 'value', 'standard error'],
       rows: [...rows.map((e) => [e.model, e.parameter, e.value.toPrecision(5), e.se === null ? 'n/a' : e.se.toPrecision(3)]), ['BG/NBD', 'log-likelihood', num(fit.ll).toFixed(2), ''], ...(fit.gg_ll === null ? [] : [['Gamma-Gamma', 'log-likelihood', num(fit.gg_ll).toFixed(2), '']])],
     } : undefined,
+  })
+}
+
+/** Repeat purchases from this many up form one group, as in the paper's figure. */
+const TOP_REPEATS = 7
+
+async function calibrationChart(ctx: PageContext, fit: ModelFit | null): Promise<ChartOutput> {
+  const rows = fit ? await ctx.source.rows('dashboard_repeat_purchases_by_age', { top: TOP_REPEATS }) : []
+  const groups = fit ? repeatPurchaseCalibration(rows.map((r) => ({ age: num(r.age), repeats: num(r.repeats), customers: num(r.customers) })), { r: num(fit.r), alpha: num(fit.alpha), a: num(fit.a), b: num(fit.b) }, TOP_REPEATS) : []
+  return chartOutput('customer_value', {
+    id: 'bgnbd-calibration',
+    title: 'BG/NBD calibration: customers per number of repeat purchases',
+    axes: `x: repeat purchases by the fit's as_of (periods of --ltv-unit-days; ${TOP_REPEATS}+ grouped) · y: customers`,
+    reading: 'Bars are the customers observed with each number of repeat purchases, dots what the fitted model expects for customers of their ages; close dots mean a good fit.',
+    plot: {
+      x: { label: 'repeat purchases', type: 'band', domain: groups.length ? groups.map((g) => g.label) : ['0'] },
+      y: { label: 'customers', grid: true, zero: true },
+      marks: [
+        Plot.barY(groups, { x: 'label', y: 'observed', fill: '#a3b8e8', title: (g) => `${g.label} repeat purchases: ${g.observed} customers observed, ${g.expected} expected` }),
+        Plot.dot(groups, { x: 'label', y: 'expected', fill: '#1d2430', r: 4, title: (g) => `${g.label} repeat purchases: ${g.expected} customers expected by the model` }),
+        Plot.ruleY([0]),
+      ],
+    },
+    columns: ['repeats', 'label', 'observed', 'expected'],
+    rows: groups.map((g) => ({ ...g })),
+    note: fit ? undefined : 'No converged value fit yet: run `pulse ltv refresh`.',
   })
 }
 
@@ -137,6 +165,7 @@ export async function customerValueCharts(ctx: PageContext, fit: ModelFit | null
       rows: bins,
       note: noFit,
     }),
+    await calibrationChart(ctx, fit),
     parameterChart(fit),
   ]
 }
