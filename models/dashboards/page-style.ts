@@ -27,8 +27,8 @@ svg{max-width:100%;height:auto;display:block}
 .csv a{color:#2458b3}
 .table-box{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.85rem;margin-top:6px}
-th,td{border-bottom:1px solid #e4e7ec;padding:3px 8px;text-align:right;overflow-wrap:anywhere}
-th{white-space:nowrap}
+th,td{border-bottom:1px solid #e4e7ec;padding:3px 8px;text-align:right;white-space:nowrap}
+td:last-child{white-space:normal;min-width:8em}
 th:first-child,td:first-child{text-align:left}
 ul.pages{padding-left:18px}
 ul.pages li{margin:6px 0}

@@ -64,7 +64,7 @@ function parameterChart(fit: ModelFit | null): ChartOutput {
     rows: rows.map((e) => ({ model: e.model, parameter: e.parameter, value: e.value, se: e.se })),
     note: fit ? undefined : 'No converged value fit yet: run `pulse ltv refresh`.',
     table: fit ? {
-      columns: ['model', 'parameter', 'value', 'standard error'],
+      columns: ['model', 'parameter', 'value', 'SE'],
       rows: [...rows.map((e) => [e.model, e.parameter, e.value.toPrecision(5), e.se === null ? 'n/a' : e.se.toPrecision(3)]), ['BG/NBD', 'log-likelihood', num(fit.ll).toFixed(2), ''], ...(fit.gg_ll === null ? [] : [['Gamma-Gamma', 'log-likelihood', num(fit.gg_ll).toFixed(2), '']])],
     } : undefined,
   })

@@ -34,7 +34,7 @@ export function countTicks(values: readonly number[]): { ticks: number; tickForm
   return { ticks: Math.max(1, Math.min(5, ...values.map((v) => Math.ceil(Math.abs(v))))), tickFormat: 'd' }
 }
 
-/** Room on the left for the longest band label (about 6 px per character at 11 px). */
+/** Room on the left for the longest band label (about 7.5 px per character at 11 px, and the tick). */
 export function labelMargin(labels: readonly string[], min = 60, max = 220): number {
-  return Math.min(max, Math.max(min, 12 + 6 * Math.max(0, ...labels.map((l) => l.length))))
+  return Math.min(max, Math.max(min, 20 + 7.5 * Math.max(0, ...labels.map((l) => l.length))))
 }
