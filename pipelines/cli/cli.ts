@@ -1,9 +1,10 @@
-// The CLI entry: `pulse serve | sql | customer | tags | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | dashboards | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runCustomer } from './customer-command.ts'
+import { printDashboards, runDashboards, type DashboardsOptions } from './dashboards-command.ts'
 import { runDemo } from './demo-command.ts'
 import { personCausedErrorLine } from './error-line.ts'
 import { printImportSummary, runImport } from './import-command.ts'
@@ -60,6 +61,16 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print JSON'),
   ).action(async (tag: string | undefined, flags: FlagValues) => runTags(tag, flags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    program
+      .command('dashboards')
+      .description('write static dashboards (HTML pages with charts, the CSV behind each chart) from a running Pulse (--url or the data folder\'s server) or the data folder')
+      .option('--out <dir>', 'folder to write index.html, the pages and data/*.csv into (default: <data-dir>/dashboards)')
+      .option('--from <time>', 'start of the range: a date (YYYY-MM-DD, 00:00 UTC) or an ISO time with a zone (default: range_days of the config before --to)')
+      .option('--to <time>', 'end of the range, excluded: a date or an ISO time with a zone (default: now, see --now)')
+      .option('--config <file>', 'dashboards config (JSON): title, pages, range_days, nps_period, histogram_bins')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir, else the data folder itself)'),
+  ).action(async (flags: FlagValues) => printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv()))))
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )

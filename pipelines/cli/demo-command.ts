@@ -1,12 +1,17 @@
 // `pulse demo` (the README's `npm run demo`): starts Pulse on the embedded defaults, simulates a
 // service platform's customers over a year and sends their events through the tracking API (plus
 // a few PostHog-style page views), waits until every one is in ClickHouse, and reports what
-// arrived, the best customers and the purchase funnel. The data folder stays for `pulse serve`.
+// arrived, the best customers and the purchase funnel, and writes the dashboards into the data
+// folder. The data folder stays for `pulse serve`.
 import { randomUUID } from 'node:crypto'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { showProfiles } from './demo-profiles.ts'
 import { JOURNEY_STEPS, type SimulationParams } from '../../models/simulation/simulation-params.ts'
 import { namedQuery } from '../../sql/named-query.ts'
+import { DEFAULT_DASHBOARDS_CONFIG } from '../../models/dashboards/dashboards-config.ts'
+import { embeddedSource } from '../dashboards/embedded-source.ts'
+import { writeDashboards } from '../dashboards/write-dashboards.ts'
+import path from 'node:path'
 import type { PulseConfig } from '../config.ts'
 import { refreshLtv, type LtvRefreshResult } from '../jobs/ltv-refresh.ts'
 import { startPulse, type RunningPulse } from '../pulse-app.ts'
@@ -105,7 +110,19 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
     await showProfiles(pulse, summary.truthFile, summary.params)
     console.log(`\nCustomer-value models refitted on ${value.fit.customers.toLocaleString('en-US')} buyers' purchases in ClickHouse in ${value.fit.seconds.toFixed(2)} s (scores in customer_scores), beside the simulation's truth:\n` + formatTable(value.table))
+    // The pages cover the simulated year up to now, read through the running Pulse's own read path.
+    const now = config.now ?? Date.now()
+    const dashboards = await writeDashboards({
+      source: embeddedSource(pulse.clickhouse, config.profilesSettings.tags, now),
+      out: path.join(config.dataDir, 'dashboards'),
+      from: summary.params.startMs,
+      to: now,
+      now,
+      config: DEFAULT_DASHBOARDS_CONFIG,
+      purchaseEvents: config.ltvPurchaseEvents,
+    })
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Reopen the data with:\n  npx pulse serve --data-dir ${config.dataDir}\n  npx pulse sql "select event, count() as n from events group by event" --data-dir ${config.dataDir}\nThe simulation's truth (each customer's latent purchase rate, drop-out and spend): ${summary.truthFile}`)
+    console.log(`\nDashboards (${dashboards.pages.map((p) => p.file).join(', ')}, and the CSV behind each chart) written in ${dashboards.seconds.toFixed(1)} s; open ${dashboards.index}`)
     if (stored !== sent) process.exitCode = 1
   } finally {
     await pulse.stop()

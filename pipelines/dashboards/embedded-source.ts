@@ -1,0 +1,20 @@
+// The dashboards' reads on a data folder's engine (no Pulse running): the functions behind the API
+// routes, and named queries through the query API's sealed read session.
+import type { ClickHouse } from '../../sql/clickhouse-client.ts'
+import { runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
+import { readComplaintRecords, readNpsByPeriod } from '../../sql/profiles/service-reads.ts'
+import { readHeldTags } from '../../sql/profiles/tag-holder-reads.ts'
+import { query } from '../../sql/sql-files.ts'
+import type { TagSettings } from '../../models/tags/tag-settings.ts'
+import type { DashboardSource } from './dashboard-source.ts'
+
+export function embeddedSource(ch: ClickHouse, tags: TagSettings, now: number): DashboardSource {
+  const readClient = ch.readClient
+  if (!readClient) throw new Error('the dashboards need the read session of the engine')
+  return {
+    rows: (name, params) => runReadOnlyQuery(readClient, query(name), params, ch.database),
+    heldTags: () => readHeldTags(ch.client),
+    complaints: (range) => readComplaintRecords(ch.client, { ...range, now }, { majorMs: tags.sla.majorHours * 3_600_000, normalMs: tags.sla.normalHours * 3_600_000 }),
+    nps: (range) => readNpsByPeriod(ch.client, range, tags.nps),
+  }
+}

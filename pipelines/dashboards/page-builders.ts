@@ -1,0 +1,20 @@
+// Which charts each page shows. A new page (funnels, retention, churn) is one entry here and one in
+// models/dashboards/dashboard-pages.ts.
+import type { DashboardPageId } from '../../models/dashboards/dashboard-pages.ts'
+import type { ChartOutput } from './chart-section.ts'
+import { customerValueCharts, type ModelFit } from './customer-value-page.ts'
+import { overviewCharts, type EventTotals } from './overview-page.ts'
+import type { PageContext } from './page-context.ts'
+import { tagsServiceCharts } from './tags-service-page.ts'
+
+/** Read once and shared by the pages (and the facts at their top). */
+export interface SharedReads {
+  totals: EventTotals
+  fit: ModelFit | null
+}
+
+export const PAGE_BUILDERS: Record<DashboardPageId, (ctx: PageContext, shared: SharedReads) => Promise<ChartOutput[]>> = {
+  overview: (ctx, shared) => overviewCharts(ctx, shared.totals),
+  customer_value: (ctx, shared) => customerValueCharts(ctx, shared.fit),
+  tags_service: (ctx) => tagsServiceCharts(ctx),
+}

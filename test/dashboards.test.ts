@@ -1,0 +1,193 @@
+// `pulse dashboards` on a known dataset: every figure the pages draw (the SVG marks' titles) and
+// every CSV row matches what the HTTP API answers for the same data, through the API (--url) and
+// straight from the stopped Pulse's data folder alike.
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runDashboards } from '../pipelines/cli/dashboards-command.ts'
+import type { WrittenDashboards } from '../pipelines/dashboards/write-dashboards.ts'
+import type { PulseConfig } from '../pipelines/config.ts'
+import { SIM_START, SIM_START_MS, startPulseWithDataset, type DashboardDataset } from './helpers/dashboard-data.ts'
+import { READ_KEY, sql, tempDir } from './helpers/test-pulse.ts'
+
+let data: DashboardDataset
+let config: PulseConfig
+let viaApi: WrittenDashboards
+const out = tempDir('dashboards-out')
+const FROM = SIM_START
+// Past the wall clock: dead letters, persons and tag changes carry the time Pulse received or
+// processed them (the clock's now, or the system clock), which is after the simulated events.
+const TO = new Date((Math.floor(Date.now() / 86_400_000) + 2) * 86_400_000).toISOString()
+const api = { from: SIM_START_MS, to: Date.parse(TO) }
+
+beforeAll(async () => {
+  data = await startPulseWithDataset('dashboards', 300)
+  config = data.pulse.config
+  viaApi = await runDashboards({ url: data.pulse.url, out, from: FROM, to: TO }, config)
+}, 180_000)
+
+afterAll(async () => {
+  await data?.pulse.stop()
+})
+
+type CsvRecord = Record<string, string>
+const csv = (file: string): CsvRecord[] => parse(readFileSync(path.join(out, file), 'utf8'), { columns: true }) as CsvRecord[]
+const page = (file: string) => readFileSync(path.join(out, file), 'utf8')
+
+/** The hover titles of one chart's marks: the figures it draws. */
+function titles(html: string, chartId: string): string[] {
+  const start = html.indexOf(`<section id="${chartId}"`)
+  expect(start, chartId).toBeGreaterThanOrEqual(0)
+  const section = html.slice(start, html.indexOf('</section>', start))
+  return [...section.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1].replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'"))
+}
+
+async function get<T>(route: string): Promise<T> {
+  const res = await fetch(data.pulse.url + route, { headers: { authorization: `Bearer ${READ_KEY}` } })
+  expect(res.status, route).toBe(200)
+  return (await res.json()) as T
+}
+
+const rangeParams = { from: api.from, to: api.to }
+
+/** Asks the API about many customers, eight requests at a time. */
+async function inBatches<T>(items: readonly T[], ask: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += 8) await Promise.all(items.slice(i, i + 8).map(ask))
+}
+const round2 = (n: number) => String(Math.round(n * 100) / 100)
+
+describe('pulse dashboards against the API', () => {
+  it('writes the index, the three pages and a CSV per chart', () => {
+    expect(viaApi.pages.map((p) => p.file)).toEqual(['overview.html', 'customer-value.html', 'tags-and-service.html'])
+    const index = page('index.html')
+    for (const p of viaApi.pages) expect(index).toContain(`href="${p.file}"`)
+    expect(readdirSync(path.join(out, 'data')).sort()).toEqual(viaApi.csvFiles.map((f) => path.basename(f)).sort())
+    for (const p of viaApi.pages) {
+      const html = page(p.file)
+      expect(html).toContain(`${FROM}T00:00:00Z to ${TO.replace('.000Z', 'Z')}`)
+      expect(html).toMatch(/newest event 2026-09-2\d \d\d:\d\d UTC, \d+ (minutes|hours) before now/)
+      expect(html).toContain(String(data.fit.model_version))
+      expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
+    }
+  })
+
+  it('events and revenue per day are the stored events of each day', async () => {
+    const rows = await sql<{ day: string; events: number; revenue: number }>(
+      data.pulse.url,
+      "SELECT toString(toDate(ts)) AS day, count() AS events, sumIf(ifNull(revenue, 0), event = 'Order Completed') AS revenue FROM events WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64}) GROUP BY day ORDER BY day",
+      rangeParams,
+    )
+    expect(rows.length).toBeGreaterThan(100)
+    expect(csv('data/overview-events-per-day.csv')).toEqual(rows.map((r) => ({ day: r.day, events: String(r.events) })))
+    expect(csv('data/overview-revenue-per-day.csv')).toEqual(rows.map((r) => ({ day: r.day, revenue: round2(Number(r.revenue)) })))
+    const html = page('overview.html')
+    expect(titles(html, 'events-per-day')).toEqual(rows.map((r) => `${r.day}: ${r.events} events`))
+    expect(titles(html, 'revenue-per-day')).toEqual(rows.map((r) => `${r.day}: ${round2(Number(r.revenue))} revenue`))
+  })
+
+  it('active persons per day count each person the customer API names once, and every person is new once', async () => {
+    const keyed = await sql<{ day: string; id: string }>(
+      data.pulse.url,
+      "SELECT DISTINCT toString(toDate(ts)) AS day, if(user_id != '', user_id, if(anonymous_id != '', anonymous_id, distinct_id)) AS id FROM events WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})",
+      rangeParams,
+    )
+    const personOf = new Map<string, string>()
+    await inBatches([...new Set(keyed.map((k) => k.id))], async (id) => personOf.set(id, (await get<{ customer: { person_id: string } }>(`/api/customers/${encodeURIComponent(id)}`)).customer.person_id))
+    const perDay = new Map<string, Set<string>>()
+    for (const k of keyed) perDay.set(k.day, (perDay.get(k.day) ?? new Set()).add(personOf.get(k.id)!))
+    const expected = [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, persons]) => ({ day, active_persons: String(persons.size) }))
+    expect(csv('data/overview-active-persons-per-day.csv')).toEqual(expected)
+    expect(titles(page('overview.html'), 'active-persons-per-day')).toEqual(expected.map((r) => `${r.day}: ${r.active_persons} active persons`))
+    const created = csv('data/overview-new-persons-per-day.csv').reduce((s, r) => s + Number(r.new_persons), 0)
+    expect(created).toBe(new Set(personOf.values()).size)
+  }, 180_000)
+
+  it('dead letters by reason are the stored dead letters', async () => {
+    const rows = await sql<{ reason: string; n: number }>(data.pulse.url, 'SELECT reason, count() AS n FROM dead_letters GROUP BY reason ORDER BY n DESC, reason')
+    expect(rows.map((r) => r.reason)).toContain('missing_event_name')
+    expect(csv('data/overview-dead-letters-by-reason.csv')).toEqual(rows.map((r) => ({ reason: r.reason, dead_letters: String(r.n) })))
+    expect(titles(page('overview.html'), 'dead-letters-by-reason')).toEqual(rows.map((r) => `${r.reason}: ${r.n} dead letters`))
+  })
+
+  it('persons per tag are what GET /api/tags answers', async () => {
+    const { tags } = await get<{ tags: Array<{ tag: string; layer: string; customers: number }> }>('/api/tags')
+    expect(tags.length).toBeGreaterThan(5)
+    const byTag = (a: { tag?: string }, b: { tag?: string }) => String(a.tag).localeCompare(String(b.tag))
+    expect(csv('data/tags-service-persons-per-tag.csv').sort(byTag)).toEqual(tags.map((t) => ({ layer: t.layer, tag: t.tag, persons: String(t.customers) })).sort(byTag))
+    const drawn = titles(page('tags-and-service.html'), 'persons-per-tag')
+    for (const t of tags.filter((t) => drawn.some((d) => d.startsWith(`${t.tag} (`)))) expect(drawn).toContain(`${t.tag} (${t.layer}): ${t.customers} persons`)
+    expect(drawn.length).toBe(Math.min(40, tags.length))
+  })
+
+  it('tag changes per day are the rows of tag_history', async () => {
+    const rows = await sql<{ day: string; change: string; n: number }>(
+      data.pulse.url,
+      'SELECT toString(toDate(at)) AS day, change, count() AS n FROM tag_history WHERE at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64}) GROUP BY day, change ORDER BY day, change',
+      rangeParams,
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    expect(csv('data/tags-service-tag-changes-per-day.csv')).toEqual(rows.map((r) => ({ day: r.day, change: r.change, changes: String(r.n) })))
+  })
+
+  it('NPS per week is what GET /api/service/nps answers, and SLA compliance counts its complaint records', async () => {
+    const q = `from=${new Date(api.from).toISOString()}&to=${new Date(api.to).toISOString()}`
+    const { nps } = await get<{ nps: Array<Record<string, number | string>> }>(`/api/service/nps?period=week&${q}`)
+    expect(nps.length).toBeGreaterThan(5)
+    expect(csv('data/tags-service-nps-over-time.csv')).toEqual(nps.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]))))
+    expect(titles(page('tags-and-service.html'), 'nps-over-time')).toEqual(nps.map((p) => `${p.period_start}: NPS ${p.nps} from ${p.answers} answers`))
+    const { complaints } = await get<{ complaints: Array<{ severity: string; breached: boolean; resolved_at: string | null }> }>(`/api/service/complaints?limit=100000&${q}`)
+    expect(complaints.length).toBeGreaterThan(0)
+    const sla = csv('data/tags-service-sla-compliance.csv')
+    for (const row of sla) {
+      const of = complaints.filter((c) => c.severity.trim().toLowerCase() === row.severity)
+      expect(Number(row.complaints)).toBe(of.length)
+      expect(Number(row.breached)).toBe(of.filter((c) => c.breached).length)
+      expect(Number(row.open_in_time)).toBe(of.filter((c) => !c.breached && c.resolved_at === null).length)
+      expect(Number(row.compliance_pct)).toBeCloseTo((100 * (of.length - Number(row.breached))) / of.length, 1)
+    }
+    expect(sla.reduce((s, r) => s + Number(r.complaints), 0)).toBe(complaints.length)
+  })
+
+  it('health bands count the latest health of every person', async () => {
+    const persons = await sql<{ health: number | null }>(data.pulse.url, "SELECT health FROM person_profiles WHERE merged_into = ''")
+    const bands = new Map<number, number>()
+    for (const { health } of persons) {
+      const band = health === null ? null : Math.min(90, Math.floor(Number(health) / 10) * 10)
+      if (band !== null) bands.set(band, (bands.get(band) ?? 0) + 1)
+    }
+    const expected = [...bands].sort(([a], [b]) => a - b).map(([from, n]) => ({ health_from: String(from), persons: String(n) }))
+    expect(expected.length).toBeGreaterThan(1)
+    expect(csv('data/tags-service-health-distribution.csv')).toEqual(expected)
+    expect(titles(page('tags-and-service.html'), 'health-distribution')).toEqual(expected.map((b) => `health ${b.health_from} to ${b.health_from === '90' ? 100 : Number(b.health_from) + 9}: ${b.persons} persons`))
+  })
+
+  it('the value page shows the refit\'s parameters, the current scores\' tiers, RFM cells and repeat-purchase groups', async () => {
+    const params = csv('data/customer-value-fitted-parameters.csv')
+    const bg = data.fit.bgnbd
+    for (const p of ['r', 'alpha', 'a', 'b']) {
+      expect(params.find((r) => r.model === 'BG/NBD' && r.parameter === p)).toEqual({ model: 'BG/NBD', parameter: p, value: String(bg[p]), se: bg.se[p] === null ? '' : String(bg.se[p]) })
+    }
+    const tiers = await sql<{ tier: string; n: number }>(data.pulse.url, 'SELECT tier, count() AS n FROM current_customer_scores GROUP BY tier ORDER BY n DESC, tier')
+    expect(csv('data/customer-value-value-tiers.csv').map((r) => ({ tier: r.tier, n: Number(r.customers) }))).toEqual(tiers.map((t) => ({ tier: t.tier, n: Number(t.n) })))
+    const cells = await sql<{ r: number; f: number; n: number }>(data.pulse.url, 'SELECT r_score AS r, f_score AS f, count() AS n FROM current_customer_scores GROUP BY r, f ORDER BY r, f')
+    const html = page('customer-value.html')
+    expect(titles(html, 'rfm-grid').map((t) => t.replace(/, mean CLV .*/, ''))).toEqual(cells.map((c) => `R ${c.r} F ${c.f}: ${c.n} customers`))
+    const groups = await sql<{ g: number; n: number }>(data.pulse.url, 'SELECT least(toUInt32(frequency), 7) AS g, count() AS n FROM current_customer_scores GROUP BY g ORDER BY g')
+    const calibration = csv('data/customer-value-bgnbd-calibration.csv')
+    expect(calibration.map((c) => c.label)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+'])
+    expect(calibration.map((c) => Number(c.observed))).toEqual(calibration.map((_, i) => Number(groups.find((g) => Number(g.g) === i)?.n ?? 0)))
+    // The model's expected counts are a distribution over the same customers.
+    expect(calibration.reduce((s, c) => s + Number(c.expected), 0)).toBeCloseTo(Number(data.fit.customers), 0)
+    const clv = csv('data/customer-value-clv-distribution.csv')
+    expect(clv.reduce((s, r) => s + Number(r.customers), 0)).toBe(Number(data.fit.customers))
+  })
+
+  it('the data folder, read after Pulse stopped, gives the same pages and CSV files', async () => {
+    await data.pulse.stop()
+    const again = tempDir('dashboards-embedded')
+    const written = await runDashboards({ out: again, from: FROM, to: TO }, config)
+    expect(written.csvFiles).toEqual(viaApi.csvFiles)
+    for (const f of [...viaApi.csvFiles, ...viaApi.pages.map((p) => p.file), 'index.html']) expect(readFileSync(path.join(again, f), 'utf8'), f).toBe(readFileSync(path.join(out, f), 'utf8'))
+  })
+})
