@@ -23,6 +23,7 @@ import { lockDataFolder } from './runtime/data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './runtime/embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
+import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
@@ -250,6 +251,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       deadlines: { majorMs: tagSettings.sla.majorHours * 3_600_000, normalMs: tagSettings.sla.normalHours * 3_600_000 },
       npsBands: tagSettings.nps,
     })
+    await registerDashboardRoutes(app, { folder: path.join(config.dataDir, 'dashboards'), keys: apiKeys })
     registerTagRefreshRoutes(app, {
       keys: apiKeys,
       sweep: async (everyone) => {

@@ -1,0 +1,38 @@
+// GET /dashboards/…: the pages `pulse dashboards` last wrote into the data folder, served read-only
+// for teams that prefer a URL to a folder. A read or admin key is needed, as a Bearer token or as
+// the user name of HTTP Basic authentication, so a browser asks for it (WWW-Authenticate).
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { HttpError } from '../http-error.ts'
+import type { ApiKeys } from './api-keys.ts'
+
+export interface DashboardRouteDeps {
+  /** The folder `pulse dashboards` writes by default (<data-dir>/dashboards). */
+  folder: string
+  keys: ApiKeys
+}
+
+export async function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): Promise<void> {
+  const root = path.resolve(deps.folder)
+  const refusal = (authorization: string | undefined): HttpError | null => {
+    try {
+      deps.keys.require(authorization, 'read')
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err
+      return new HttpError(err.status, err.code, err.message, { 'www-authenticate': 'Basic realm="Pulse dashboards", charset="UTF-8"' })
+    }
+    // Checked per request: the folder appears once the first dashboards are written.
+    if (existsSync(path.join(root, 'index.html'))) return null
+    return new HttpError(404, 'no_dashboards', `no dashboards written yet: run "pulse dashboards" (or "npm run demo"), which writes them into ${root}`)
+  }
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req, reply) => {
+      const refused = refusal(req.headers.authorization)
+      if (refused) return reply.code(refused.status).headers(refused.headers).send(refused.body())
+    })
+    // Files only from the folder: no listing, no dot files, paths that leave it refused by the plugin.
+    await scope.register(fastifyStatic, { root, prefix: '/dashboards/', index: ['index.html'], list: false, dotfiles: 'deny', redirect: true, decorateReply: false })
+  })
+}
