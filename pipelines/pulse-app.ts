@@ -24,6 +24,7 @@ import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './runtime/
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
+import { healthScore } from '../models/tags/health-score.ts'
 import { deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
@@ -241,9 +242,10 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
     registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
     // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
-    registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys })
-    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: tagDefinitions(config.profilesSettings.tags) })
     const tagSettings = config.profilesSettings.tags
+    const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
+    registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
+    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: tagDefinitions(tagSettings) })
     registerServiceRoutes(app, {
       client: clickhouse.client,
       keys: apiKeys,

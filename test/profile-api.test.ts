@@ -1,5 +1,5 @@
-// The profile read API and its CLI: fixture persons, ids, profiles, tags, scores and events are
-// inserted into the tables, then GET /api/customers/:id, GET /api/tags and
+// The profile read API and its CLI: fixture persons, ids, facts, profiles, tags, scores and events
+// are inserted into the tables (features are counted from the facts as of the clock), then GET /api/customers/:id, GET /api/tags and
 // GET /api/tags/:tag/customers (JSON, CSV, Arrow) and `pulse customer` / `pulse tags` answer them.
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -10,12 +10,15 @@ import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import pino from 'pino'
 import { tableFromIPC } from 'apache-arrow'
+import { featuresFromFacts, type RolledFact } from '../models/tags/features-from-facts.ts'
+import { healthScore } from '../models/tags/health-score.ts'
 import { catalogEntryOf } from '../models/tags/tag-catalog.ts'
 import { DEFAULT_TAG_SETTINGS } from '../models/tags/tag-settings.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { createHttpServer } from '../ingest/http-server.ts'
+import { FixedClock } from '../pipelines/clock.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { ADMIN_KEY, READ_KEY, startTestPulse, tempDir, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -36,16 +39,41 @@ const alice = { person: personIdOf('u-alice'), ids: ['anon-a1', 'ph-alice', 'u-a
 const bob = { person: personIdOf('u-bob/ä 1'), ids: ['u-bob/ä 1'] }
 const crowd = Array.from({ length: 12 }, (_, i) => ({ person: personIdOf(`crowd-${i}`), ids: [`crowd-${i}`, `crowd-${i}-anon`] }))
 
-const aliceFeatures = {
-  personId: alice.person,
-  ids: alice.ids,
-  logins7d: 6,
-  window30d: { orders: 2, spend: 120.5, couponOrders: 1 },
-  favouriteCategory: 'yoga',
-  openComplaints: [],
-  lastNps: { score: 9, at: T0 - 86_400_000 },
-  traits: { region: 'north', ageBand: '25-34', plan: 'pro' },
+const DAY = 86_400_000
+const HOUR = 3_600_000
+
+/** A rolling-feature fact as the processor files it (sql/migrations/007_feature_rollups.sql). */
+interface FactFixture {
+  keyId: string
+  messageId: string
+  ts: number
+  /** Bits: 1 activity, 2 login, 4 order, 8 coupon, 16 enquiry. */
+  flags: number
+  /** [amount, category, channel, complaint, complaint_id, severity, topic, nps, region, age_band, plan] */
+  detail: [number, string, string, string, string, string, string, number | null, string, string, string] | null
 }
+const plain = (over: Partial<Record<'amount' | 'category' | 'channel' | 'nps' | 'region' | 'ageBand' | 'plan', string | number>>): FactFixture['detail'] =>
+  [Number(over.amount ?? 0), String(over.category ?? ''), String(over.channel ?? ''), '', '', '', '', over.nps === undefined ? null : Number(over.nps), String(over.region ?? ''), String(over.ageBand ?? ''), String(over.plan ?? '')]
+// Alice's facts, filed under each of her ids: the profile API counts her features from them.
+const aliceFacts: FactFixture[] = [
+  ...[1, 2, 3, 4, 5, 6].map((i) => ({ keyId: 'u-alice@example.com', messageId: `f-login-${i}`, ts: T0 - i * HOUR, flags: 1 | 2, detail: null })),
+  { keyId: 'anon-a1', messageId: 'f-order-1', ts: T0 - 2 * DAY, flags: 1 | 4 | 8, detail: plain({ amount: 70.5, category: 'yoga' }) },
+  { keyId: 'ph-alice', messageId: 'f-order-2', ts: T0 - 3 * DAY, flags: 1 | 4, detail: plain({ amount: 50, category: 'yoga', channel: 'search' }) },
+  { keyId: 'u-alice@example.com', messageId: 'f-nps', ts: T0 - DAY, flags: 1, detail: plain({ nps: 9 }) },
+  { keyId: 'u-alice@example.com', messageId: 'f-traits', ts: T0 - 5 * DAY, flags: 0, detail: plain({ region: 'north', ageBand: '25-34', plan: 'pro' }) },
+]
+
+/** The same facts as the feature count reads them; keys only need to differ (no copies, no ties). */
+function rolled(facts: FactFixture[]): RolledFact[] {
+  return facts.map((f) => {
+    const d = f.detail ?? plain({})!
+    return {
+      h: f.messageId, ts: f.ts, receivedAt: f.ts, activity: (f.flags & 1) > 0, login: (f.flags & 2) > 0, order: (f.flags & 4) > 0, amount: d[0], coupon: (f.flags & 8) > 0,
+      category: d[1], channel: d[2], complaint: '', complaintId: '', severity: '', enquiry: (f.flags & 16) > 0, topic: d[6], nps: d[7], region: d[8], ageBand: d[9], plan: d[10],
+    }
+  })
+}
+const aliceFeatures = featuresFromFacts(alice.person, alice.ids, rolled(aliceFacts), T0)
 
 interface TagRow {
   person_id: string
@@ -105,9 +133,13 @@ async function insertFixtures(): Promise<void> {
   await client.insert({
     table: 'person_profiles', format: 'JSONEachRow',
     values: [
-      { person_id: alice.person, ids: ['u-alice@example.com'], features: '{}', health: 0.1, computed_at: engineTime(T0 - 10_000), version: 1 },
-      { person_id: alice.person, ids: alice.ids, features: JSON.stringify(aliceFeatures), health: 0.82, computed_at: engineTime(T0), version: 2 },
+      { person_id: alice.person, ids: ['u-alice@example.com'], health: 0.1, computed_at: engineTime(T0 - 10_000), version: 1 },
+      { person_id: alice.person, ids: alice.ids, health: 0.82, computed_at: engineTime(T0), version: 2 },
     ],
+  })
+  await client.insert({
+    table: 'feature_facts_input', format: 'JSONEachRow',
+    values: aliceFacts.map((f) => ({ source: 'test', message_id: f.messageId, key_id: f.keyId, ts: f.ts, received_at: f.ts, flags: f.flags, detail: f.detail ? JSON.stringify(f.detail) : '' })),
   })
   await client.insert({ table: 'person_tags', format: 'JSONEachRow', values: tagRows.map((t) => ({ ...t, since: engineTime(t.since), reason: JSON.stringify(t.reason) })) })
   await client.insert({
@@ -122,7 +154,8 @@ async function insertFixtures(): Promise<void> {
 }
 
 beforeAll(async () => {
-  pulse = await startTestPulse('profile-api', { profiles: false }) // the tables hold fixture rows only
+  // The tables hold fixture rows only; features are counted as of the clock's T0.
+  pulse = await startTestPulse('profile-api', { profiles: false }, { clock: new FixedClock(T0) })
   await insertFixtures()
 })
 afterAll(async () => {
@@ -151,6 +184,9 @@ function holdersOf(tag: string) {
 
 describe('GET /api/customers/:id', () => {
   const { traits, personId: _p, ids: _i, ...features } = aliceFeatures
+  // A person with no facts: every count zero, every time null.
+  const nothing = featuresFromFacts('p', [], [], T0)
+  const { traits: _t, personId: _np, ids: _ni, ...nothingCounted } = nothing
   const expectedAlice = {
     person_id: alice.person,
     ids: [...alice.ids].sort(),
@@ -161,7 +197,8 @@ describe('GET /api/customers/:id', () => {
       .sort((a, b) => (a.tag < b.tag ? -1 : 1))
       .map((t) => ({ tag: t.tag, layer: t.layer, since: iso(t.since), reason: t.reason })),
     scores: { ...scores, fitted_at: iso(scores.fitted_at) },
-    health: 0.82,
+    // Counted as of now from the features, not the stored 0.82.
+    health: healthScore(aliceFeatures, DEFAULT_TAG_SETTINGS).score,
     timeline: events
       .filter((e) => e.owner === alice.person)
       .sort((a, b) => b.ts - a.ts)
@@ -181,7 +218,7 @@ describe('GET /api/customers/:id', () => {
     const res = await get(`/api/customers/${encodeURIComponent(bob.ids[0])}`)
     expect(await res.json()).toEqual({
       customer: {
-        person_id: bob.person, ids: bob.ids, traits: {}, features: {}, scores: {}, health: null,
+        person_id: bob.person, ids: bob.ids, traits: nothing.traits, features: nothingCounted, scores: {}, health: null,
         tags: activeTags().filter((t) => t.person_id === bob.person).map((t) => ({ tag: t.tag, layer: t.layer, since: iso(t.since), reason: t.reason })).sort((a, b) => (a.tag < b.tag ? -1 : 1)),
         timeline: events.filter((e) => e.owner === bob.person).sort((a, b) => b.ts - a.ts).map((e) => ({ event: e.event, type: e.type, ts: iso(e.ts), properties: e.properties })),
       },
@@ -192,11 +229,11 @@ describe('GET /api/customers/:id', () => {
     const carol = { person: personIdOf('u-carol'), ids: ['u-carol', 'anon-c1'] }
     await pulse.clickhouse.client.insert({
       table: 'person_profiles', format: 'JSONEachRow',
-      values: [{ person_id: carol.person, ids: carol.ids, features: JSON.stringify({ logins7d: 1, traits: { region: 'west' } }), health: 0.5, computed_at: engineTime(T0), version: 1 }],
+      values: [{ person_id: carol.person, ids: carol.ids, health: 0.5, computed_at: engineTime(T0), version: 1 }],
     })
     const res = await get(`/api/customers/${carol.person}`)
     expect(await res.json()).toEqual({
-      customer: { person_id: carol.person, ids: [...carol.ids].sort(), traits: { region: 'west' }, features: { logins7d: 1 }, tags: [], scores: {}, health: 0.5, timeline: [] },
+      customer: { person_id: carol.person, ids: [...carol.ids].sort(), traits: nothing.traits, features: nothingCounted, tags: [], scores: {}, health: healthScore(nothing, DEFAULT_TAG_SETTINGS).score, timeline: [] },
     })
   })
 

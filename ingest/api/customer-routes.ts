@@ -2,13 +2,15 @@
 // traits, features, active tags, value scores, health and latest events.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance } from 'fastify'
-import { personOf, readCustomerProfile } from '../../sql/profiles/customer-profile-reads.ts'
+import { personOf, readCustomerProfile, type LiveFeatures } from '../../sql/profiles/customer-profile-reads.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 
 export interface CustomerRouteDeps {
   client: ClickHouseClient
   keys: ApiKeys
+  /** The features and health as of the clock's now. */
+  live(): LiveFeatures
 }
 
 export function registerCustomerRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
@@ -19,7 +21,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: CustomerRoute
       if (personId === null) {
         throw new HttpError(404, 'unknown_customer', `no customer has the id ${JSON.stringify(req.params.id)}: pass a user id, anonymous id or PostHog distinct id Pulse has received, or a person id (p_…); ids are case-sensitive`)
       }
-      return reply.send({ customer: await readCustomerProfile(deps.client, personId) })
+      return reply.send({ customer: await readCustomerProfile(deps.client, personId, deps.live()) })
     } catch (e) {
       if (!(e instanceof HttpError)) throw e
       return reply.code(e.status).send(e.body())

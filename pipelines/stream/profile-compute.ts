@@ -64,13 +64,13 @@ export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<
     const wasActive = new Set(before?.alertsActive ?? [])
     for (const [key, alert] of conditions) if (!wasActive.has(key)) alerts.push(alert)
     profiles.push({
-      personId: f.personId, ids: f.ids, features: JSON.stringify(f), tags: evaluation.held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
+      personId: f.personId, ids: f.ids, spend365d: f.window365d.spend, orders180d: f.window180d.orders, tags: evaluation.held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
       health: rules.health(f), computedAt: now, nextChangeAt: Math.min(NEVER, rules.nextChange(f, now) ?? NEVER), mergedInto: '',
     })
   }
   for (const m of job.merged) {
     for (const tag of stored.get(m.personId)?.tags ?? []) changes.push({ personId: m.personId, ids: [], tag, layer: rules.layerOf(tag), change: 'removed', at: now, reason: { merged_into: m.into } })
-    profiles.push({ personId: m.personId, ids: [], features: '{}', tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
+    profiles.push({ personId: m.personId, ids: [], spend365d: 0, orders180d: 0, tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
   }
   return {
     changes,

@@ -46,14 +46,18 @@ export async function recomputePersons(deps: RecomputeDeps, persons: string[], n
 }
 
 async function recompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[]): Promise<RecomputeResult> {
+  const T0 = performance.now()
   const missing: string[] = []
   const known = deps.states.lookup(all, missing)
   for (const [p, state] of await readProfileStates(deps.client, missing)) known.set(p, state)
+  const T1 = performance.now()
   const withIds = persons.map((p) => ({ personId: p, ids: deps.idsOf(p) }))
   const factsText = await readFactsText(deps.client, withIds.flatMap((p) => p.ids), now)
+  const T2 = performance.now()
   const thresholds = deps.thresholds()
   // No converged fit, no scores: one round trip fewer per run until the first fit.
   const values = thresholds.scored === false ? new Map() : await readPersonValues(deps.client, persons)
+  const T3 = performance.now()
   const result = await deps.computer.compute({
     now,
     persons: withIds,
@@ -67,12 +71,16 @@ async function recompute(deps: RecomputeDeps, persons: string[], now: number, me
   // History, then publishing, then the states: a failure before the states are stored leaves the
   // old states, so the redelivered batch finds the same changes and publishes them again (at least
   // once; the stream drops a copy with the same id). Published last, a change could be lost.
+  const T4 = performance.now()
   await storeAlerts(deps.client, result.alerts)
   await insertProfileRows(deps.insert, 'history', result.history)
+  const T5 = performance.now()
   await deps.publish(result.changes, result.alerts)
+  const T6 = performance.now()
   deps.beforeStateStore?.()
   await insertProfileRows(deps.insert, 'states', result.states)
   await insertProfileRows(deps.insert, 'profiles', result.profiles)
+  if (process.env.PT) console.error(`RECOMP n=${persons.length} miss=${missing.length} states=${(T1-T0)|0} facts=${(T2-T1)|0} values=${(T3-T2)|0} compute=${(T4-T3)|0} hist=${(T5-T4)|0} pub=${(T6-T5)|0} rest=${(performance.now()-T6)|0}`)
   for (const [p, tags, alertsActive] of result.held) deps.states.stored(p, tags, alertsActive)
   return { persons: result.held.length, changes: result.changes, alerts: result.alerts }
 }

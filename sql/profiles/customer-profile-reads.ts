@@ -1,8 +1,11 @@
-// One customer as the profile API shows it: the person an id belongs to, its ids, stored profile,
-// active tags, current scores and latest events. Reads only; the profile stage writes these tables.
+// One customer as the profile API shows it: the person an id belongs to, its ids, its features
+// and health counted as of now, active tags, current scores and latest events. Reads only; the
+// profile stage writes these tables.
 import type { ClickHouseClient } from '@clickhouse/client'
 import { keyIdOf } from '../../models/identity/event-ids.ts'
+import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import { namedQuery } from '../named-query.ts'
+import { readPersonFeatures } from './person-features-reader.ts'
 
 export interface CustomerTag {
   tag: string
@@ -21,8 +24,8 @@ export interface TimelineEvent {
 export interface CustomerProfile {
   person_id: string
   ids: string[]
-  traits: Record<string, unknown>
-  features: Record<string, unknown>
+  traits: PersonFeatures['traits']
+  features: Omit<PersonFeatures, 'personId' | 'ids' | 'traits'>
   tags: CustomerTag[]
   scores: Record<string, unknown>
   health: number | null
@@ -72,26 +75,35 @@ async function timelineOf(client: ClickHouseClient, ids: string[]): Promise<Time
   return out
 }
 
-export async function readCustomerProfile(client: ClickHouseClient, personId: string): Promise<CustomerProfile> {
+/** How the features and the health score are counted when a profile is read: as of `now`. */
+export interface LiveFeatures {
+  now: number
+  /** Complaint deadlines by lower-case severity (the profiles config's tags.sla). */
+  deadlines: Readonly<Record<string, number>>
+  health(features: PersonFeatures): number | null
+}
+
+export async function readCustomerProfile(client: ClickHouseClient, personId: string, live: LiveFeatures): Promise<CustomerProfile> {
   const person = { person: personId }
   const [known, [profile], tags, [scores]] = await Promise.all([
     namedQuery<{ id: string }>(client, 'person_known_ids', person),
-    namedQuery<{ ids: string[]; features: string; health: number | null; computed_at: number }>(client, 'person_profile', person),
+    namedQuery<{ ids: string[]; health: number | null; computed_at: number }>(client, 'person_profile', person),
     namedQuery<{ tag: string; layer: string; since: number; reason: string }>(client, 'person_active_tags', person),
     namedQuery<Record<string, unknown> & { fitted_at: number }>(client, 'person_current_scores', person),
   ])
   // The identity table is the truth about ids; a profile's list is what they were when it was computed.
   const ids = known.length ? known.map((r) => r.id) : (profile?.ids ?? [])
-  const stored = profile ? objectOf(profile.features) : {}
-  const { traits, personId: _person, ids: _ids, ...features } = stored
+  // Counted now from the facts rather than stored with each recompute: current to the moment.
+  const [counted] = await readPersonFeatures(client, [{ personId, ids }], live.now, live.deadlines)
+  const { traits, personId: _person, ids: _ids, ...features } = counted
   return {
     person_id: personId,
     ids,
-    traits: traits !== null && typeof traits === 'object' && !Array.isArray(traits) ? (traits as Record<string, unknown>) : {},
+    traits,
     features,
     tags: tags.map((t) => ({ tag: t.tag, layer: t.layer, since: isoOf(t.since), reason: objectOf(t.reason) })),
     scores: scores ? { ...scores, fitted_at: isoOf(scores.fitted_at) } : {},
-    health: profile?.health ?? null,
+    health: profile ? live.health(counted) : null,
     timeline: await timelineOf(client, ids),
   }
 }

@@ -4,6 +4,6 @@ SELECT
     i.id AS id,
     p.person_id AS person_id,
     p.tags AS tags,
-    JSONExtractInt(p.features, 'window180d', 'orders') AS orders_180d
+    p.orders_180d AS orders_180d
 FROM (SELECT id, person_id FROM person_ids FINAL WHERE id IN {ids:Array(String)}) AS i
-INNER JOIN (SELECT person_id, tags, features FROM person_profiles FINAL WHERE merged_into = '') AS p ON p.person_id = i.person_id
+INNER JOIN (SELECT person_id, tags, orders_180d FROM person_profiles FINAL WHERE merged_into = '') AS p ON p.person_id = i.person_id

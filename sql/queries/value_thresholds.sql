@@ -3,5 +3,5 @@
 SELECT
     (SELECT count() > 0 FROM current_customer_scores) AS scored,
     (SELECT if(count() = 0, NULL, quantileExact({quantile:Float64})(clv)) FROM current_customer_scores WHERE clv IS NOT NULL) AS clv_threshold,
-    (SELECT if(count() = 0, NULL, quantileExact({quantile:Float64})(JSONExtractFloat(features, 'window365d', 'spend')))
+    (SELECT if(count() = 0, NULL, quantileExact({quantile:Float64})(spend_365d))
      FROM person_profiles FINAL WHERE merged_into = '') AS spend365_threshold

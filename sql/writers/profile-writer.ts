@@ -8,8 +8,9 @@ import { tsvArray, tsvJson, tsvNullable, tsvText, tsvTime } from './tsv-fields.t
 export interface ProfileRow {
   personId: string
   ids: string[]
-  /** The feature vector as JSON text. */
-  features: string
+  /** The figures other reads need of the features (sql/migrations/011_profile_figures.sql). */
+  spend365d: number
+  orders180d: number
   tags: string[]
   alertsActive: string[]
   health: number | null
@@ -25,7 +26,7 @@ const HISTORY: TabSeparatedTarget = { table: 'tag_history', columns: ['person_id
 const STATES: TabSeparatedTarget = { table: 'person_tags', columns: ['person_id', 'tag', 'layer', 'active', 'since', 'reason', 'version'], fileStatement: 'insert_person_tags_from_file' }
 const PROFILES: TabSeparatedTarget = {
   table: 'person_profiles',
-  columns: ['person_id', 'ids', 'features', 'tags', 'alerts_active', 'health', 'computed_at', 'next_change_at', 'merged_into', 'version'],
+  columns: ['person_id', 'ids', 'spend_365d', 'orders_180d', 'tags', 'alerts_active', 'health', 'computed_at', 'next_change_at', 'merged_into', 'version'],
   fileStatement: 'insert_person_profiles_from_file',
 }
 
@@ -58,7 +59,7 @@ export function encodeTagStates(changes: readonly TagChange[], version: number):
 export function encodeProfiles(rows: readonly ProfileRow[], version: number): string {
   let out = ''
   for (const r of rows) {
-    out += `${tsvText(r.personId)}\t${tsvArray(r.ids)}\t${tsvJson(r.features)}\t${tsvArray(r.tags)}\t${tsvArray(r.alertsActive)}\t${tsvNullable(r.health)}` +
+    out += `${tsvText(r.personId)}\t${tsvArray(r.ids)}\t${r.spend365d}\t${r.orders180d}\t${tsvArray(r.tags)}\t${tsvArray(r.alertsActive)}\t${tsvNullable(r.health)}` +
       `\t${tsvTime(r.computedAt)}\t${tsvTime(r.nextChangeAt)}\t${tsvText(r.mergedInto)}\t${version}\n`
   }
   return out
