@@ -16,7 +16,7 @@ import { IdentityGraph } from '../models/identity/identity-graph.ts'
 import { DEFAULT_TAG_SETTINGS } from '../models/tags/tag-settings.ts'
 import { TagSweep } from '../pipelines/jobs/tag-sweep.ts'
 import { freePort } from '../pipelines/runtime/free-port.ts'
-import { recomputePersons, type RecomputeDeps } from '../pipelines/stream/profile-recompute.ts'
+import { CommitOrder, recomputePersons, type RecomputeDeps } from '../pipelines/stream/profile-recompute.ts'
 import { ProfileComputeThread } from '../pipelines/stream/profile-compute-thread.ts'
 import { ProfileStateCache } from '../pipelines/stream/profile-state-cache.ts'
 import { nextStateVersion } from '../pipelines/stream/state-version.ts'
@@ -53,6 +53,7 @@ async function sweepBench(persons: number): Promise<void> {
       publish: async () => {},
       version: () => nextStateVersion(),
       states: new ProfileStateCache(),
+      commits: new CommitOrder(),
     }
     const full = { ...deps, thresholds: () => ({ clv: null, spend365: null }) }
     t = performance.now()

@@ -15,7 +15,7 @@ import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
 import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
 import { unreachable } from './stream/clickhouse-sink.ts'
 import { changePublisher } from './stream/change-publisher.ts'
-import type { RecomputeDeps } from './stream/profile-recompute.ts'
+import { CommitOrder, type RecomputeDeps } from './stream/profile-recompute.ts'
 import { ProfileComputeThread } from './stream/profile-compute-thread.ts'
 import { ProfileStage } from './stream/profile-stage.ts'
 import { ProfileStateCache } from './stream/profile-state-cache.ts'
@@ -70,6 +70,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
     },
     version: () => nextStateVersion(),
     states: new ProfileStateCache(),
+    commits: new CommitOrder(),
     beforeStateStore: () => {
       if (stateStoreFaults > 0 && stateStoreFaults--) throw unreachable('ClickHouse insert of tag states failed')
     },
@@ -115,6 +116,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
       clearInterval(timer)
       tagSweep.stop()
       await queue.idle()
+      await recompute.commits.last
       await computer.close()
       await webhooks?.stop()
     },

@@ -7,6 +7,7 @@ import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { readFactsText } from '../../sql/profiles/person-features-reader.ts'
 import { readPersonValues, readProfileStates, storeAlerts, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
 import { insertProfileRows } from '../../sql/writers/profile-writer.ts'
+import type { ComputeResult } from './profile-compute.ts'
 import type { ProfileComputer } from './profile-compute-thread.ts'
 import type { ProfileStateCache } from './profile-state-cache.ts'
 
@@ -21,8 +22,9 @@ export interface RecomputeDeps {
   publish(changes: TagChange[], alerts: Alert[]): Promise<void>
   /** A number larger than any earlier call's, across restarts (the newest stored state wins). */
   version(): number
-  /** The stored states already known; the others are read from the engine. */
+  /** The stored states already known (or about to be stored); the others are read from the engine. */
   states: ProfileStateCache
+  commits: CommitOrder
   /** Fault injection (--fault-fail-tag-state-stores): throws to fail the store of the states. */
   beforeStateStore?: () => void
 }
@@ -33,32 +35,76 @@ export interface RecomputeResult {
   alerts: Alert[]
 }
 
+/**
+ * The order in which recomputes store what they found. A recompute is prepared (read, computed)
+ * while the one before it still stores and publishes; its changes were diffed against the states
+ * the one before will have stored (the state cache holds them at once), so it stores only after
+ * that one, and not at all when that one failed (`epoch` moves on every failure).
+ */
+export class CommitOrder {
+  last: Promise<unknown> = Promise.resolve()
+  epoch = 0
+}
+
+export interface PreparedRecompute {
+  /** Resolves once the changes are stored and published. */
+  committed: Promise<RecomputeResult>
+}
+
 /** `merged`: persons that no longer exist (merged into another); each loses its tags. */
 export async function recomputePersons(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = []): Promise<RecomputeResult> {
+  return (await prepareRecompute(deps, persons, now, merged)).committed
+}
+
+/**
+ * Reads and computes now; stores and publishes after the recomputes prepared before it. The
+ * persons' new states are in the state cache as soon as this returns, for the next preparation.
+ */
+export async function prepareRecompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = []): Promise<PreparedRecompute> {
   const all = [...persons, ...merged.map((m) => m.personId)]
+  const epoch = deps.commits.epoch
+  let result: ComputeResult
   try {
-    return await recompute(deps, persons, now, merged, all)
+    result = await compute(deps, persons, now, merged, all)
   } catch (err) {
-    // Some of the states may be stored and some not: the engine is the truth again.
     deps.states.forget(all)
     throw err
   }
+  // A store failed while this one computed: its diffs may rest on states that will never be stored.
+  if (deps.commits.epoch !== epoch) {
+    deps.states.forget(all)
+    throw new Error('a profile store failed while this recompute ran: recomputing from the stored states')
+  }
+  for (const [p, tags, alertsActive] of result.held) deps.states.stored(p, tags, alertsActive)
+  const before = deps.commits.last
+  const committed = (async () => {
+    await before
+    try {
+      if (deps.commits.epoch !== epoch) throw new Error('a profile store before this one failed: recomputing from the stored states')
+      await store(deps, result)
+    } catch (err) {
+      // Some states may be stored and some not, and later recomputes hold states that will not be:
+      // the engine is the truth again for everyone.
+      deps.commits.epoch++
+      deps.states.clear()
+      throw err
+    }
+    return { persons: result.held.length, changes: result.changes, alerts: result.alerts }
+  })()
+  deps.commits.last = committed.catch(() => {})
+  return { committed }
 }
 
-async function recompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[]): Promise<RecomputeResult> {
-  const T0 = performance.now()
+async function compute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[]): Promise<ComputeResult> {
   const missing: string[] = []
   const known = deps.states.lookup(all, missing)
   for (const [p, state] of await readProfileStates(deps.client, missing)) known.set(p, state)
-  const T1 = performance.now()
   const withIds = persons.map((p) => ({ personId: p, ids: deps.idsOf(p) }))
   const factsText = await readFactsText(deps.client, withIds.flatMap((p) => p.ids), now)
-  const T2 = performance.now()
   const thresholds = deps.thresholds()
   // No converged fit, no scores: one round trip fewer per run until the first fit.
   const values = thresholds.scored === false ? new Map() : await readPersonValues(deps.client, persons)
-  const T3 = performance.now()
-  const result = await deps.computer.compute({
+  return deps.computer.compute({
     now,
     persons: withIds,
     factsText,
@@ -68,19 +114,18 @@ async function recompute(deps: RecomputeDeps, persons: string[], now: number, me
     merged,
     version: deps.version(),
   })
-  // History, then publishing, then the states: a failure before the states are stored leaves the
-  // old states, so the redelivered batch finds the same changes and publishes them again (at least
-  // once; the stream drops a copy with the same id). Published last, a change could be lost.
-  const T4 = performance.now()
+}
+
+/**
+ * History, then publishing, then the states: a failure before the states are stored leaves the old
+ * states, so the redelivered batch finds the same changes and publishes them again (at least once;
+ * the stream drops a copy with the same id). Published last, a change could be lost.
+ */
+async function store(deps: RecomputeDeps, result: ComputeResult): Promise<void> {
   await storeAlerts(deps.client, result.alerts)
   await insertProfileRows(deps.insert, 'history', result.history)
-  const T5 = performance.now()
   await deps.publish(result.changes, result.alerts)
-  const T6 = performance.now()
   deps.beforeStateStore?.()
   await insertProfileRows(deps.insert, 'states', result.states)
   await insertProfileRows(deps.insert, 'profiles', result.profiles)
-  if (process.env.PT) console.error(`RECOMP n=${persons.length} miss=${missing.length} states=${(T1-T0)|0} facts=${(T2-T1)|0} values=${(T3-T2)|0} compute=${(T4-T3)|0} hist=${(T5-T4)|0} pub=${(T6-T5)|0} rest=${(performance.now()-T6)|0}`)
-  for (const [p, tags, alertsActive] of result.held) deps.states.stored(p, tags, alertsActive)
-  return { persons: result.held.length, changes: result.changes, alerts: result.alerts }
 }

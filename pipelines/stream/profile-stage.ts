@@ -13,7 +13,7 @@ import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
 import type { Clock } from '../clock.ts'
 import type { ProfileQueue } from '../jobs/profile-queue.ts'
 import { StoppedWhileWaiting } from './engine-outage.ts'
-import { recomputePersons, type RecomputeDeps } from './profile-recompute.ts'
+import { prepareRecompute, type RecomputeDeps, type RecomputeResult } from './profile-recompute.ts'
 
 export interface IdentityGraphView {
   apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds?: readonly string[]): IdentityChanges
@@ -47,6 +47,7 @@ interface Waiting {
 export class ProfileStage {
   private unstored: Array<{ changes: IdentityChanges; at: number }> = []
   private pendingMerges: Array<{ personId: string; into: string }> = []
+  private previousCommits: Promise<unknown> = Promise.resolve()
   /** Batches that arrived while a run was going: the next run takes them all at once. */
   private waiting: Waiting[] = []
   private scheduled = false
@@ -70,12 +71,19 @@ export class ProfileStage {
         const group = this.waiting
         this.waiting = []
         if (group.length === 0) return
+        // The queue moves on once the run is computed; its batches wait for its stores.
+        let prepared: { committed: Promise<void> }
         try {
-          await this.run(group.map((w) => w.batch))
-          for (const w of group) w.resolve()
+          prepared = await this.run(group.map((w) => w.batch))
         } catch (err) {
           for (const w of group) w.reject(err)
+          return
         }
+        const { committed } = prepared
+        committed.then(() => group.forEach((w) => w.resolve()), (err) => group.forEach((w) => w.reject(err)))
+        // One run stores while the next computes, no more: the stores bound the pace.
+        await this.previousCommits
+        this.previousCommits = committed.catch(() => {})
       })
     })
   }
@@ -92,7 +100,8 @@ export class ProfileStage {
     for (const w of left) w.reject(new StoppedWhileWaiting())
   }
 
-  private async run(batches: BatchIds[]): Promise<void> {
+  /** Applies the batches' ids, stores them, and prepares the recompute; resolves with its stores. */
+  private async run(batches: BatchIds[]): Promise<{ committed: Promise<void> }> {
     const now = this.deps.clock.now()
     for (const batch of batches) {
       const changes = this.deps.graph.apply(batch.keyIds, batch.links, now, batch.userIds)
@@ -109,15 +118,33 @@ export class ProfileStage {
     const fresh = this.unstored
     this.unstored = []
     for (const u of fresh) for (const m of u.changes.merges) this.pendingMerges.push({ personId: m.fromPerson, into: m.intoPerson })
+    // Taken by this run; given back if its stores fail.
     const merged = this.pendingMerges
+    this.pendingMerges = []
     const gone = new Set(merged.map((m) => m.personId))
     const touched = [...new Set(fresh.flatMap((u) => u.changes.touchedPersons))].filter((p) => !gone.has(p))
-    const started = performance.now()
-    let changed = 0
-    for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
-      changed += (await recomputePersons(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])).changes.length
-      if (i === 0) this.pendingMerges = []
+    const commits: Array<Promise<RecomputeResult>> = []
+    try {
+      for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
+        const { committed } = await prepareRecompute(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])
+        committed.catch(() => {}) // observed below, or given up with the run
+        commits.push(committed)
+      }
+    } catch (err) {
+      this.pendingMerges.push(...merged)
+      throw err
     }
-    this.deps.log.debug({ batches: batches.length, persons: touched.length, tagChanges: changed, ms: Math.round(performance.now() - started) }, 'profiles recomputed')
+    const started = performance.now()
+    const committed = Promise.all(commits).then(
+      (results) => {
+        const changed = results.reduce((n, r) => n + r.changes.length, 0)
+        this.deps.log.debug({ batches: batches.length, persons: touched.length, tagChanges: changed, storeMs: Math.round(performance.now() - started) }, 'profiles recomputed')
+      },
+      (err) => {
+        this.pendingMerges.push(...merged)
+        throw err
+      },
+    )
+    return { committed }
   }
 }

@@ -1,8 +1,8 @@
 // The stored tag set and active alert conditions of recently recomputed persons, so that a
 // recompute reads from the engine only the persons it has not seen. The profile stage and the
 // sweep of one process are the only writers of these states (README, Scaling out: profiles run in
-// one processor), so an entry is what the engine holds as long as it is set only after the state
-// was stored and dropped when a store may have failed half way.
+// one processor), so an entry is what the engine holds once the recomputes before have stored
+// theirs (profile-recompute.ts CommitOrder): a failed store clears the whole cache.
 import type { StoredProfileState } from '../../sql/profiles/profile-store.ts'
 
 /** Persons kept: about 200 bytes each, so the default holds 200 MB at most. */
@@ -33,6 +33,10 @@ export class ProfileStateCache {
 
   stored(personId: string, tags: string[], alertsActive: string[]): void {
     this.put(personId, tags.length === 0 && alertsActive.length === 0 ? NOTHING_STORED : { tags, alertsActive })
+  }
+
+  clear(): void {
+    this.states.clear()
   }
 
   forget(persons: Iterable<string>): void {
