@@ -70,8 +70,10 @@ export function trainChurnModel(histories: readonly PurchaseHistory[], opts: Chu
   const cutoffs: CutoffUsed[] = []
   const skippedCutoffs: number[] = []
   for (const { cutoffDay, windowDays } of cutoffPlan(opts, firstDay)) {
+    let bought = 0
+    for (const h of histories) if (h.days[0] <= cutoffDay) bought++
+    if (bought < (opts.minCustomers ?? 50)) break
     const at = featuresAtCutoff(histories, cutoffDay, windowDays)
-    if (at && at.rows.length < (opts.minCustomers ?? 50)) break
     if (!at) {
       skippedCutoffs.push(cutoffDay)
       continue
