@@ -10,8 +10,6 @@ export interface LogisticOptions {
   maxIterations?: number
   /** Converged when no standardised coefficient moves by more than this in a Newton step. */
   tolerance?: number
-  /** A known part of each row's log-odds, added with coefficient 1 (default 0). */
-  offsets?: readonly number[]
 }
 
 export interface LogisticModel {
@@ -42,10 +40,10 @@ function standardiser(rows: readonly number[][], p: number): { means: number[]; 
   return { means, scales }
 }
 
-function penalisedObjective(z: number[][], y: readonly number[], offsets: readonly number[], beta: number[], l2: number): number {
+function penalisedObjective(z: number[][], y: readonly number[], beta: number[], l2: number): number {
   let value = 0
   for (let i = 0; i < z.length; i++) {
-    let eta = offsets[i]
+    let eta = 0
     for (let j = 0; j < beta.length; j++) eta += beta[j] * z[i][j]
     value += softplus(eta) - y[i] * eta
   }
@@ -61,18 +59,17 @@ export function fitLogistic(rows: readonly number[][], y: readonly number[], opt
   if (rows.length === 0) throw new Error('logistic regression needs at least one row')
   if (rows.length !== y.length) throw new Error(`logistic regression: ${rows.length} rows but ${y.length} labels`)
   const p = rows[0].length
-  const offsets = options.offsets ?? new Array<number>(rows.length).fill(0)
   const { means, scales } = standardiser(rows, p)
   // Column 0 is the intercept's constant 1.
   const z = rows.map((r) => [1, ...r.map((v, j) => (v - means[j]) / scales[j])])
   const k = p + 1
   let beta = new Array<number>(k).fill(0)
-  let objective = penalisedObjective(z, y, offsets, beta, l2)
+  let objective = penalisedObjective(z, y, beta, l2)
   for (let iter = 1; iter <= maxIterations; iter++) {
     const gradient = new Array<number>(k).fill(0)
     const hessian = Array.from({ length: k }, () => new Array<number>(k).fill(0))
     for (let i = 0; i < z.length; i++) {
-      let eta = offsets[i]
+      let eta = 0
       for (let j = 0; j < k; j++) eta += beta[j] * z[i][j]
       const mu = sigmoid(eta)
       const w = mu * (1 - mu)
@@ -93,11 +90,11 @@ export function fitLogistic(rows: readonly number[][], y: readonly number[], opt
     // Halve the Newton step until the objective does not increase (it is convex, so this ends).
     let t = 1
     let next = beta.map((b, j) => b - t * step[j])
-    let nextObjective = penalisedObjective(z, y, offsets, next, l2)
+    let nextObjective = penalisedObjective(z, y, next, l2)
     while (nextObjective > objective && t > 1e-10) {
       t /= 2
       next = beta.map((b, j) => b - t * step[j])
-      nextObjective = penalisedObjective(z, y, offsets, next, l2)
+      nextObjective = penalisedObjective(z, y, next, l2)
     }
     const moved = Math.max(...next.map((b, j) => Math.abs(b - beta[j])))
     beta = next
@@ -108,14 +105,14 @@ export function fitLogistic(rows: readonly number[][], y: readonly number[], opt
 }
 
 /** The log-odds the model gives a row. */
-export function linearPredictor(model: LogisticModel, row: readonly number[], offset = 0): number {
-  let eta = offset + model.intercept
+export function linearPredictor(model: LogisticModel, row: readonly number[]): number {
+  let eta = model.intercept
   for (let j = 0; j < row.length; j++) eta += (model.coefficients[j] * (row[j] - model.means[j])) / model.scales[j]
   return eta
 }
 
-export function predictLogistic(model: LogisticModel, row: readonly number[], offset = 0): number {
-  return sigmoid(linearPredictor(model, row, offset))
+export function predictLogistic(model: LogisticModel, row: readonly number[]): number {
+  return sigmoid(linearPredictor(model, row))
 }
 
 /** Coefficients per unit of each original feature (the standardised ones divided by the scale). */

@@ -83,6 +83,7 @@ export function printChurnFit(result: ChurnFitResult, opts: ChurnFitOptions): vo
   const t = card.training
   console.log(`churn = no purchase in the ${card.horizonDays} days after ${card.calibrationEnd}; ${card.scoring.customers.toLocaleString('en-US')} customers scored, mean probability ${f3(card.scoring.meanProbability)}`)
   console.log(`training: ${t.rows.toLocaleString('en-US')} rows from ${t.cutoffs.length} cutoffs ${card.stepDays} days apart; history from ${t.historyFrom}, labels ${t.labelsFrom} to ${t.to}; L2 ${t.l2}, ${t.converged ? `converged in ${t.iterations} Newton steps` : 'NOT converged'}`)
+  if (t.skippedCutoffs.length) console.log(`cutoffs left out (BG/NBD cannot be fitted there): ${t.skippedCutoffs.join(', ')}`)
   if (card.scoring.anchoredToBgNbd) console.log(`the horizon is longer than every training window: mean set to BG/NBD's (log-odds shift ${f3(card.scoring.levelShift)})`)
   console.log('\n' + formatTable(t.cutoffs.map((c) => ({ cutoff: c.cutoff, window_days: c.windowDays, customers: c.rows, churned: c.churned }))))
   console.log('\n' + qualityLines('in sample', card.inSample))
