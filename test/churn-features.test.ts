@@ -45,7 +45,7 @@ describe('features at a cutoff', () => {
       recency_days: 10,
       log_recency_days: Math.log(11),
       log_frequency: Math.log(3),
-      age_days: 100,
+      log_age_days: Math.log(101),
       log_purchases_30d: Math.log(2),
       log_purchases_90d: Math.log(3),
       log_purchases_180d: Math.log(4),
