@@ -1,7 +1,8 @@
-// The CLI entry: `pulse serve | sql | customer | tags | dashboards | replay | dead-letters replay | simulate | import | ltv fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | dashboards | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
+import { assertChurnFitUsable, printChurnFit, runChurnFit, type ChurnFitOptions } from './churn-fit-command.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runCustomer } from './customer-command.ts'
 import { printDashboards, runDashboards, type DashboardsOptions } from './dashboards-command.ts'
@@ -182,6 +183,28 @@ async function main(argv: string[]): Promise<void> {
       .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
       .option('--json', 'print the fit as JSON'),
   ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
+  program
+    .command('churn')
+    .description('churn model')
+    .command('fit')
+    .description('train the churn model on a transaction log up to the calibration end and print its quality card (no server needed)')
+    .option('--transactions <file>', 'the transaction log')
+    .option('--customer-col <column>', 'the customer column')
+    .option('--date-col <column>', 'the date column (YYYYMMDD or ISO)')
+    .option('--amount-col <column>', 'the amount column')
+    .option('--calibration-end <date>', 'last day the model may see, YYYY-MM-DD')
+    .addOption(numericOption('--horizon-days <n>', 'churn: no purchase in this many days after the scoring day', whole(1, 3650)))
+    .addOption(numericOption('--step-days <n>', 'days between training cutoffs (default: the horizon, at most 30)', whole(1, 3650)))
+    .option('--delimiter <d>', 'a character, "tab" or "whitespace"', ',')
+    .option('--columns <names>', 'comma-separated column names, for a file without a header row')
+    .option('--json', 'print the quality card as JSON')
+    .option('--predict <file>', 'write customer,churn_probability for every customer (CSV) here')
+    .action(async (flags: Record<string, unknown>) => {
+      const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as ChurnFitOptions
+      const result = await runChurnFit(opts)
+      printChurnFit(result, opts)
+      assertChurnFitUsable(result, opts)
+    })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
     async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
   )
