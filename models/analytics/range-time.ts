@@ -1,0 +1,23 @@
+// The `from` / `to` of an analysis range: a date (YYYY-MM-DD, 00:00 UTC of that day) or an ISO-8601
+// time naming its zone (`Z` or an offset); a time without a zone is refused rather than read in
+// some server's zone, and a day that does not exist (2026-02-30) rather than rolled over.
+import { dayStartTime } from '../value/as-of-time.ts'
+import { AnalysisRequestError } from './request-error.ts'
+
+const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+
+export function parseRangeTime(value: unknown, field: string): number {
+  if (typeof value === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const ms = dayStartTime(value)
+      if (!Number.isNaN(ms)) return ms
+    } else {
+      const m = ISO_WITH_ZONE.exec(value)
+      if (m && !Number.isNaN(dayStartTime(m[1]))) {
+        const ms = Date.parse(value.replace(' ', 'T'))
+        if (!Number.isNaN(ms)) return ms
+      }
+    }
+  }
+  throw new AnalysisRequestError(field, `expected a date (2026-01-31) or an ISO-8601 time with its zone (2026-01-31T12:00:00Z), got ${JSON.stringify(value)}`)
+}
