@@ -1,8 +1,15 @@
 // The `from` / `to` of an analysis range: a date (YYYY-MM-DD, 00:00 UTC of that day) or an ISO-8601
 // time naming its zone (`Z` or an offset); a time without a zone is refused rather than read in
 // some server's zone, and a day that does not exist (2026-02-30) rather than rolled over.
-import { dayStartTime } from '../value/as-of-time.ts'
 import { AnalysisRequestError } from './request-error.ts'
+
+/** 00:00 UTC of YYYY-MM-DD, NaN for a day that does not exist (Date.UTC would roll it over). */
+function dayStartTime(text: string): number {
+  const [y, m, d] = text.split('-').map(Number)
+  const ms = Date.UTC(y, m - 1, d)
+  // Date.UTC maps years 0-99 to 1900-1999; the round trip catches that too.
+  return new Date(ms).toISOString().slice(0, 10) === text ? ms : NaN
+}
 
 const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 
