@@ -1,13 +1,18 @@
 -- A person funnel (README, "Funnels": the semantics this follows step by step). Every name and
--- value is a bound parameter. Steps are 1-based here: bit k-1 of `mask` says an event matches step
--- k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
--- Per person, the events are sorted by (time, received time, source, message id), then:
--- ordered / strict: for each entry, one pass keeping per step the latest event that ends a valid
--- chain (a later chain end is never worse: shorter gaps, fewer events between), which gives the
--- furthest step; for the earliest entry reaching the person's furthest step, a backward pass
--- marks the events that can still lead to it, and the path takes the first marked one per step.
--- any: the distinct steps matched by the events within the window from the entry.
--- `arrayMap(x -> ..., [expr])[1]` binds expr to a name inside a lambda.
+-- value is a bound parameter. Steps are 1-based here: bit k-1 of `mask` says an event matches
+-- step k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
+-- Per person, events sorted by (time, received time, source, message id); then per entry, over
+-- the events of its window only (local index 1 = the entry):
+-- ordered / strict: reach_k[r] says some valid chain from the entry ends at r as step k. The
+--   latest reach_{k-1} before r is the best previous step for r (shorter gap, fewer events
+--   between), so each step is one vectorised pass: arrayFill carries the latest index and time
+--   forward, another the latest exclusion. The level is the number of steps reached.
+-- For the earliest entry reaching the person's furthest step, a backward pass marks the events
+--   that can still lead to it (arrayReverseFill: the earliest marked next step is the best), and
+--   the path takes the first marked event after the previous one at each step.
+-- any: the distinct steps among the window's events; the k-th step reached is the k-th earliest
+--   of the steps' first matching events.
+-- Lambdas capture scalars and short arrays only: a captured long array would be copied per element.
 WITH
     {step_events:Array(String)} AS step_events,
     length(step_events) AS n_steps,
@@ -30,13 +35,15 @@ WITH
     {attribution:String} AS attribution,
     {attribution_step:UInt8} AS attribution_step,
     {from_ms:Int64} AS from_ms,
-    {to_ms:Int64} AS to_ms
+    {to_ms:Int64} AS to_ms,
+    (toUInt64(0), toInt64(0)) AS no_event
 SELECT
     grouping(bvalue) = 1 AS is_total,
     bvalue AS value,
     sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
     arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps)) AS sorted_gaps,
     arrayMap(s -> if(empty(s), NULL, arraySum(s) / length(s) / 1000), sorted_gaps) AS mean_seconds,
+    -- Quantiles interpolated between the closest ranks: h = (n - 1) p.
     arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000), sorted_gaps) AS median_seconds,
     arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000), sorted_gaps) AS p90_seconds,
     max(last_entry) AS last_entry_ms
@@ -44,49 +51,73 @@ FROM
 (
     SELECT
         level,
-        gaps,
         last_entry,
+        ts[entry] + window_ms AS window_end,
+        arrayCount(t -> t <= window_end, ts) - entry + 1 AS n_window,
+        arraySlice(ts, entry, n_window) AS w_ts,
+        arraySlice(masks, entry, n_window) AS w_masks,
+        arraySlice(xmasks, entry, n_window) AS w_xmasks,
+        helds[entry] AS entry_held,
+        arrayMap(h -> h = entry_held, arraySlice(helds, entry, n_window)) AS w_held,
+        arraySlice(bvals, entry, n_window) AS w_bvals,
+        arrayEnumerate(w_ts) AS w_index,
+        -- Step k's bit at r: r can be step k of a path from the entry to `level`.
+        arrayFold((f, k) -> arrayMap((fv, m, ok, next, next_x, r, t) -> bitOr(fv, if(r > 1 AND ok AND bitTest(m, k - 1) AND next.1 > 0
+                    AND (next_x = 0 OR next_x > next.1)
+                    AND (step_windows[k + 1] < 0 OR next.2 - t <= step_windows[k + 1])
+                    AND (NOT strict OR next.1 = r + 1), bitShiftLeft(toUInt32(1), k - 1), toUInt32(0))),
+                f, w_masks, w_held,
+                arrayPushBack(arrayPopFront(arrayReverseFill(x -> x.1 != 0, arrayMap((fv, r, t) -> if(bitTest(fv, k), (r, t), no_event), f, w_index, w_ts))), no_event),
+                arrayReverseFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k), r, toUInt64(0)), w_xmasks, w_index)),
+                w_index, w_ts),
+            arrayReverse(range(2, toUInt64(level))),
+            arrayMap((m, ok, r) -> if(level >= 2 AND r > 1 AND ok AND bitTest(m, level - 1), bitShiftLeft(toUInt32(1), level - 1), toUInt32(0)), w_masks, w_held, w_index)) AS marked,
+        if(any_order,
+            arraySort(arrayFilter(x -> x > 0, arrayMap(k -> arrayFirstIndex((m, ok) -> ok AND bitTest(m, k - 1), w_masks, w_held), range(1, n_steps + 1)))),
+            arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((fv, r) -> r > p[-1] AND bitTest(fv, k - 1), marked, w_index))), range(2, toUInt64(level) + 1), [toUInt64(1)])
+        ) AS path,
+        arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> w_ts[p], path)), arrayPopFront(arrayMap(p -> w_ts[p], path))) AS gaps,
         multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
-                attribution = 'first_touch', bvals[entry],
-                attribution = 'last_touch', bvals[path[level]],
-                any_order, if(arrayExists(r -> bitTest(masks[r], attribution_step - 1), window_events),
-                    bvals[arrayFirst(r -> bitTest(masks[r], attribution_step - 1), window_events)], NULL),
-                attribution_step <= length(path), bvals[path[attribution_step]],
+                attribution = 'first_touch', w_bvals[1],
+                attribution = 'last_touch', w_bvals[path[-1]],
+                any_order, arrayMap(at -> if(at > 0, w_bvals[at], NULL), [arrayFirstIndex((m, ok) -> ok AND bitTest(m, attribution_step - 1), w_masks, w_held)])[1],
+                attribution_step <= length(path), w_bvals[path[attribution_step]],
                 NULL) AS bvalue
     FROM
     (
+        -- Per person: the furthest step over all entries, and the earliest entry reaching it.
         SELECT
-            *,
-            if(any_order,
-                -- path[k]: the event at which the k-th distinct step was first matched.
-                arrayMap(covered -> arrayMap(k -> window_events[arrayFirstIndex(c -> c >= k, covered)], range(1, level + 1)),
-                    [arrayMap(j -> bitCount(arrayFold((acc, r) -> bitOr(acc, masks[r]), arraySlice(window_events, 1, j), toUInt32(0))), arrayEnumerate(window_events))])[1],
-                arrayFold((p, k) -> arrayPushBack(p, toInt64(arrayFirstIndex((f, r) -> r > p[k - 1] AND bitTest(f, k - 1), feasible, arrayEnumerate(feasible)))), range(2, level + 1), [toInt64(entry)])
-            ) AS path,
-            arrayMap(k -> ts[path[k]] - ts[path[k - 1]], range(2, level + 1)) AS gaps
+            person,
+            max(entry_level) AS level,
+            argMin(entry_index, (-toInt64(entry_level), entry_index)) AS entry,
+            any(ts) AS ts, any(masks) AS masks, any(xmasks) AS xmasks, any(helds) AS helds, any(bvals) AS bvals,
+            any(last_entry) AS last_entry
         FROM
         (
             SELECT
-                *,
-                arrayReduce('max', levels) AS level,
-                entries[arrayFirstIndex(l -> l = level, levels)] AS entry,
-                arrayCount(t -> t <= ts[entry] + window_ms, ts) AS entry_end,
-                -- The events within the window from the entry that carry its held values.
-                arrayFilter(r -> helds[r] = helds[entry], range(entry, entry_end + 1)) AS window_events,
-                -- step k's bit at event r: r can be the path's step k and still lead on to `level`.
-                if(any_order, CAST([] AS Array(UInt32)), arrayFold((acc, q) -> arrayMap(fv -> (
-                        arrayMap(k -> if(bitTest(fv, k - 1), toInt64(q), acc.1[k]), range(1, n_steps + 1)),
-                        arrayMap(k -> if(bitTest(xmasks[q], k - 1), toInt64(q), acc.2[k]), range(1, n_steps + 1)),
-                        arrayPushFront(acc.3, fv)),
-                    -- (earliest marked event per step, earliest exclusion per gap) after q.
-                    [toUInt32(arraySum(arrayMap(k -> if(k >= 2 AND k <= level AND bitTest(masks[q], k - 1) AND helds[q] = helds[entry]
-                        AND (k = level OR (acc.1[k + 1] > 0
-                            AND (acc.2[k + 1] = 0 OR acc.2[k + 1] > acc.1[k + 1])
-                            AND (step_windows[k + 1] < 0 OR ts[acc.1[k + 1]] - ts[q] <= step_windows[k + 1])
-                            AND (NOT strict OR acc.1[k + 1] = q + 1))), bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1))))])[1],
-                    arrayReverse(range(toUInt64(entry) + 1, toUInt64(entry_end) + 1)),
-                    (arrayWithConstant(n_steps, toInt64(0)), arrayWithConstant(n_steps, toInt64(0)), CAST([] AS Array(UInt32)))).3) AS feasible_after_entry,
-                arrayConcat(arrayWithConstant(entry, toUInt32(0)), feasible_after_entry) AS feasible
+                person, ts, masks, xmasks, helds, bvals, last_entry, entry_index,
+                ts[entry_index] + window_ms AS window_end,
+                arrayCount(t -> t <= window_end, ts) - entry_index + 1 AS n_window,
+                arraySlice(ts, entry_index, n_window) AS w_ts,
+                arraySlice(masks, entry_index, n_window) AS w_masks,
+                arraySlice(xmasks, entry_index, n_window) AS w_xmasks,
+                helds[entry_index] AS entry_held,
+                arrayMap(h -> h = entry_held, arraySlice(helds, entry_index, n_window)) AS w_held,
+                arrayEnumerate(w_ts) AS w_index,
+                if(any_order,
+                    bitCount(arrayReduce('groupBitOr', arrayFilter((m, ok) -> ok, w_masks, w_held))),
+                    -- (reach of the previous step, steps reached so far)
+                    arrayFold((acc, k) -> arrayMap(reach -> (reach, acc.2 + has(reach, 1)), [
+                        arrayMap((m, ok, prev, prev_x, r, t) -> toUInt8(bitTest(m, k - 1) AND ok AND prev.1 > 0 AND prev_x < prev.1
+                                AND (step_windows[k] < 0 OR t - prev.2 <= step_windows[k])
+                                AND (NOT strict OR prev.1 = r - 1)),
+                            w_masks, w_held,
+                            arrayPushFront(arrayPopBack(arrayFill(x -> x.1 != 0, arrayMap((x, r, t) -> if(x = 1, (r, t), no_event), acc.1, w_index, w_ts))), no_event),
+                            arrayFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k - 1), r, toUInt64(0)), w_xmasks, w_index)),
+                            w_index, w_ts)])[1],
+                        range(2, n_steps + 1),
+                        (arrayMap(r -> toUInt8(r = 1), w_index), toUInt64(1))).2
+                ) AS entry_level
             FROM
             (
                 SELECT
@@ -96,20 +127,8 @@ FROM
                     arrayMap(x -> x.6, sorted) AS xmasks,
                     arrayMap(x -> x.7, sorted) AS helds,
                     arrayMap(x -> x.8, sorted) AS bvals,
-                    arrayFilter(i -> ts[i] >= from_ms AND ts[i] < to_ms AND if(any_order, masks[i] != 0, bitTest(masks[i], 0)), arrayEnumerate(ts)) AS entries,
-                    arrayReduce('max', arrayMap(i -> ts[i], entries)) AS last_entry,
-                    arrayMap(i -> if(any_order,
-                        bitCount(arrayFold((acc, r) -> if(helds[r] = helds[i], bitOr(acc, masks[r]), acc), range(i, arrayCount(t -> t <= ts[i] + window_ms, ts) + 1), toUInt32(0))),
-                        -- (latest chain end per step, latest exclusion per gap); the level is how many steps have a chain end.
-                        arrayCount(x -> x > 0, arrayFold((acc, r) -> (
-                            arrayMap(k -> if(k >= 2 AND bitTest(masks[r], k - 1) AND helds[r] = helds[i] AND acc.1[k - 1] > 0
-                                AND acc.2[k] < acc.1[k - 1]
-                                AND (step_windows[k] < 0 OR ts[r] - ts[acc.1[k - 1]] <= step_windows[k])
-                                AND (NOT strict OR acc.1[k - 1] = r - 1), toInt64(r), acc.1[k]), range(1, n_steps + 1)),
-                            arrayMap(k -> if(bitTest(xmasks[r], k - 1), toInt64(r), acc.2[k]), range(1, n_steps + 1))),
-                            range(i + 1, arrayCount(t -> t <= ts[i] + window_ms, ts) + 1),
-                            (arrayMap(k -> if(k = 1, toInt64(i), toInt64(0)), range(1, n_steps + 1)), arrayWithConstant(n_steps, toInt64(0)))).1)),
-                        entries) AS levels
+                    arrayFilter((i, t, m) -> t >= from_ms AND t < to_ms AND if(any_order, m != 0, bitTest(m, 0)), arrayEnumerate(ts), ts, masks) AS entries,
+                    ts[entries[-1]] AS last_entry
                 FROM
                 (
                     SELECT person, arraySort(groupArray((t, received, src, mid, mask, xmask, held, bval))) AS sorted
@@ -156,7 +175,9 @@ FROM
                 )
                 WHERE notEmpty(entries)
             )
+            ARRAY JOIN entries AS entry_index
         )
+        GROUP BY person
     )
 )
 GROUP BY GROUPING SETS ((), (bvalue))
