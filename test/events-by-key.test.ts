@@ -9,6 +9,7 @@ import { replayFromStart } from '../pipelines/stream/jetstream-setup.ts'
 import { openClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
 import { migrations } from '../sql/sql-files.ts'
+import { keyIdOf } from '../models/identity/event-ids.ts'
 import { metricValue, segmentBatch, sendBatch } from './helpers/event-batches.ts'
 import { sql, tempDir, testConfig, waitFor } from './helpers/test-pulse.ts'
 
@@ -88,5 +89,27 @@ describe('events_by_key', () => {
       { key_id: 'anon-1', message_id: 'm1', ts: Date.parse('2026-01-31T23:59:59.998Z') },
       { key_id: 'anon-1', message_id: 'm2', ts: Date.parse('2026-01-15T10:00:00.000Z') },
     ])
+  })
+
+  it('keys each event by the id keyIdOf gives, blocklisted and blank ids skipped', async () => {
+    const ch = await openClickHouse({ user: 'default', password: '', database: 'by_key_ids', embeddedPath: path.join(tempDir('by-key-ids'), 'clickhouse') })
+    running.push({ stop: () => ch.close() })
+    await migrate(ch.client)
+    const cases = [
+      { user_id: 'u-1', anonymous_id: 'a-1', distinct_id: '' },
+      { user_id: 'NULL', anonymous_id: 'a-2', distinct_id: 'd-2' },
+      { user_id: ' \tundefined\n', anonymous_id: 'Guest', distinct_id: 'd-3' },
+      { user_id: '', anonymous_id: '', distinct_id: '[object Object]' },
+      { user_id: '00000000-0000-0000-0000-000000000000', anonymous_id: 'null', distinct_id: '' },
+      { user_id: '  ', anonymous_id: '', distinct_id: 'posthog-9' },
+      { user_id: 'n/a', anonymous_id: 'N/A', distinct_id: '0' },
+    ]
+    await ch.client.insert({
+      table: 'events',
+      values: cases.map((c, i) => ({ source: 'web', message_id: `k${i}`, type: 'track', event: 'Viewed', ...c, ts: '2026-01-01 00:00:00.000', received_at: '2026-01-01 00:00:00.000', properties: '{}' })),
+      format: 'JSONEachRow',
+    })
+    const r = await ch.client.query({ query: 'SELECT key_id FROM events_by_key FINAL ORDER BY message_id', format: 'JSONEachRow' })
+    expect((await r.json<{ key_id: string }>()).map((x) => x.key_id)).toEqual(cases.map(keyIdOf))
   })
 })

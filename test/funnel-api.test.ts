@@ -80,4 +80,18 @@ describe('POST /api/funnels', () => {
       incomplete: false,
     })
   })
+
+  it('follows a person across the ids identify links', async () => {
+    const t = (minute: number) => new Date(Date.UTC(2026, 0, 20, 8, minute)).toISOString()
+    const batch = [
+      { type: 'track', messageId: 'g1', anonymousId: 'anon-dee', event: 'Product Viewed', timestamp: t(0) },
+      { type: 'identify', messageId: 'g2', anonymousId: 'anon-dee', userId: 'dee', timestamp: t(1) },
+      { type: 'track', messageId: 'g3', userId: 'dee', event: 'Checkout Started', timestamp: t(2) },
+    ]
+    expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM person_ids WHERE id IN ('anon-dee', 'dee')"), (r) => Number(r[0].n) === 2)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'g%'"), (r) => Number(r[0].n) === 3)
+    const { json } = await post({ steps: [{ event: 'Product Viewed' }, { event: 'Checkout Started' }], window: '1h', from: '2026-01-20', to: '2026-01-21' })
+    expect(json.steps.map((s: { persons: number }) => s.persons)).toEqual([1, 1])
+  })
 })
