@@ -42,6 +42,8 @@ describe('parseFunnelRequest', () => {
     [{ steps: two, to: '2026-01-31T12:00:00' }, 'to'],
     [{ steps: two, from: '2026-02-01', to: '2026-01-01' }, 'from'],
     [{ steps: two, colour: 'red' }, 'colour'],
+    [{ steps: two, from: '1800-01-01' }, 'from'],
+    [{ steps: two, from: '2026-01-01', to: '9999-01-01T00:00:00Z' }, 'to'],
   ])('refuses %j naming %s', (body, field) => {
     expect(fieldOf(body)).toBe(field)
   })

@@ -1,6 +1,7 @@
 // Runs a parsed funnel request (models/analytics/funnel-request.ts) as sql/queries/funnel.sql:
 // every event name, property name and value goes in as a bound parameter.
 import type { ClickHouseClient } from '@clickhouse/client'
+import { MAX_TIME_MS } from '../../models/events/event-time.ts'
 import { funnelAnswer, type FunnelAnswer, type FunnelGroup } from '../../models/analytics/funnel-answer.ts'
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
 import type { FilterValue, PropertyFilter } from '../../models/analytics/property-filter.ts'
@@ -49,6 +50,8 @@ export function funnelParams(request: FunnelRequest): Record<string, unknown> {
     attribution_step: (request.breakdown?.step ?? 0) + 1,
     from_ms: request.fromMs,
     to_ms: request.toMs,
+    // The last time an event can have: a window running past it reads up to there.
+    read_end_ms: Math.min(request.toMs + request.windowMs, MAX_TIME_MS),
   }
 }
 

@@ -36,6 +36,7 @@ WITH
     {attribution_step:UInt8} AS attribution_step,
     {from_ms:Int64} AS from_ms,
     {to_ms:Int64} AS to_ms,
+    {read_end_ms:Int64} AS read_end_ms,
     (toUInt64(0), toInt64(0)) AS no_event
 SELECT
     grouping(bvalue) = 1 AS is_total,
@@ -165,7 +166,7 @@ FROM
                         (
                             SELECT key_id, source, message_id, event, ts, received_at, properties
                             FROM events_by_key FINAL
-                            WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts <= fromUnixTimestamp64Milli(to_ms + window_ms, 'UTC') AND key_id != ''
+                            WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts <= fromUnixTimestamp64Milli(read_end_ms, 'UTC') AND key_id != ''
                                 -- strict: every event of the person counts for "the very next event".
                                 AND (strict OR event IN step_events OR event IN exclusion_events)
                         ) AS e
