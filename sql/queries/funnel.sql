@@ -1,6 +1,8 @@
 -- A person funnel (README, "Funnels": the semantics this follows step by step). Every name and
 -- value is a bound parameter. Steps are 1-based here: bit k-1 of `mask` says an event matches
 -- step k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
+-- An exclusion from step a to step b guards the gaps a+1..b: the same as guarding the whole span,
+-- because the request refuses an exclusion naming one of the steps it guards.
 -- Per person, events sorted by (time, received time, source, message id); then per entry, over
 -- the events of its window only (local index 1 = the entry):
 -- ordered / strict: reach_k[r] says some valid chain from the entry ends at r as step k. The
@@ -12,7 +14,8 @@
 --   the path takes the first marked event after the previous one at each step.
 -- any: the distinct steps among the window's events; the k-th step reached is the k-th earliest
 --   of the steps' first matching events.
--- Lambdas capture scalars and short arrays only: a captured long array would be copied per element.
+-- Entries become rows (ARRAY JOIN), each with a copy of its person's arrays: a person costs
+-- entries x events (README, "Funnels", cost). Inside, lambdas capture scalars and short arrays only.
 WITH
     {step_events:Array(String)} AS step_events,
     length(step_events) AS n_steps,
