@@ -13,6 +13,7 @@ import { createHttpServer } from '../ingest/http-server.ts'
 import { ingestMetrics } from '../ingest/capture/ingest-metrics.ts'
 import { registerOpsRoutes } from '../ingest/ops/ops-routes.ts'
 import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
+import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
 import { jetStreamPublisher } from '../ingest/capture/request-publisher.ts'
 import { WriteKeys } from '../ingest/capture/write-keys.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
@@ -241,6 +242,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
     registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
+    registerFunnelRoutes(app, { client: clickhouse.readClient, keys: apiKeys, now: () => clock.now() })
     // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
     const tagSettings = config.profilesSettings.tags
     const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }

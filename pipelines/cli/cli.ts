@@ -1,4 +1,4 @@
-// The CLI entry: `pulse serve | sql | customer | tags | dashboards | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
@@ -17,6 +17,7 @@ import { runServe } from './serve-command.ts'
 import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 import { runSql } from './sql-command.ts'
 import { runTags } from './tags-command.ts'
+import { runFunnelCommand, type FunnelFlags } from './funnel-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -72,6 +73,22 @@ async function main(argv: string[]): Promise<void> {
       .option('--config <file>', 'dashboards config (JSON): title, pages, range_days, nps_period, histogram_bins')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir, else the data folder itself)'),
   ).action(async (flags: FlagValues) => printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv()))))
+  withConfigOptions(
+    program
+      .command('funnel')
+      .description('a person funnel from a running Pulse: persons per step, conversion, drop-off and time to convert')
+      .option('--steps <events>', 'the step events, comma-separated, e.g. "Product Viewed,Checkout Started,Order Completed"')
+      .option('--window <duration>', 'time to convert from the first step: <n>s|m|h|d|w (default 14d)')
+      .option('--from <time>', 'first entry time: a date (YYYY-MM-DD) or an ISO time with its zone (default: 30 days before --to)')
+      .option('--to <time>', 'entries before this time (default: now)')
+      .option('--order <order>', 'ordered, strict or any (default ordered)')
+      .option('--breakdown <property>', 'split by this event property')
+      .option('--attribution <attribution>', 'which event gives the breakdown value: first_touch, last_touch or step (default first_touch)')
+      .option('--attribution-step <k>', 'with --attribution step: the 0-based step')
+      .option('--request <file>', 'a JSON funnel request (filters, exclusions, step windows, held properties); the flags above override it')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer'),
+  ).action(async (flags: FlagValues) => runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv())))
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )

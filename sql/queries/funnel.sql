@@ -1,0 +1,187 @@
+-- A person funnel (README, "Funnels": the semantics this follows step by step). Every name and
+-- value is a bound parameter. Steps are 1-based here: bit k-1 of `mask` says an event matches
+-- step k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
+-- An exclusion from step a to step b guards the gaps a+1..b: the same as guarding the whole span,
+-- because the request refuses an exclusion naming one of the steps it guards.
+-- Per person, events sorted by (time, received time, source, message id); then per entry, over
+-- the events of its window only (local index 1 = the entry):
+-- ordered / strict: reach_k[r] says some valid chain from the entry ends at r as step k. The
+--   latest reach_{k-1} before r is the best previous step for r (shorter gap, fewer events
+--   between), so each step is one vectorised pass: arrayFill carries the latest index and time
+--   forward, another the latest exclusion. The level is the number of steps reached.
+-- For the earliest entry reaching the person's furthest step, a backward pass marks the events
+--   that can still lead to it (arrayReverseFill: the earliest marked next step is the best), and
+--   the path takes the first marked event after the previous one at each step.
+-- any: the distinct steps among the window's events; the k-th step reached is the k-th earliest
+--   of the steps' first matching events.
+-- Entries become rows (ARRAY JOIN), each with a copy of its person's arrays: a person costs
+-- entries x events (README, "Funnels", cost). Inside, lambdas capture scalars and short arrays only.
+WITH
+    {step_events:Array(String)} AS step_events,
+    length(step_events) AS n_steps,
+    {step_windows_ms:Array(Int64)} AS step_windows,
+    {window_ms:Int64} AS window_ms,
+    {order:String} = 'strict' AS strict,
+    {order:String} = 'any' AS any_order,
+    {filter_steps:Array(UInt8)} AS filter_steps,
+    {filter_props:Array(String)} AS filter_props,
+    {filter_ops:Array(String)} AS filter_ops,
+    {filter_negate:Array(UInt8)} AS filter_negate,
+    {filter_kinds:Array(Array(String))} AS filter_kinds,
+    {filter_texts:Array(Array(String))} AS filter_texts,
+    {filter_numbers:Array(Array(Float64))} AS filter_numbers,
+    {exclusion_events:Array(String)} AS exclusion_events,
+    {exclusion_from:Array(UInt8)} AS exclusion_from,
+    {exclusion_to:Array(UInt8)} AS exclusion_to,
+    {held:Array(String)} AS held_props,
+    {breakdown:String} AS breakdown_prop,
+    {attribution:String} AS attribution,
+    {attribution_step:UInt8} AS attribution_step,
+    {from_ms:Int64} AS from_ms,
+    {to_ms:Int64} AS to_ms,
+    {read_end_ms:Int64} AS read_end_ms,
+    (toUInt64(0), toInt64(0)) AS no_event
+SELECT
+    grouping(bvalue) = 1 AS is_total,
+    bvalue AS value,
+    sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
+    arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps)) AS sorted_gaps,
+    arrayMap(s -> if(empty(s), NULL, arraySum(s) / length(s) / 1000), sorted_gaps) AS mean_seconds,
+    -- Quantiles interpolated between the closest ranks: h = (n - 1) p.
+    arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000), sorted_gaps) AS median_seconds,
+    arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000), sorted_gaps) AS p90_seconds,
+    max(last_entry) AS last_entry_ms
+FROM
+(
+    SELECT
+        level,
+        last_entry,
+        ts[entry] + window_ms AS window_end,
+        arrayCount(t -> t <= window_end, ts) - entry + 1 AS n_window,
+        arraySlice(ts, entry, n_window) AS w_ts,
+        arraySlice(masks, entry, n_window) AS w_masks,
+        arraySlice(xmasks, entry, n_window) AS w_xmasks,
+        helds[entry] AS entry_held,
+        arrayMap(h -> h = entry_held, arraySlice(helds, entry, n_window)) AS w_held,
+        arraySlice(bvals, entry, n_window) AS w_bvals,
+        arrayEnumerate(w_ts) AS w_index,
+        -- Step k's bit at r: r can be step k of a path from the entry to `level`.
+        arrayFold((f, k) -> arrayMap((fv, m, ok, next, next_x, r, t) -> bitOr(fv, if(r > 1 AND ok AND bitTest(m, k - 1) AND next.1 > 0
+                    AND (next_x = 0 OR next_x > next.1)
+                    AND (step_windows[k + 1] < 0 OR next.2 - t <= step_windows[k + 1])
+                    AND (NOT strict OR next.1 = r + 1), bitShiftLeft(toUInt32(1), k - 1), toUInt32(0))),
+                f, w_masks, w_held,
+                arrayPushBack(arrayPopFront(arrayReverseFill(x -> x.1 != 0, arrayMap((fv, r, t) -> if(bitTest(fv, k), (r, t), no_event), f, w_index, w_ts))), no_event),
+                arrayReverseFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k), r, toUInt64(0)), w_xmasks, w_index)),
+                w_index, w_ts),
+            arrayReverse(range(2, toUInt64(level))),
+            arrayMap((m, ok, r) -> if(level >= 2 AND r > 1 AND ok AND bitTest(m, level - 1), bitShiftLeft(toUInt32(1), level - 1), toUInt32(0)), w_masks, w_held, w_index)) AS marked,
+        if(any_order,
+            arraySort(arrayFilter(x -> x > 0, arrayMap(k -> arrayFirstIndex((m, ok) -> ok AND bitTest(m, k - 1), w_masks, w_held), range(1, n_steps + 1)))),
+            arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((fv, r) -> r > p[-1] AND bitTest(fv, k - 1), marked, w_index))), range(2, toUInt64(level) + 1), [toUInt64(1)])
+        ) AS path,
+        arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> w_ts[p], path)), arrayPopFront(arrayMap(p -> w_ts[p], path))) AS gaps,
+        multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
+                attribution = 'first_touch', w_bvals[1],
+                attribution = 'last_touch', w_bvals[path[-1]],
+                any_order, arrayMap(at -> if(at > 0, w_bvals[at], NULL), [arrayFirstIndex((m, ok) -> ok AND bitTest(m, attribution_step - 1), w_masks, w_held)])[1],
+                attribution_step <= length(path), w_bvals[path[attribution_step]],
+                NULL) AS bvalue
+    FROM
+    (
+        -- Per person: the furthest step over all entries, and the earliest entry reaching it.
+        SELECT
+            person,
+            max(entry_level) AS level,
+            argMin(entry_index, (-toInt64(entry_level), entry_index)) AS entry,
+            any(ts) AS ts, any(masks) AS masks, any(xmasks) AS xmasks, any(helds) AS helds, any(bvals) AS bvals,
+            any(last_entry) AS last_entry
+        FROM
+        (
+            SELECT
+                person, ts, masks, xmasks, helds, bvals, last_entry, entry_index,
+                ts[entry_index] + window_ms AS window_end,
+                arrayCount(t -> t <= window_end, ts) - entry_index + 1 AS n_window,
+                arraySlice(ts, entry_index, n_window) AS w_ts,
+                arraySlice(masks, entry_index, n_window) AS w_masks,
+                arraySlice(xmasks, entry_index, n_window) AS w_xmasks,
+                helds[entry_index] AS entry_held,
+                arrayMap(h -> h = entry_held, arraySlice(helds, entry_index, n_window)) AS w_held,
+                arrayEnumerate(w_ts) AS w_index,
+                if(any_order,
+                    bitCount(arrayReduce('groupBitOr', arrayFilter((m, ok) -> ok, w_masks, w_held))),
+                    -- (reach of the previous step, steps reached so far)
+                    arrayFold((acc, k) -> arrayMap(reach -> (reach, acc.2 + has(reach, 1)), [
+                        arrayMap((m, ok, prev, prev_x, r, t) -> toUInt8(bitTest(m, k - 1) AND ok AND prev.1 > 0 AND prev_x < prev.1
+                                AND (step_windows[k] < 0 OR t - prev.2 <= step_windows[k])
+                                AND (NOT strict OR prev.1 = r - 1)),
+                            w_masks, w_held,
+                            arrayPushFront(arrayPopBack(arrayFill(x -> x.1 != 0, arrayMap((x, r, t) -> if(x = 1, (r, t), no_event), acc.1, w_index, w_ts))), no_event),
+                            arrayFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k - 1), r, toUInt64(0)), w_xmasks, w_index)),
+                            w_index, w_ts)])[1],
+                        range(2, n_steps + 1),
+                        (arrayMap(r -> toUInt8(r = 1), w_index), toUInt64(1))).2
+                ) AS entry_level
+            FROM
+            (
+                SELECT
+                    person,
+                    arrayMap(x -> x.1, sorted) AS ts,
+                    arrayMap(x -> x.5, sorted) AS masks,
+                    arrayMap(x -> x.6, sorted) AS xmasks,
+                    arrayMap(x -> x.7, sorted) AS helds,
+                    arrayMap(x -> x.8, sorted) AS bvals,
+                    arrayFilter((i, t, m) -> t >= from_ms AND t < to_ms AND if(any_order, m != 0, bitTest(m, 0)), arrayEnumerate(ts), ts, masks) AS entries,
+                    ts[entries[-1]] AS last_entry
+                FROM
+                (
+                    SELECT person, arraySort(groupArray((t, received, src, mid, mask, xmask, held, bval))) AS sorted
+                    FROM
+                    (
+                        SELECT
+                            if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(e.key_id))), 1, 16))) AS person,
+                            toUnixTimestamp64Milli(e.ts) AS t,
+                            toUnixTimestamp64Milli(e.received_at) AS received,
+                            e.source AS src,
+                            e.message_id AS mid,
+                            arrayMap(f -> toUInt8(filter_negate[f] != multiIf(
+                                filter_ops[f] = 'is_set', JSONType(e.properties, filter_props[f]) != 'Null',
+                                filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
+                                    kind = 'number', JSONType(e.properties, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.properties, filter_props[f]) = number,
+                                    kind = 'string', JSONType(e.properties, filter_props[f]) = 'String' AND JSONExtractString(e.properties, filter_props[f]) = text,
+                                    JSONType(e.properties, filter_props[f]) = 'Bool' AND JSONExtractBool(e.properties, filter_props[f]) = (text = 'true')),
+                                    filter_kinds[f], filter_texts[f], filter_numbers[f]),
+                                filter_ops[f] = 'contains', JSONType(e.properties, filter_props[f]) = 'String' AND position(JSONExtractString(e.properties, filter_props[f]), filter_texts[f][1]) > 0,
+                                JSONType(e.properties, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
+                                filter_ops[f] = 'gt', JSONExtractFloat(e.properties, filter_props[f]) > filter_numbers[f][1],
+                                filter_ops[f] = 'gte', JSONExtractFloat(e.properties, filter_props[f]) >= filter_numbers[f][1],
+                                filter_ops[f] = 'lt', JSONExtractFloat(e.properties, filter_props[f]) < filter_numbers[f][1],
+                                JSONExtractFloat(e.properties, filter_props[f]) <= filter_numbers[f][1])),
+                                range(1, length(filter_ops) + 1)) AS passes,
+                            toUInt32(arraySum(arrayMap(k -> if(e.event = step_events[k] AND arrayAll(f -> filter_steps[f] != k OR passes[f] = 1, range(1, length(filter_ops) + 1)),
+                                bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))) AS mask,
+                            toUInt32(arraySum(arrayMap(k -> if(arrayExists(x -> exclusion_events[x] = e.event AND exclusion_from[x] + 1 < k AND k <= exclusion_to[x] + 1, range(1, length(exclusion_events) + 1)),
+                                bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))) AS xmask,
+                            arrayMap(h -> JSONExtractRaw(e.properties, h), held_props) AS held,
+                            if(breakdown_prop = '' OR JSONType(e.properties, breakdown_prop) = 'Null', CAST(NULL AS Nullable(String)),
+                                if(JSONType(e.properties, breakdown_prop) = 'String', JSONExtractString(e.properties, breakdown_prop), JSONExtractRaw(e.properties, breakdown_prop))) AS bval
+                        FROM
+                        (
+                            SELECT key_id, source, message_id, event, ts, received_at, properties
+                            FROM events_by_key FINAL
+                            WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts <= fromUnixTimestamp64Milli(read_end_ms, 'UTC') AND key_id != ''
+                                -- strict: every event of the person counts for "the very next event".
+                                AND (strict OR event IN step_events OR event IN exclusion_events)
+                        ) AS e
+                        LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = e.key_id
+                    )
+                    GROUP BY person
+                )
+                WHERE notEmpty(entries)
+            )
+            ARRAY JOIN entries AS entry_index
+        )
+        GROUP BY person
+    )
+)
+GROUP BY GROUPING SETS ((), (bvalue))

@@ -1,0 +1,62 @@
+// `pulse funnel`: the same answer as the API (--json), a table with the drop-offs, and a refused
+// request reported in one line naming the field.
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { sendBatch } from './helpers/event-batches.ts'
+import { READ_KEY, sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
+
+const run = promisify(execFile)
+const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
+
+let pulse: RunningPulse
+beforeAll(async () => {
+  pulse = await startTestPulse('funnel-cli')
+  const at = (minute: number) => new Date(Date.UTC(2026, 2, 3, 9, minute)).toISOString()
+  const batch = [
+    { type: 'track', messageId: 'c1', userId: 'ann', event: 'Signed Up', timestamp: at(0), properties: { plan: 'pro' } },
+    { type: 'track', messageId: 'c2', userId: 'ann', event: 'Lesson Started', timestamp: at(10) },
+    { type: 'track', messageId: 'c3', userId: 'bob', event: 'Signed Up', timestamp: at(1), properties: { plan: 'free' } },
+  ]
+  expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+})
+afterAll(async () => {
+  await pulse?.stop()
+})
+
+const funnelArgs = ['funnel', '--steps', 'Signed Up,Lesson Started', '--window', '1h', '--from', '2026-03-03', '--to', '2026-03-04', '--breakdown', 'plan']
+
+async function pulseCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [cli, ...args, '--url', pulse.url, '--read-key', READ_KEY]).then(
+    (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  )
+}
+
+describe('pulse funnel', () => {
+  it('prints the API answer with --json and a table of persons and drop-offs without', async () => {
+    const json = await pulseCli(...funnelArgs, '--json')
+    expect(json.code).toBe(0)
+    const api = await fetch(pulse.url + '/api/funnels', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+      body: JSON.stringify({ steps: [{ event: 'Signed Up' }, { event: 'Lesson Started' }], window: '1h', from: '2026-03-03', to: '2026-03-04', breakdown: { property: 'plan', attribution: 'first_touch' } }),
+    })
+    expect(JSON.parse(json.stdout)).toEqual(await api.json())
+
+    const table = await pulseCli(...funnelArgs)
+    expect(table.code).toBe(0)
+    const lines = table.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/))
+    expect(lines).toContainEqual(['1', 'Lesson Started', '1', '50.0%', '50.0%', '1', '10.0m', '10.0m', '10.0m'])
+    expect(table.stdout).toContain('plan = free')
+  })
+
+  it('reports a refused request in one line naming the field', async () => {
+    const bad = await pulseCli('funnel', '--steps', 'Signed Up,Lesson Started', '--window', 'a week')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim()).toMatch(/^pulse: window: expected a duration .*: fix the funnel request$/)
+  })
+})
