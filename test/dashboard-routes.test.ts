@@ -50,7 +50,7 @@ describe('GET /dashboards/', () => {
     const index = await get('/dashboards/', basicAuth(READ_KEY))
     expect([index.status, index.headers['content-type'], index.body]).toEqual([200, 'text/html; charset=utf-8', '<!doctype html><title>Pulse</title>'])
     expect((await get('/dashboards/data/events.csv', `Bearer ${READ_KEY}`)).body).toBe('day,events\n2026-01-01,3\n')
-    for (const probe of ['/dashboards/../secret.txt', '/dashboards/..%2fsecret.txt', '/dashboards/%2e%2e/secret.txt', '/dashboards/data/..%2f..%2fsecret.txt', '/dashboards/.hidden', '/dashboards/data/']) {
+    for (const probe of ['/dashboards/../secret.txt', '/dashboards/..%2fsecret.txt', '/dashboards/%2e%2e/secret.txt', '/dashboards/data/..%2f..%2fsecret.txt', '/dashboards/%252e%252e/secret.txt', '/dashboards/.hidden', '/dashboards/%2ehidden', '/dashboards/data/']) {
       const res = await get(probe, `Bearer ${READ_KEY}`)
       expect([probe, res.status < 400 ? res.status : 'refused', res.body.includes('not for the web') || res.body.includes('dot file')]).toEqual([probe, 'refused', false])
     }

@@ -1,7 +1,7 @@
 // GET /dashboards/…: the pages `pulse dashboards` last wrote into the data folder, served read-only
 // for teams that prefer a URL to a folder. A read or admin key is needed, as a Bearer token or as
 // the user name of HTTP Basic authentication, so a browser asks for it (WWW-Authenticate).
-import fastifyStatic from '@fastify/static'
+import send from '@fastify/send'
 import type { FastifyInstance } from 'fastify'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -27,12 +27,20 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: Dashbo
     if (existsSync(path.join(root, 'index.html'))) return null
     return new HttpError(404, 'no_dashboards', `no dashboards written yet: run "pulse dashboards" (or "npm run demo"), which writes them into ${root}`)
   }
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', async (req, reply) => {
-      const refused = refusal(req.headers.authorization)
-      if (refused) return reply.code(refused.status).headers(refused.headers).send(refused.body())
-    })
-    // Files only from the folder: no listing, no dot files, paths that leave it refused by the plugin.
-    await scope.register(fastifyStatic, { root, prefix: '/dashboards/', index: ['index.html'], list: false, dotfiles: 'deny', redirect: true, decorateReply: false })
+  app.get('/dashboards', async (_req, reply) => reply.redirect('/dashboards/'))
+  app.get('/dashboards/*', async (req, reply) => {
+    const refused = refusal(req.headers.authorization)
+    if (refused) return reply.code(refused.status).headers(refused.headers).send(refused.body())
+    // Files only from the folder: @fastify/send refuses paths that leave it and dot files, and a
+    // folder gets its index.html; no listing.
+    // The path as sent (still URL-encoded): send decodes it once.
+    const sentPath = req.url.split('?')[0].slice('/dashboards'.length)
+    const found = await send(req.raw, sentPath, { root, dotfiles: 'deny', index: ['index.html'], cacheControl: false })
+    if (found.type !== 'file') {
+      const status = found.type === 'directory' ? 404 : found.statusCode
+      const error = new HttpError(status, status === 404 ? 'not_found' : 'refused', status === 404 ? `no dashboard file ${req.url.split('?')[0]}` : 'this path is not served')
+      return reply.code(status).send(error.body())
+    }
+    return reply.code(found.statusCode).headers(found.headers).send(found.stream)
   })
 }
