@@ -50,7 +50,6 @@ async function sweepBench(persons: number): Promise<void> {
       insert: ch,
       computer,
       idsOf: (p) => [...graph.idsOf(p)],
-      publish: async () => {},
       version: () => nextStateVersion(),
       states: new ProfileStateCache(),
       commits: new CommitOrder(),

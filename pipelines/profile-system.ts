@@ -3,7 +3,6 @@
 // POST /api/tags/refresh), population thresholds reloaded after each value-model refit, tag
 // changes and alerts published on the changes stream, and webhook delivery from it.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import type { Logger } from 'pino'
 import type { ClickHouse } from '../sql/clickhouse-client.ts'
@@ -14,7 +13,6 @@ import { ProfileQueue } from './jobs/profile-queue.ts'
 import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
 import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
 import { unreachable } from './stream/clickhouse-sink.ts'
-import { changePublisher } from './stream/change-publisher.ts'
 import { CommitOrder, type RecomputeDeps } from './stream/profile-recompute.ts'
 import { ProfileComputeThread } from './stream/profile-compute-thread.ts'
 import { ProfileStage } from './stream/profile-stage.ts'
@@ -25,7 +23,8 @@ export interface ProfileSystemDeps {
   client: ClickHouseClient
   insert: Pick<ClickHouse, 'insertTabSeparated'>
   nc: NatsConnection
-  js: JetStreamClient
+  /** The compute thread publishes the changes on a connection of its own to these servers. */
+  natsServers: string
   clock: Clock
   settings: ProfilesConfig
   /** 0: sweeps only on demand. */
@@ -53,21 +52,16 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const { client, clock, log } = deps
   const graph = await loadIdentityGraph(client)
   log.info({ ids: graph.size, persons: graph.personCount }, 'identity graph loaded')
-  const publisher = changePublisher(deps.js)
   const sla = deps.settings.tags.sla
   const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
-  const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines, failMatching: deps.failProfileComputeMatching })
+  const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines, natsServers: deps.natsServers, failMatching: deps.failProfileComputeMatching })
   let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
     insert: deps.insert,
     computer,
     idsOf: (person) => [...graph.idsOf(person)],
-    publish: async (changes, alerts) => {
-      await publisher.publishTagChanges(changes)
-      await publisher.publishAlerts(alerts)
-    },
     version: () => nextStateVersion(),
     states: new ProfileStateCache(),
     commits: new CommitOrder(),

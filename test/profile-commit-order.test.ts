@@ -36,9 +36,9 @@ afterAll(async () => {
 
 function deps(): RecomputeDeps {
   return {
-    client: ch.client, insert: ch, computer: inThreadComputer(DEFAULT_TAG_SETTINGS, { ...COMPLAINT_DEADLINES_MS }),
+    client: ch.client, insert: ch, computer: inThreadComputer(DEFAULT_TAG_SETTINGS, { ...COMPLAINT_DEADLINES_MS }, async (changes) => void published.push(...changes)),
     idsOf: () => ['x1'], thresholds: () => ({ clv: null, spend365: null, scored: false }),
-    publish: async (changes) => void published.push(...changes), version: () => ++version,
+    version: () => ++version,
     states: new ProfileStateCache(), commits: new CommitOrder(),
     beforeStateStore: () => {
       if (failStores > 0 && failStores--) throw new Error('injected: the states insert failed')

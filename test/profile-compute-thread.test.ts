@@ -18,6 +18,7 @@ function fact(id: string, h: number, ts: number, over: { login?: number; order?:
 }
 
 const job: ComputeJob = {
+  jobId: 1,
   now: NOW,
   persons: [{ personId: 'p_a', ids: ['a', 'a2'] }, { personId: 'p_b', ids: ['b'] }],
   factsText: JSON.stringify({
@@ -47,5 +48,11 @@ describe('the profile compute thread', () => {
   it('answers a job it cannot compute with the cause, and the next job as usual', async () => {
     await expect(thread.compute({ ...job, factsText: '{"data": [' })).rejects.toThrow(/profile compute failed: .*JSON/)
     expect((await thread.compute(job)).held.map(([p]) => p)).toEqual(['p_a', 'p_b', 'p_gone'])
+  })
+
+  it('publishes a computed job once its commit asks, and refuses a job it does not hold', async () => {
+    const result = await thread.compute({ ...job, jobId: 7 })
+    await expect(thread.publish(result)).resolves.toBeUndefined()
+    await expect(thread.publish(result)).rejects.toThrow(/publishing the tag changes failed: .*job 7 is not waiting/)
   })
 })

@@ -16,6 +16,8 @@ export const NEVER = Date.UTC(2299, 11, 31)
 export type HeldState = [personId: string, tags: string[], alertsActive: string[]]
 
 export interface ComputeJob {
+  /** Names the job when its changes are published (ProfileComputer.publish). */
+  jobId: number
   now: number
   persons: Array<{ personId: string; ids: string[] }>
   /** readFactsText's answer for all the persons' ids. */
@@ -31,6 +33,7 @@ export interface ComputeJob {
 }
 
 export interface ComputeResult {
+  jobId: number
   changes: TagChange[]
   alerts: Alert[]
   /** TabSeparated bodies for insertProfileRows. */
@@ -73,6 +76,7 @@ export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<
     profiles.push({ personId: m.personId, ids: [], spend365d: 0, orders180d: 0, tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
   }
   return {
+    jobId: job.jobId,
     changes,
     alerts,
     history: encodeTagHistory(changes),

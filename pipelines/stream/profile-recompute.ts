@@ -19,7 +19,6 @@ export interface RecomputeDeps {
   computer: ProfileComputer
   idsOf(personId: string): string[]
   thresholds(): ValueThresholds
-  publish(changes: TagChange[], alerts: Alert[]): Promise<void>
   /** A number larger than any earlier call's, across restarts (the newest stored state wins). */
   version(): number
   /** The stored states already known (or about to be stored); the others are read from the engine. */
@@ -105,6 +104,7 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
   // No converged fit, no scores: one round trip fewer per run until the first fit.
   const values = thresholds.scored === false ? new Map() : await readPersonValues(deps.client, persons)
   return deps.computer.compute({
+    jobId: deps.version(),
     now,
     persons: withIds,
     factsText,
@@ -124,7 +124,7 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
 async function store(deps: RecomputeDeps, result: ComputeResult): Promise<void> {
   await storeAlerts(deps.client, result.alerts)
   await insertProfileRows(deps.insert, 'history', result.history)
-  await deps.publish(result.changes, result.alerts)
+  await deps.computer.publish(result)
   deps.beforeStateStore?.()
   await insertProfileRows(deps.insert, 'states', result.states)
   await insertProfileRows(deps.insert, 'profiles', result.profiles)
