@@ -5,8 +5,9 @@
 // folder. The data folder stays for `pulse serve`.
 import { randomUUID } from 'node:crypto'
 import { jetstreamManager } from '@nats-io/jetstream'
+import { demoFunnel } from './demo-funnel.ts'
 import { showProfiles } from './demo-profiles.ts'
-import { JOURNEY_STEPS, type SimulationParams } from '../../models/simulation/simulation-params.ts'
+import type { SimulationParams } from '../../models/simulation/simulation-params.ts'
 import { namedQuery } from '../../sql/named-query.ts'
 import { DEFAULT_DASHBOARDS_CONFIG } from '../../models/dashboards/dashboards-config.ts'
 import { embeddedSource } from '../dashboards/embedded-source.ts'
@@ -41,19 +42,6 @@ async function sendPostHogPageviews(pulse: RunningPulse, key: string): Promise<n
   const res = await fetch(pulse.url + '/batch/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: key, batch, sent_at: new Date().toISOString() }) })
   if (!res.ok) throw new Error(`/batch/ answered ${res.status}: ${await res.text()}`)
   return batch.length
-}
-
-async function funnel(pulse: RunningPulse): Promise<Record<string, unknown>[]> {
-  const rows = await namedQuery<{ step: string; journeys: number }>(pulse.clickhouse.client, 'journey_funnel', { steps: [...JOURNEY_STEPS] })
-  const reached = new Map(rows.map((r) => [r.step, Number(r.journeys)]))
-  const first = reached.get(JOURNEY_STEPS[0]) || 1
-  let previous = first
-  return JOURNEY_STEPS.map((step) => {
-    const n = reached.get(step) ?? 0
-    const row = { step, journeys: n, 'of start': `${((100 * n) / first).toFixed(1)}%`, 'of previous': `${((100 * n) / (previous || 1)).toFixed(1)}%` }
-    previous = n
-    return row
-  })
 }
 
 /** The value models refitted from ClickHouse (scores stored), their parameters beside the simulation's truth. */
@@ -107,7 +95,8 @@ export async function runDemo(config: PulseConfig): Promise<void> {
     await pulse.profiles?.afterRefit()
     const best = await namedQuery(pulse.clickhouse.client, 'top_customers', { limit: 5, purchases: config.ltvPurchaseEvents, activity: config.ltvActivityEvents })
     console.log('\nBest customers, with their scores (p_alive: probability of still being a customer; clv: discounted value of the next 12 months):\n' + formatTable(best))
-    console.log('\nPurchase funnel (journeys reaching each step):\n' + formatTable(await funnel(pulse)))
+    const funnel = await demoFunnel(pulse, config.now ?? Date.now())
+    console.log('\nPurchase funnel (persons from a visit to an order, every step within 30 days of the visit; POST /api/funnels, `npx pulse funnel`):\n' + formatTable(funnel.rows) + `\n${funnel.biggestDrop}`)
     await showProfiles(pulse, summary.truthFile, summary.params)
     console.log(`\nCustomer-value models refitted on ${value.fit.customers.toLocaleString('en-US')} buyers' purchases in ClickHouse in ${value.fit.seconds.toFixed(2)} s (scores in customer_scores), beside the simulation's truth:\n` + formatTable(value.table))
     // The pages cover the simulated year up to now, read through the running Pulse's own read path.
