@@ -12,8 +12,6 @@ import { registerCaptureRoutes } from '../ingest/capture/capture-routes.ts'
 import { createHttpServer } from '../ingest/http-server.ts'
 import { ingestMetrics } from '../ingest/capture/ingest-metrics.ts'
 import { registerOpsRoutes } from '../ingest/ops/ops-routes.ts'
-import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
-import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
 import { jetStreamPublisher } from '../ingest/capture/request-publisher.ts'
 import { WriteKeys } from '../ingest/capture/write-keys.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
@@ -24,8 +22,6 @@ import { lockDataFolder } from './runtime/data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './runtime/embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
-import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
-import { healthScore } from '../models/tags/health-score.ts'
 import { deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
@@ -41,13 +37,7 @@ import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
 import { RefitQueue } from './jobs/refit-queue.ts'
 import { registerLtvRoutes } from '../ingest/api/ltv-routes.ts'
-import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
-import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
-import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
-import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
-import { HttpError } from '../ingest/http-error.ts'
-import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
-import type { TagSettings } from '../models/tags/tag-settings.ts'
+import { registerReadApi } from './read-api.ts'
 import { clockFor, type Clock } from './clock.ts'
 import { startProfileSystem, type ProfileSystem } from './profile-system.ts'
 import { ApiKeys } from '../ingest/api/api-keys.ts'
@@ -114,11 +104,6 @@ function withDefaultKeys(config: PulseConfig): Keys {
   }
   const { keys, created } = loadOrCreateDevKeys(config.dataDir)
   return { writeKeys: [{ key: keys.writeKey, source: 'default' }], readKeys: [keys.readKey], adminKeys: [keys.adminKey], created }
-}
-
-/** The catalog as the tag routes describe it, thresholds filled in. */
-function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: string; description: string }> {
-  return TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) }))
 }
 
 /** The watchdog fires this long after --shutdown-timeout-ms, if the main thread could not end the process. */
@@ -241,28 +226,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       now: Date.now,
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
-    registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys: apiKeys })
-    registerFunnelRoutes(app, { client: clickhouse.readClient, keys: apiKeys, now: () => clock.now() })
-    // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
-    const tagSettings = config.profilesSettings.tags
-    const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
-    registerCustomerRoutes(app, { client: clickhouse.client, keys: apiKeys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
-    registerTagRoutes(app, { client: clickhouse.client, keys: apiKeys, definitions: tagDefinitions(tagSettings) })
-    registerServiceRoutes(app, {
-      client: clickhouse.client,
-      keys: apiKeys,
-      now: () => clock.now(),
-      deadlines: { majorMs: tagSettings.sla.majorHours * 3_600_000, normalMs: tagSettings.sla.normalHours * 3_600_000 },
-      npsBands: tagSettings.nps,
-    })
-    await registerDashboardRoutes(app, { folder: path.join(config.dataDir, 'dashboards'), keys: apiKeys })
-    registerTagRefreshRoutes(app, {
-      keys: apiKeys,
-      sweep: async (everyone) => {
-        if (!profiles) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no profiles (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
-        return profiles.sweep(everyone)
-      },
-    })
+    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())

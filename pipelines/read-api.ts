@@ -1,0 +1,62 @@
+// The read side of Pulse's HTTP API, wired for the composition root (pulse-app.ts): analyst SQL
+// and funnels on the sealed read session; customers, tags, service quality and the dashboards on
+// Pulse's own fixed reads; the tag sweep on demand.
+import type { FastifyInstance } from 'fastify'
+import path from 'node:path'
+import type { ApiKeys } from '../ingest/api/api-keys.ts'
+import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
+import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
+import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
+import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
+import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
+import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
+import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
+import { HttpError } from '../ingest/http-error.ts'
+import { healthScore } from '../models/tags/health-score.ts'
+import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
+import type { TagSettings } from '../models/tags/tag-settings.ts'
+import type { ClickHouse } from '../sql/clickhouse-client.ts'
+import type { Clock } from './clock.ts'
+import type { PulseConfig } from './config.ts'
+import type { ProfileSystem } from './profile-system.ts'
+
+export interface ReadApiDeps {
+  clickhouse: ClickHouse
+  config: PulseConfig
+  clock: Clock
+  keys: ApiKeys
+  /** The profile system, when this Pulse keeps profiles. */
+  profiles(): ProfileSystem | undefined
+}
+
+/** The catalog as the tag routes describe it, thresholds filled in. */
+function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: string; description: string }> {
+  return TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) }))
+}
+
+export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): Promise<void> {
+  const { clickhouse, config, clock, keys } = deps
+  registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
+  registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
+  const tagSettings = config.profilesSettings.tags
+  const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
+  registerCustomerRoutes(app, { client: clickhouse.client, keys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
+  registerTagRoutes(app, { client: clickhouse.client, keys, definitions: tagDefinitions(tagSettings) })
+  registerServiceRoutes(app, {
+    client: clickhouse.client,
+    keys,
+    now: () => clock.now(),
+    deadlines: { majorMs: deadlines.major, normalMs: deadlines.normal },
+    npsBands: tagSettings.nps,
+  })
+  await registerDashboardRoutes(app, { folder: path.join(config.dataDir, 'dashboards'), keys })
+  registerTagRefreshRoutes(app, {
+    keys,
+    sweep: async (everyone) => {
+      const profiles = deps.profiles()
+      if (!profiles) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no profiles (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
+      return profiles.sweep(everyone)
+    },
+  })
+}
