@@ -2,6 +2,7 @@
 // of all its ids as the feature rollup stores them (sql/migrations/007_feature_rollups.sql). The
 // engine only finds the facts; the windows are counted here, where they cost a microsecond a fact
 // instead of a large aggregate query.
+import type { EventFact } from './event-facts.ts'
 import type { OpenComplaint, PersonFeatures, WindowedOrders } from './person-features.ts'
 import { WINDOW_EDGES_DAYS } from './person-features.ts'
 
@@ -11,28 +12,8 @@ const HOUR = 3_600_000
 /** Complaint deadlines by lower-case severity; any other severity gets `normal`'s (README, Rolling features). */
 export const COMPLAINT_DEADLINES_MS: Readonly<Record<string, number>> = { major: 2 * HOUR, normal: 24 * HOUR }
 
-/** One stored fact. `h` is the event's key (cityHash64 of source and message id) as decimal text. */
-export interface RolledFact {
-  h: string
-  ts: number
-  receivedAt: number
-  activity: boolean
-  login: boolean
-  order: boolean
-  amount: number
-  coupon: boolean
-  category: string
-  channel: string
-  complaint: '' | 'filed' | 'resolved'
-  complaintId: string
-  severity: string
-  enquiry: boolean
-  topic: string
-  nps: number | null
-  region: string
-  ageBand: string
-  plan: string
-}
+/** One stored fact: an event's fact (event-facts.ts) under its key `h` (cityHash64 of source and message id) as decimal text. */
+export type RolledFact = Omit<EventFact, 'source' | 'messageId' | 'keyId'> & { h: string }
 
 /** Whether key `a` sorts after key `b` as the unsigned numbers they write. */
 function keyAfter(a: string, b: string): boolean {
