@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { alertSubject, tagChangeSubject, tagFromSubjectToken, tagSubjectToken } from '../models/tags/change-subjects.ts'
 import { resolveWebhook } from '../models/tags/webhook-config.ts'
+import { alertMessageId, tagChangeMessageId } from '../models/tags/change-message.ts'
 import { retryDelayMs } from '../models/tags/retry-backoff.ts'
 
 describe('tag subject tokens', () => {
@@ -56,5 +57,16 @@ describe('webhook settings', () => {
 describe('retry waits', () => {
   it('start at 1 s, double, and stay at 5 minutes', () => {
     expect([1, 2, 3, 4, 9, 10, 1000].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000, 256_000, 300_000, 300_000])
+  })
+})
+
+describe('change message ids', () => {
+  const change = { personId: 'p_1', tag: 'region:north', change: 'added' as const, at: 1000, basis: 7 }
+  it('are the same for the same change decided again at another time against the same stored state', () => {
+    expect(tagChangeMessageId({ ...change, at: 99_000 })).toBe(tagChangeMessageId(change))
+    expect(tagChangeMessageId({ ...change, basis: 8 })).not.toBe(tagChangeMessageId(change))
+    const alert = { kind: 'sla' as const, personId: 'p_1', at: 1000, basis: 7, reason: { complaintId: 'c-1' } }
+    expect(alertMessageId({ ...alert, at: 5000 })).toBe(alertMessageId(alert))
+    expect(alertMessageId({ ...alert, reason: { complaintId: 'c-2' } })).not.toBe(alertMessageId(alert))
   })
 })

@@ -1,6 +1,6 @@
 // GET /dashboards/: the last written dashboards, read-only, behind a read key given as a Bearer
 // token or as Basic authentication (so a browser asks for it); nothing outside the folder.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -47,10 +47,13 @@ describe('GET /dashboards/', () => {
     writeFileSync(path.join(folder, 'index.html'), '<!doctype html><title>Pulse</title>')
     writeFileSync(path.join(folder, 'data', 'events.csv'), 'day,events\n2026-01-01,3\n')
     writeFileSync(path.join(folder, '.hidden'), 'dot file')
+    // Links placed in the folder that lead out of it.
+    symlinkSync(path.join(pulse.config.dataDir, 'secret.txt'), path.join(folder, 'link-out'))
+    symlinkSync(pulse.config.dataDir, path.join(folder, 'dir-out'))
     const index = await get('/dashboards/', basicAuth(READ_KEY))
     expect([index.status, index.headers['content-type'], index.body]).toEqual([200, 'text/html; charset=utf-8', '<!doctype html><title>Pulse</title>'])
     expect((await get('/dashboards/data/events.csv', `Bearer ${READ_KEY}`)).body).toBe('day,events\n2026-01-01,3\n')
-    for (const probe of ['/dashboards/../secret.txt', '/dashboards/..%2fsecret.txt', '/dashboards/%2e%2e/secret.txt', '/dashboards/data/..%2f..%2fsecret.txt', '/dashboards/%252e%252e/secret.txt', '/dashboards/.hidden', '/dashboards/%2ehidden', '/dashboards/data/']) {
+    for (const probe of ['/dashboards/../secret.txt', '/dashboards/..%2fsecret.txt', '/dashboards/%2e%2e/secret.txt', '/dashboards/data/..%2f..%2fsecret.txt', '/dashboards/%252e%252e/secret.txt', '/dashboards/.hidden', '/dashboards/%2ehidden', '/dashboards/data/', '/dashboards/link-out', '/dashboards/dir-out/secret.txt']) {
       const res = await get(probe, `Bearer ${READ_KEY}`)
       expect([probe, res.status < 400 ? res.status : 'refused', res.body.includes('not for the web') || res.body.includes('dot file')]).toEqual([probe, 'refused', false])
     }

@@ -94,4 +94,21 @@ describe('POST /api/funnels', () => {
     const { json } = await post({ steps: [{ event: 'Product Viewed' }, { event: 'Checkout Started' }], window: '1h', from: '2026-01-20', to: '2026-01-21' })
     expect(json.steps.map((s: { persons: number }) => s.persons)).toEqual([1, 1])
   })
+
+  it('compares with numbers past 2^53 in filters', async () => {
+    const t = (minute: number) => new Date(Date.UTC(2026, 0, 25, 8, minute)).toISOString()
+    const batch = [
+      { type: 'track', messageId: 'h1', userId: 'big', event: 'Order Completed', properties: { total: 2e16 }, timestamp: t(0) },
+      { type: 'track', messageId: 'h2', userId: 'big', event: 'Review Left', timestamp: t(1) },
+      { type: 'track', messageId: 'h3', userId: 'small', event: 'Order Completed', properties: { total: 5 }, timestamp: t(0) },
+      { type: 'track', messageId: 'h4', userId: 'small', event: 'Review Left', timestamp: t(1) },
+    ]
+    expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'h%'"), (r) => Number(r[0].n) === 4)
+    const steps = (value: number) => [{ event: 'Order Completed', filters: [{ property: 'total', op: 'gt', value }] }, { event: 'Review Left' }]
+    for (const [value, persons] of [[1e16, 1], [1e308, 0], [-1e300, 2]] as const) {
+      const { status, json } = await post({ steps: steps(value), window: '1h', from: '2026-01-25', to: '2026-01-26' })
+      expect([value, status, json.steps?.[0]?.persons]).toEqual([value, 200, persons])
+    }
+  })
 })

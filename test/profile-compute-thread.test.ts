@@ -28,7 +28,7 @@ const job: ComputeJob = {
       fact('b', 7, NOW - 40 * DAY, { region: 'north' }),
     ],
   }),
-  stored: [['p_b', ['region:south'], []], ['p_gone', ['high_frequency'], []]],
+  stored: [['p_b', ['region:south'], [], 5], ['p_gone', ['high_frequency'], [], 6]],
   values: [],
   thresholds: { clv: null, spend365: null },
   merged: [{ personId: 'p_gone', into: 'p_a' }],
@@ -40,6 +40,8 @@ describe('the profile compute thread', () => {
     const here = await inThreadComputer(DEFAULT_TAG_SETTINGS, deadlines).compute(job)
     const there = await thread.compute(job)
     expect(there).toEqual(here)
+    // Each change is keyed by the stored state it replaces (0: none stored).
+    expect(Object.fromEntries(there.changes.map((c) => [c.personId, c.basis]))).toEqual({ p_a: 0, p_b: 5, p_gone: 6 })
     expect(there.changes.map((c) => `${c.personId} ${c.change} ${c.tag}`)).toEqual(
       expect.arrayContaining(['p_a added high_frequency', 'p_a added price_sensitive', 'p_b added region:north', 'p_b removed region:south', 'p_gone removed high_frequency']),
     )

@@ -4,6 +4,7 @@
 import send from '@fastify/send'
 import type { FastifyInstance } from 'fastify'
 import { existsSync } from 'node:fs'
+import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
@@ -16,6 +17,11 @@ export interface DashboardRouteDeps {
 
 export async function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): Promise<void> {
   const root = path.resolve(deps.folder)
+  /** A link inside the folder must not lead out of it (to the keys file, say). */
+  const insideRoot = async (file: string) => {
+    const [real, realRoot] = await Promise.all([realpath(file), realpath(root)])
+    if (!real.startsWith(realRoot + path.sep)) throw new Error('outside the dashboards folder')
+  }
   const refusal = (authorization: string | undefined): HttpError | null => {
     try {
       deps.keys.require(authorization, 'read')
@@ -35,7 +41,12 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: Dashbo
     // folder gets its index.html; no listing.
     // The path as sent (still URL-encoded): send decodes it once.
     const sentPath = req.url.split('?')[0].slice('/dashboards'.length)
-    const found = await send(req.raw, sentPath, { root, dotfiles: 'deny', index: ['index.html'], cacheControl: false })
+    let found: Awaited<ReturnType<typeof send>>
+    try {
+      found = await send(req.raw, sentPath, { root, dotfiles: 'deny', index: ['index.html'], cacheControl: false, onFile: insideRoot })
+    } catch {
+      return reply.code(404).send(new HttpError(404, 'not_found', `no dashboard file ${req.url.split('?')[0]}`).body())
+    }
     if (found.type !== 'file') {
       const status = found.type === 'directory' ? 404 : found.statusCode
       const error = new HttpError(status, status === 404 ? 'not_found' : 'refused', status === 404 ? `no dashboard file ${req.url.split('?')[0]}` : 'this path is not served')

@@ -37,10 +37,12 @@ function digest(parts: Array<string | number>): string {
 }
 
 /** Same person, tag, change and time: the same change, stored once. */
-export function tagChangeMessageId(c: Pick<TagChange, 'personId' | 'tag' | 'change' | 'at'>): string {
-  return 'tag-' + digest([c.personId, c.tag, c.change, c.at])
+/** By the state the change replaces where known (a recompute after a crash repeats it at another time), else by its time. */
+export function tagChangeMessageId(c: Pick<TagChange, 'personId' | 'tag' | 'change' | 'at' | 'basis'>): string {
+  return c.basis === undefined ? 'tag-' + digest([c.personId, c.tag, c.change, c.at]) : 'tag-' + digest([c.personId, c.tag, c.change, 'basis', c.basis])
 }
 
-export function alertMessageId(a: Pick<Alert, 'kind' | 'personId' | 'at'>): string {
-  return 'alert-' + digest([a.kind, a.personId, a.at])
+export function alertMessageId(a: Pick<Alert, 'kind' | 'personId' | 'at' | 'basis' | 'reason'>): string {
+  // An SLA alert is one per complaint; a churn alert one per state it was raised against.
+  return a.basis === undefined ? 'alert-' + digest([a.kind, a.personId, a.at]) : 'alert-' + digest([a.kind, a.personId, 'basis', a.basis, String(a.reason.complaintId ?? '')])
 }

@@ -13,6 +13,12 @@ export interface TagChange {
   at: number
   /** The feature values that decided it, by name. */
   reason: Record<string, unknown>
+  /**
+   * The version of the stored state the change was decided against (0: none stored). The same
+   * batch recomputed after a crash decides the same change against the same state, at another
+   * `at`: its message id comes from this, so the stream keeps it once (change-message.ts).
+   */
+  basis?: number
 }
 
 export interface Alert {
@@ -23,4 +29,6 @@ export interface Alert {
   /** What a person reads, e.g. "activity fell to 1 event in 7 days from 6.5 a week". */
   message: string
   reason: Record<string, unknown>
+  /** As TagChange's: the version of the stored state the alert was raised against. */
+  basis?: number
 }

@@ -12,8 +12,8 @@ import type { ProfileRules } from './profile-rules.ts'
 /** Far in the future: no rule of this person changes with time alone. */
 export const NEVER = Date.UTC(2299, 11, 31)
 
-/** A person's stored tag set and active alert conditions, as [person, tags, alerts]. */
-export type HeldState = [personId: string, tags: string[], alertsActive: string[]]
+/** A person's stored tag set and active alert conditions, as [person, tags, alerts, version stored with]. */
+export type HeldState = [personId: string, tags: string[], alertsActive: string[], version: number]
 
 export interface ComputeJob {
   /** Names the job when its changes are published (ProfileComputer.publish). */
@@ -52,7 +52,7 @@ export function injectedFault(job: ComputeJob, text: string | undefined): void {
 export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<string, number>>, job: ComputeJob): ComputeResult {
   const { now } = job
   const features: PersonFeatures[] = featuresOfFactsText(job.factsText, job.persons, now, deadlines)
-  const stored = new Map(job.stored.map(([p, tags, alertsActive]) => [p, { tags, alertsActive }]))
+  const stored = new Map(job.stored.map(([p, tags, alertsActive, version]) => [p, { tags, alertsActive, version }]))
   const values = new Map(job.values.map(([p, clv, tier]) => [p, { clv, tier }]))
   const changes: TagChange[] = []
   const alerts: Alert[] = []
@@ -61,18 +61,21 @@ export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<
     const before = stored.get(f.personId)
     const evaluation = rules.evaluate(f, values.get(f.personId) ?? { clv: null, tier: null }, job.thresholds, now)
     const previous = new Map<string, { layer: TagLayer }>((before?.tags ?? []).map((tag) => [tag, { layer: rules.layerOf(tag) }]))
-    changes.push(...diffTags(previous, evaluation, f.personId, f.ids, now))
+    // Keyed by the state they replace: the same batch recomputed after a crash publishes the same ids.
+    const basis = before?.version ?? 0
+    for (const c of diffTags(previous, evaluation, f.personId, f.ids, now)) changes.push({ ...c, basis })
     // An alert is raised when its condition begins, not again while it holds.
     const conditions = rules.alerts(f, now)
     const wasActive = new Set(before?.alertsActive ?? [])
-    for (const [key, alert] of conditions) if (!wasActive.has(key)) alerts.push(alert)
+    for (const [key, alert] of conditions) if (!wasActive.has(key)) alerts.push({ ...alert, basis })
     profiles.push({
       personId: f.personId, ids: f.ids, spend365d: f.window365d.spend, orders180d: f.window180d.orders, tags: evaluation.held.map((t) => t.tag).sort(), alertsActive: [...conditions.keys()].sort(),
       health: rules.health(f), computedAt: now, nextChangeAt: Math.min(NEVER, rules.nextChange(f, now) ?? NEVER), mergedInto: '',
     })
   }
   for (const m of job.merged) {
-    for (const tag of stored.get(m.personId)?.tags ?? []) changes.push({ personId: m.personId, ids: [], tag, layer: rules.layerOf(tag), change: 'removed', at: now, reason: { merged_into: m.into } })
+    const gone = stored.get(m.personId)
+    for (const tag of gone?.tags ?? []) changes.push({ personId: m.personId, ids: [], tag, layer: rules.layerOf(tag), change: 'removed', at: now, reason: { merged_into: m.into }, basis: gone!.version })
     profiles.push({ personId: m.personId, ids: [], spend365d: 0, orders180d: 0, tags: [], alertsActive: [], health: null, computedAt: now, nextChangeAt: NEVER, mergedInto: m.into })
   }
   return {
@@ -82,6 +85,6 @@ export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<
     history: encodeTagHistory(changes),
     states: encodeTagStates(changes, job.version),
     profiles: encodeProfiles(profiles, job.version),
-    held: profiles.map((p) => [p.personId, p.tags, p.alertsActive]),
+    held: profiles.map((p) => [p.personId, p.tags, p.alertsActive, job.version]),
   }
 }

@@ -74,7 +74,7 @@ export async function prepareRecompute(deps: RecomputeDeps, persons: string[], n
     deps.states.forget(all)
     throw new Error('a profile store failed while this recompute ran: recomputing from the stored states')
   }
-  for (const [p, tags, alertsActive] of result.held) deps.states.stored(p, tags, alertsActive)
+  for (const [p, tags, alertsActive, version] of result.held) deps.states.stored(p, tags, alertsActive, version)
   const before = deps.commits.last
   const committed = (async () => {
     await before
@@ -108,7 +108,7 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
     now,
     persons: withIds,
     factsText,
-    stored: [...known.values()].map((s) => [s.personId, s.tags, s.alertsActive]),
+    stored: [...known.values()].map((s) => [s.personId, s.tags, s.alertsActive, s.version]),
     values: [...values].map(([p, v]) => [p, v.clv, v.tier]),
     thresholds,
     merged,

@@ -8,10 +8,10 @@ import type { StoredProfileState } from '../../sql/profiles/profile-store.ts'
 /** Persons kept: about 200 bytes each, so the default holds 200 MB at most. */
 export const DEFAULT_CACHED_PERSONS = 1_000_000
 
-const NOTHING_STORED = { tags: [] as string[], alertsActive: [] as string[] }
+const NOTHING_STORED = { tags: [] as string[], alertsActive: [] as string[], version: 0 }
 
 export class ProfileStateCache {
-  private readonly states = new Map<string, { tags: string[]; alertsActive: string[] }>()
+  private readonly states = new Map<string, { tags: string[]; alertsActive: string[]; version: number }>()
 
   constructor(private readonly capacity = DEFAULT_CACHED_PERSONS) {}
 
@@ -21,7 +21,7 @@ export class ProfileStateCache {
     for (const personId of persons) {
       const s = this.states.get(personId)
       if (s === undefined) missing.push(personId)
-      else if (s !== NOTHING_STORED) found.set(personId, { personId, tags: s.tags, alertsActive: s.alertsActive })
+      else if (s !== NOTHING_STORED) found.set(personId, { personId, tags: s.tags, alertsActive: s.alertsActive, version: s.version })
     }
     return found
   }
@@ -31,8 +31,9 @@ export class ProfileStateCache {
     this.put(personId, NOTHING_STORED)
   }
 
-  stored(personId: string, tags: string[], alertsActive: string[]): void {
-    this.put(personId, tags.length === 0 && alertsActive.length === 0 ? NOTHING_STORED : { tags, alertsActive })
+  /** The state stored (or about to be, profile-recompute.ts CommitOrder) with `version`. */
+  stored(personId: string, tags: string[], alertsActive: string[], version: number): void {
+    this.put(personId, { tags, alertsActive, version })
   }
 
   clear(): void {
@@ -47,7 +48,7 @@ export class ProfileStateCache {
     return this.states.size
   }
 
-  private put(personId: string, state: { tags: string[]; alertsActive: string[] }): void {
+  private put(personId: string, state: { tags: string[]; alertsActive: string[]; version: number }): void {
     // Re-inserted at the end: the Map's order is then least recently stored first.
     this.states.delete(personId)
     this.states.set(personId, state)

@@ -40,7 +40,7 @@ export function funnelParams(request: FunnelRequest): Record<string, unknown> {
     filter_negate: filters.map((x) => POSITIVE_OP[x.f.op][1]),
     filter_kinds: filters.map((x) => x.f.values.map(kindOf)),
     filter_texts: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? '' : String(v)))),
-    filter_numbers: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? v : 0))),
+    filter_numbers: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? String(v) : '0'))),
     exclusion_events: request.exclusions.map((x) => x.event),
     exclusion_from: request.exclusions.map((x) => x.fromStep),
     exclusion_to: request.exclusions.map((x) => x.toStep),

@@ -10,13 +10,15 @@ export interface StoredProfileState {
   personId: string
   tags: string[]
   alertsActive: string[]
+  /** The version the state was stored with (tag changes are keyed by the state they replace). */
+  version: number
 }
 
 export async function readProfileStates(client: ClickHouseClient, persons: string[]): Promise<Map<string, StoredProfileState>> {
   const out = new Map<string, StoredProfileState>()
   if (persons.length === 0) return out
-  const rows = await namedQuery<{ person_id: string; tags: string[]; alerts_active: string[] }>(client, 'person_profiles_of', { persons })
-  for (const r of rows) out.set(r.person_id, { personId: r.person_id, tags: r.tags, alertsActive: r.alerts_active })
+  const rows = await namedQuery<{ person_id: string; tags: string[]; alerts_active: string[]; version: number }>(client, 'person_profiles_of', { persons })
+  for (const r of rows) out.set(r.person_id, { personId: r.person_id, tags: r.tags, alertsActive: r.alerts_active, version: Number(r.version) })
   return out
 }
 
