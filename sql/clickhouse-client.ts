@@ -44,8 +44,9 @@ export interface ClickHouse {
   database: string
   /**
    * Another writing session for work that should not queue behind the event inserts: the embedded
-   * engine runs one statement at a time per session (a second session runs beside it); a server's
-   * client already runs requests side by side, so it is the same client there.
+   * engine runs one statement at a time per session and a second session runs beside it (but chdb
+   * 3.4's Node binding runs statements with bound parameters one at a time across all sessions);
+   * a server's client already runs requests side by side, so it is the same client there.
    */
   writeSession(): Promise<ClickHouseWriter>
   close(): Promise<void>
