@@ -1,12 +1,13 @@
 // The ClickHouse client factory: a server when a URL is given, else the in-process engine (chdb)
 // behind the same @clickhouse/client API. Only the composition root and the CLI commands that
 // work on a data folder call it: chdb holds one engine and one data folder per process.
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createClient, parseError, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
 import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
+import { countingStatements, InFlightCount } from './read-path/analyst-reads-in-flight.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
@@ -59,6 +60,8 @@ export interface TabSeparatedTarget {
   columns: readonly string[]
   /** sql/queries statement that inserts the same columns from file({path:String}) (embedded engine). */
   fileStatement: string
+  /** The file statement's SETTINGS clause, for the engine's direct insert (a test holds the two equal). */
+  settings?: Readonly<Record<string, number>>
 }
 
 /** TabSeparated rows, in memory or in a spooled file. */
@@ -134,29 +137,46 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
     const writeSession = async () => ({ client, insertTabSeparated })
     return { client, readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, writeSession, close: closeBoth }
   }
-  const { client, connection } = await embeddedSession(target)
-  const { client: readClient } = await embeddedSession(target)
-  await sealReadSession(readClient, target.readLimits ?? defaultQueryLimits)
+  const main = await embeddedSession(target)
+  const { client } = main
+  const analystReads = new InFlightCount()
+  const { client: sealed } = await embeddedSession(target)
+  await sealReadSession(sealed, target.readLimits ?? defaultQueryLimits)
+  const readClient = countingStatements(sealed, analystReads)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
   // spool folder (spool-folder.ts), read with file(), and removed.
   // The data folder holds the engine's folder: batches go there when /dev/shm is small or full.
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
-  const fileInserter = (session: ClickHouseClient) => async ({ fileStatement }: TabSeparatedTarget, rows: EncodedRows) => {
+  const inserter = ({ client: session, connection }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
+    // While an analyst query holds the parameter guard, a file() insert (its path is a bound
+    // parameter) would wait for the whole query: the direct insert binds none and runs beside it.
+    // It costs the engine more (it scans the rows as statement text), so it is only taken then.
+    if (analystReads.value > 0) {
+      const values = await bytesOf(rows)
+      if (values.length === 0) return
+      try {
+        await connection.chdb.rawInsert({ table: into.table, columns: [...into.columns], format: 'TabSeparated', settings: into.settings, values })
+      } catch (err) {
+        // The same error shape (and code) as every other statement, so refused rows are told apart.
+        throw parseError(err instanceof Error ? err.message : String(err))
+      }
+      return
+    }
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
-      await session.command({ query: query(fileStatement), query_params: { path: file } })
+      await session.command({ query: query(into.fileStatement), query_params: { path: file } })
     } finally {
       await rm(file, { force: true })
     }
   }
-  const insertTabSeparated = fileInserter(client)
+  const insertTabSeparated = inserter(main)
   const extra: ClickHouseClient[] = []
   const writeSession = async () => {
-    const { client: session } = await embeddedSession(target)
-    extra.push(session)
-    return { client: session, insertTabSeparated: fileInserter(session) }
+    const session = await embeddedSession(target)
+    extra.push(session.client)
+    return { client: session.client, insertTabSeparated: inserter(session) }
   }
   const close = async () => {
     await spool.remove()

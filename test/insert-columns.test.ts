@@ -1,21 +1,30 @@
-// The embedded engine's insert statement must name the columns in the order the writer encodes them.
+// The embedded engine inserts a TabSeparated body two ways (sql/clickhouse-client.ts): through the
+// target's file statement, or directly with the target's columns and settings while an analyst
+// query runs. Both must name the columns in the order the writer encodes them, with the same settings.
 import { describe, expect, it } from 'vitest'
+import type { TabSeparatedTarget } from '../sql/clickhouse-client.ts'
 import { query } from '../sql/sql-files.ts'
-import { EVENT_COLUMNS } from '../sql/writers/event-writer.ts'
-import { FACT_COLUMNS } from '../sql/writers/feature-facts-writer.ts'
+import { SCORES_TARGET } from '../sql/writers/customer-scores-writer.ts'
+import { EVENTS_TARGET } from '../sql/writers/event-writer.ts'
+import { FACTS_TARGET } from '../sql/writers/feature-facts-writer.ts'
+import { PROFILE_TARGETS } from '../sql/writers/profile-writer.ts'
 
-describe('insert_events_from_file.sql', () => {
-  it('lists exactly EVENT_COLUMNS, in order', () => {
-    const text = query('insert_events_from_file').replace(/--.*$/gm, '')
-    const list = /INSERT INTO events \(([^)]*)\)/.exec(text)?.[1] ?? ''
-    expect(list.split(',').map((c) => c.trim())).toEqual([...EVENT_COLUMNS])
+const TARGETS: TabSeparatedTarget[] = [EVENTS_TARGET, FACTS_TARGET, SCORES_TARGET, ...Object.values(PROFILE_TARGETS)]
+
+function statementOf(target: TabSeparatedTarget): string {
+  return query(target.fileStatement).replace(/--.*$/gm, '')
+}
+
+describe.each(TARGETS.map((t) => [t.fileStatement, t] as const))('%s.sql', (_name, target) => {
+  it("inserts into the target's table exactly its columns, in order", () => {
+    const match = /INSERT INTO (\w+) \(([^)]*)\)/.exec(statementOf(target))
+    expect(match?.[1]).toBe(target.table)
+    expect(match?.[2].split(',').map((c) => c.trim())).toEqual([...target.columns])
   })
-})
 
-describe('insert_feature_facts_from_file.sql', () => {
-  it('lists exactly FACT_COLUMNS, in order', () => {
-    const text = query('insert_feature_facts_from_file').replace(/--.*$/gm, '')
-    const list = /INSERT INTO feature_facts_input \(([^)]*)\)/.exec(text)?.[1] ?? ''
-    expect(list.split(',').map((c) => c.trim())).toEqual([...FACT_COLUMNS])
+  it("has the target's settings", () => {
+    const clause = /SETTINGS (.*)$/m.exec(statementOf(target))?.[1] ?? ''
+    const settings = Object.fromEntries(clause.split(',').filter((s) => s.trim()).map((s) => s.split('=').map((x) => x.trim())).map(([k, v]) => [k, Number(v)]))
+    expect(settings).toEqual(target.settings ?? {})
   })
 })

@@ -15,7 +15,7 @@ export const EVENT_COLUMNS = [
   'library', 'library_version', 'warnings', 'stream_seq',
 ] as const
 
-const EVENTS_TARGET: TabSeparatedTarget = { table: 'events', columns: EVENT_COLUMNS, fileStatement: 'insert_events_from_file' }
+export const EVENTS_TARGET: TabSeparatedTarget = { table: 'events', columns: EVENT_COLUMNS, fileStatement: 'insert_events_from_file', settings: { optimize_on_insert: 0 } }
 
 /**
  * Epoch ms -> the text DateTime64(3) reads (tsvTime), remembering the last value per column:

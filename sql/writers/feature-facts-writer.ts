@@ -7,7 +7,7 @@ import type { ClickHouse, EncodedRows, TabSeparatedTarget } from '../clickhouse-
 
 export const FACT_COLUMNS = ['source', 'message_id', 'key_id', 'ts', 'received_at', 'flags', 'detail'] as const
 
-const FACTS_TARGET: TabSeparatedTarget = { table: 'feature_facts_input', columns: FACT_COLUMNS, fileStatement: 'insert_feature_facts_from_file' }
+export const FACTS_TARGET: TabSeparatedTarget = { table: 'feature_facts_input', columns: FACT_COLUMNS, fileStatement: 'insert_feature_facts_from_file', settings: { optimize_on_insert: 0 } }
 
 const SPECIAL = /[\\\t\n\r]/
 const SPECIAL_ALL = /[\\\t\n\r]/g

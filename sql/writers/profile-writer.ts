@@ -22,8 +22,8 @@ export interface ProfileRow {
 
 type Inserter = Pick<ClickHouse, 'insertTabSeparated'>
 
-const HISTORY: TabSeparatedTarget = { table: 'tag_history', columns: ['person_id', 'ids', 'tag', 'layer', 'change', 'at', 'reason'], fileStatement: 'insert_tag_history_from_file' }
-const STATES: TabSeparatedTarget = { table: 'person_tags', columns: ['person_id', 'tag', 'layer', 'active', 'since', 'reason', 'version'], fileStatement: 'insert_person_tags_from_file' }
+const HISTORY_TARGET: TabSeparatedTarget = { table: 'tag_history', columns: ['person_id', 'ids', 'tag', 'layer', 'change', 'at', 'reason'], fileStatement: 'insert_tag_history_from_file' }
+const TAG_STATES_TARGET: TabSeparatedTarget = { table: 'person_tags', columns: ['person_id', 'tag', 'layer', 'active', 'since', 'reason', 'version'], fileStatement: 'insert_person_tags_from_file' }
 const PROFILES: TabSeparatedTarget = {
   table: 'person_profiles',
   columns: ['person_id', 'ids', 'spend_365d', 'orders_180d', 'tags', 'alerts_active', 'health', 'computed_at', 'next_change_at', 'merged_into', 'version'],
@@ -33,11 +33,11 @@ const PROFILES: TabSeparatedTarget = {
 /** Which profile table an encoded body goes to. */
 export type ProfileTable = 'history' | 'states' | 'profiles'
 
-const TARGETS: Record<ProfileTable, TabSeparatedTarget> = { history: HISTORY, states: STATES, profiles: PROFILES }
+export const PROFILE_TARGETS: Record<ProfileTable, TabSeparatedTarget> = { history: HISTORY_TARGET, states: TAG_STATES_TARGET, profiles: PROFILES }
 
 /** Inserts a body of encodeTagHistory / encodeTagStates / encodeProfiles; nothing when empty. */
 export async function insertProfileRows(ch: Inserter, table: ProfileTable, lines: string): Promise<void> {
-  if (lines.length > 0) await ch.insertTabSeparated(TARGETS[table], { bytes: Buffer.from(lines) })
+  if (lines.length > 0) await ch.insertTabSeparated(PROFILE_TARGETS[table], { bytes: Buffer.from(lines) })
 }
 
 /** Every change, with the feature values that decided it. */
