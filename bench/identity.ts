@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { IdLink } from '../models/identity/event-ids.ts'
+import type { IdLink, UserIdSighting } from '../models/identity/event-ids.ts'
 import { IdentityGraph } from '../models/identity/identity-graph.ts'
 import type { IdentityChanges } from '../models/identity/identity-changes.ts'
 import { SeededRandom } from '../models/simulation/seeded-random.ts'
@@ -50,10 +50,10 @@ sample()
 console.log(`build (ids made up and restored one by one): ${fmt(graph.size)} ids, ${fmt(graph.personCount)} persons in ${fmt(restoreMs)} ms, rss ${mb(process.memoryUsage.rss())}`)
 
 /** A batch: 20,000 key ids, 85% already known, 15% new; one new id in ten arrives with an identify or alias. */
-function makeBatch(b: number): { keyIds: string[]; links: IdLink[]; userIds: string[] } {
+function makeBatch(b: number): { keyIds: string[]; links: IdLink[]; userIds: UserIdSighting[] } {
   const keyIds: string[] = []
   const links: IdLink[] = []
-  const userIds: string[] = []
+  const userIds: UserIdSighting[] = []
   for (let i = 0; i < BATCH_KEYS; i++) {
     if (rng.uniform() < 0.85) {
       keyIds.push(ids[Math.floor(rng.uniform() * ids.length)])

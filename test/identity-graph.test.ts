@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../models/events/event-row.ts'
 import { normalizePostHogEvent } from '../models/events/posthog-normalize.ts'
-import type { IdLink } from '../models/identity/event-ids.ts'
+import type { IdLink, UserIdSighting } from '../models/identity/event-ids.ts'
 import { BLOCKLISTED_IDS } from '../models/identity/id-blocklist.ts'
 import { batchIdentityOf } from '../models/identity/batch-identity.ts'
 import { IdentityGraph } from '../models/identity/identity-graph.ts'
@@ -14,6 +14,8 @@ const T0 = Date.UTC(2026, 0, 1)
 let seq = 0
 const identify = (fromId: string, toId: string, ts = T0): IdLink => ({ kind: 'identify', fromId, toId, source: 'web', messageId: `m${++seq}`, ts })
 const alias = (fromId: string, toId: string, ts = T0): IdLink => ({ kind: 'alias', fromId, toId, source: 'web', messageId: `m${++seq}`, ts })
+/** An event naming `id` as its user id. */
+const seen = (id: string, ts = T0): UserIdSighting => ({ id, source: 'web', messageId: `m${++seq}`, ts })
 
 function row(fields: Partial<EventRow>): EventRow {
   return {
@@ -92,7 +94,7 @@ describe('identity graph rules', () => {
   it('a merge keeps the identified person, even when it is the younger one', () => {
     const g = new IdentityGraph()
     g.apply(['old-anon'], [], T0)
-    g.apply(['bob'], [], T0 + 1000, ['bob'])
+    g.apply(['bob'], [], T0 + 1000, [seen('bob', T0 + 1000)])
     const changes = g.apply([], [alias('bob', 'old-anon')], T0 + 2000)
     expect(changes.merges.map((m) => [m.fromPerson, m.intoPerson])).toEqual([[personIdFor('old-anon'), personIdFor('bob')]])
     expect(changes.assignments.map((a) => [a.id, a.personId, a.personCreatedAt])).toEqual([['old-anon', personIdFor('bob'), T0 + 1000]])
@@ -101,7 +103,7 @@ describe('identity graph rules', () => {
   it('a blocklisted id never links and keys no person; the refusal names it', () => {
     for (const bad of [...['null', 'undefined', 'anonymous', 'guest', '0', '[object Object]', ''], ...BLOCKLISTED_IDS]) {
       const g = new IdentityGraph()
-      const changes = g.apply([bad, 'real-user'], [identify(bad, 'real-user'), alias('real-user', bad)], T0, [bad])
+      const changes = g.apply([bad, 'real-user'], [identify(bad, 'real-user'), alias('real-user', bad)], T0, [seen(bad)])
       expect(changes.links.map((l) => l.outcome)).toEqual(['refused', 'refused'])
       for (const l of changes.links) expect(l.reason).toContain(JSON.stringify(bad))
       expect(g.personOf(bad)).toBeUndefined()

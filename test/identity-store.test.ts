@@ -45,7 +45,7 @@ describe('identity store', () => {
     const applied = []
     for (const [i, [keyIds, links, userIds]] of batches.entries()) {
       const at = T0 + i * 60_000
-      const changes = g.apply(keyIds, links, at, userIds)
+      const changes = g.apply(keyIds, links, at, userIds.map((id) => ({ id, source: 'web', messageId: `seen-${i}-${id}`, ts: at - 60_000 })))
       applied.push(changes)
       await storeIdentityChanges(ch.client, changes, at)
     }

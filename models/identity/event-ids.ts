@@ -32,6 +32,30 @@ export interface IdLink {
   ts: number
 }
 
+/**
+ * The first event of a batch that names an id as its user id (any event but an alias): from that
+ * event on, in event order, the id and its person are identified.
+ */
+export interface UserIdSighting {
+  id: string
+  source: string
+  messageId: string
+  /** Event time, ms since epoch. */
+  ts: number
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Event order within a batch: time, then source and message id, so every processor orders alike. */
+export const inEventOrder = (a: Pick<IdLink, 'ts' | 'source' | 'messageId'>, b: Pick<IdLink, 'ts' | 'source' | 'messageId'>): number =>
+  a.ts - b.ts || compareText(a.source, b.source) || compareText(a.messageId, b.messageId)
+
+/** Keeps the earliest sighting (event order) of each id. */
+export function addSighting(first: Map<string, UserIdSighting>, sighting: UserIdSighting): void {
+  const known = first.get(sighting.id)
+  if (!known || inEventOrder(sighting, known) < 0) first.set(sighting.id, sighting)
+}
+
 /** The link an identify / alias event asks for, or null (other events, or an id missing). */
 export function linkOf(row: EventRow): IdLink | null {
   const base = { source: row.source, messageId: row.message_id, ts: row.ts }

@@ -4,8 +4,10 @@
 //   names as a user id (batchIdentityOf: Segment's userId, PostHog's distinct_id of $identify /
 //   $create_alias). A person is identified when any of its ids is. An alias marks no id itself:
 //   its ids keep what they were, so an alias between two identified persons is refused.
-// - A batch's user ids are marked first, then its links are applied in (ts, source, messageId)
-//   order, then every key id still without a person gets one: an identify arriving with its user
+// - A batch's user ids are marked and its links applied in event order ((ts, source, messageId)),
+//   each user id at the first event naming it, so a batch decides as its events one by one would:
+//   an alias to an id is not refused because a later event of the same batch names that id as a
+//   user id. Then every key id still without a person gets one: an identify arriving with its user
 //   id's first event joins the user id to the anonymous person instead of creating a person only
 //   to merge it away.
 // - A blocklisted id (isLinkableId false) never links and keys no person: `refused`.
@@ -15,7 +17,7 @@
 //   is never merged into another identified user). Else two persons merge (`merged`): the one not
 //   identified into the identified one; neither identified: the younger into the older (same
 //   creation time: into the smaller person id, so a reloaded graph decides alike).
-import type { IdLink } from './event-ids.ts'
+import { inEventOrder, type IdLink, type UserIdSighting } from './event-ids.ts'
 import { isLinkableId } from './id-blocklist.ts'
 import type { IdAssignment, IdentityChanges, LinkOutcome, LinkResult, PersonMerge } from './identity-changes.ts'
 import { personIdFor } from './person-id.ts'
@@ -43,8 +45,6 @@ interface Work {
   apply: number
 }
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-const inEventOrder = (a: IdLink, b: IdLink) => a.ts - b.ts || compareText(a.source, b.source) || compareText(a.messageId, b.messageId)
 const isOlder = (a: Person, b: Person) => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id)
 
 export class IdentityGraph {
@@ -111,21 +111,26 @@ export class IdentityGraph {
 
   /**
    * Gives every linkable key id a person and applies the links (rules above). `userIds`: the
-   * batch's ids that arrived as a user id (batchIdentityOf); they are key ids too.
+   * batch's ids that arrived as a user id, each with its first event (batchIdentityOf); they are
+   * key ids too.
    */
-  apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds: readonly string[] = []): IdentityChanges {
+  apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds: readonly UserIdSighting[] = []): IdentityChanges {
     const version = Math.max(this.lastVersion + 1, Math.floor(at))
     this.lastVersion = version
     const work: Work = { changed: new Set(), merges: [], created: [], at, apply: ++this.applies }
-    for (const id of userIds) if (isLinkableId(id)) this.markUserId(id, work)
-    const outcomes = [...links].sort(inEventOrder).map((link) => ({ link, ...this.link(link, work) }))
+    // Sightings before links of the same event (a stable sort): an identify's user id is marked by both.
+    const outcomes: Array<{ link: IdLink; outcome: LinkOutcome; reason: string }> = []
+    for (const step of [...userIds, ...links].sort(inEventOrder)) {
+      if ('kind' in step) outcomes.push({ link: step, ...this.link(step, work) })
+      else if (isLinkableId(step.id)) this.markUserId(step.id, work)
+    }
     const touched: string[] = []
     const touch = (person: Person) => {
       if (person.touchedIn === work.apply) return
       person.touchedIn = work.apply
       touched.push(person.id)
     }
-    for (const ids of [keyIds, userIds]) {
+    for (const ids of [keyIds, userIds.map((u) => u.id)]) {
       for (const id of ids) {
         const person = this.personById.get(id)
         if (person) touch(person)

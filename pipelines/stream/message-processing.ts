@@ -5,7 +5,7 @@ import type { DeadLetterRow, EventRow } from '../../models/events/event-row.ts'
 import type { EventLimits } from '../../models/events/event-checks.ts'
 import { eventsOfRequest } from '../../models/events/request-events.ts'
 import { batchIdentityOf } from '../../models/identity/batch-identity.ts'
-import type { IdLink } from '../../models/identity/event-ids.ts'
+import type { IdLink, UserIdSighting } from '../../models/identity/event-ids.ts'
 import { factOf, type EventFact } from '../../models/tags/event-facts.ts'
 import type { FeatureConfig } from '../../models/tags/feature-config.ts'
 import { escapeFree, eventLines } from '../../sql/writers/event-writer.ts'
@@ -24,7 +24,7 @@ export interface MessageResult {
   /** The id links the rows ask for, in row order. */
   links: IdLink[]
   /** The linkable user ids of the rows (they mark persons identified). */
-  userIds: string[]
+  userIds: UserIdSighting[]
 }
 
 export interface ProcessingSettings {

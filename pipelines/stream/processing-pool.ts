@@ -5,7 +5,7 @@
 // their batch is redelivered).
 import { Worker } from 'node:worker_threads'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
-import type { IdLink } from '../../models/identity/event-ids.ts'
+import type { IdLink, UserIdSighting } from '../../models/identity/event-ids.ts'
 import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import type { StoredMessage } from './message-decoding.ts'
 import type { ProcessingSettings } from './message-processing.ts'
@@ -21,7 +21,7 @@ export interface ProcessedMessage {
   /** The id links the rows ask for (linkOf), in row order. */
   links: IdLink[]
   /** The linkable user ids of the rows. */
-  userIds: string[]
+  userIds: UserIdSighting[]
 }
 
 export interface SealedBatch {

@@ -8,7 +8,7 @@
 // harmless). Its touched persons are not kept: the batch touches them again when it comes back, and
 // a person whose recompute fails for a reason of its own must not fail every later run.
 import type { Logger } from 'pino'
-import type { IdLink } from '../../models/identity/event-ids.ts'
+import type { IdLink, UserIdSighting } from '../../models/identity/event-ids.ts'
 import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
 import type { Clock } from '../clock.ts'
 import type { ProfileQueue } from '../jobs/profile-queue.ts'
@@ -16,13 +16,13 @@ import { StoppedWhileWaiting } from './engine-outage.ts'
 import { prepareRecompute, type RecomputeDeps, type RecomputeResult } from './profile-recompute.ts'
 
 export interface IdentityGraphView {
-  apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds?: readonly string[]): IdentityChanges
+  apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds?: readonly UserIdSighting[]): IdentityChanges
 }
 
 /** What the profile stage needs of a stored batch (models/identity/batch-identity.ts). */
 export interface BatchIds {
   keyIds: string[]
-  userIds: string[]
+  userIds: UserIdSighting[]
   links: IdLink[]
 }
 
