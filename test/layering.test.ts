@@ -28,6 +28,7 @@ const MODELS: Record<string, string[]> = {
   'models/analytics': ['models/events', 'models/identity'],
   'models/churn': ['models/value', 'models/numerics', 'models/tags', 'models/events'],
   'models/dashboards': ['models/value'],
+  'models/exports': [],
 }
 
 const LAYERS = Object.keys(TOP)

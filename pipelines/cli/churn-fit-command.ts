@@ -6,7 +6,7 @@ import { buildChurnCard, type ChurnCard, type ScoreQuality } from '../../models/
 import type { ChurnScoring } from '../../models/churn/churn-training.ts'
 import { dayOf, purchaseHistories } from '../../models/churn/purchase-history.ts'
 import { asOfTime } from '../../models/value/as-of-time.ts'
-import { csvField } from './csv-field.ts'
+import { csvField } from '../../models/exports/csv-field.ts'
 import { formatTable } from './row-printing.ts'
 import { readTransactionLog } from './transaction-log.ts'
 import { userError } from './user-error.ts'

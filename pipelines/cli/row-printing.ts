@@ -1,5 +1,5 @@
 // Query results for a terminal: an aligned table, JSON lines or CSV.
-import { csvField } from './csv-field.ts'
+import { csvField } from '../../models/exports/csv-field.ts'
 
 // Control and format characters (terminal escapes, bidi overrides) in stored values are shown as
 // \u{…}: printed raw, an event sent with a write key could redraw the reader's terminal.
@@ -14,7 +14,7 @@ function cell(v: unknown): string {
   return printable(typeof v === 'object' ? JSON.stringify(v) : String(v))
 }
 
-const csvCell = (v: unknown) => csvField(cell(v))
+const csvCell = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? csvField(v) : csvField(cell(v)))
 
 export function formatTable(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(no rows)'
