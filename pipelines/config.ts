@@ -1,6 +1,7 @@
 // The one place that reads process.env and command-line flags.
 // Every setting has a flag and an environment variable; flags win over the environment,
 // the environment wins over the defaults. `pulse serve --help` prints this table.
+import { parseTime } from '../models/events/event-time.ts'
 import path from 'node:path'
 import { KeysFileError, readKeysFile } from './keys/keys-file.ts'
 import type { ClickHouseTarget } from '../sql/clickhouse-client.ts'
@@ -259,8 +260,9 @@ function profilesSettingsFrom(file: string): ProfilesConfig {
 
 function fixedNow(text: string): number | null {
   if (text === '') return null
-  const ms = ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN
-  if (!Number.isFinite(ms)) throw new ConfigError(`--now / PULSE_NOW must be an ISO-8601 time with a zone, e.g. 2026-01-31T12:00:00Z, got "${text}"`)
+  // parseTime refuses a day or an hour that does not exist (2026-02-30), which Date.parse rolls over.
+  const ms = ISO_WITH_ZONE.test(text) ? (parseTime(text) ?? NaN) : NaN
+  if (!Number.isFinite(ms)) throw new ConfigError(`--now / PULSE_NOW must be an ISO-8601 time that exists, with a zone, e.g. 2026-01-31T12:00:00Z, got "${text}"`)
   return ms
 }
 

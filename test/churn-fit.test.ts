@@ -99,6 +99,29 @@ describe('pulse churn fit on CDNOW', () => {
   })
 })
 
+describe('transaction files pulse churn fit refuses, naming the line', () => {
+  const dir = tempDir('churn-fit-bad-rows')
+  const fit = (rows: string, extra: Partial<ChurnFitOptions> = {}) => {
+    const file = path.join(dir, `t${Math.random().toString(36).slice(2)}.csv`)
+    writeFileSync(file, `customer,date,amount\na,1997-01-01,10\n${rows}`)
+    return runChurnFit({ transactions: file, delimiter: ',', customerCol: 'customer', dateCol: 'date', amountCol: 'amount', calibrationEnd: '1997-09-30', horizonDays: 30, json: false, ...extra }).then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    )
+  }
+
+  it('a day that does not exist, a date outside 1900-2299, a negative amount', async () => {
+    expect(await fit('a,1997-02-30,5\n')).toMatch(/^line 3 of .*: the date "1997-02-30" in date is not a day that exists/)
+    expect(await fit('a,19970230,5\n')).toMatch(/^line 3 of .*: the date "19970230" in date is not a day that exists/)
+    expect(await fit('a,99990203,5\n')).toMatch(/^line 3 of .*: the date 9999-02-03T00:00:00.000Z is outside 1900-2299/)
+    expect(await fit('a,1997-02-03,-5\n')).toMatch(/^line 3 of .*: the amount -5 is negative/)
+  })
+
+  it('a horizon more than twice the history before the calibration end', async () => {
+    expect(await fit('b,1997-09-01,5\n', { horizonDays: 547 })).toMatch(/^--horizon-days 547 is more than twice the 273 days of history up to 1997-09-30/)
+  })
+})
+
 describe('the pulse churn fit command', () => {
   const run = promisify(execFile)
   const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')

@@ -16,8 +16,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}).now).toBeNull()
     expect(loadConfig({ now: '2026-01-31T12:00:00Z' }, {}).now).toBe(Date.UTC(2026, 0, 31, 12))
     expect(loadConfig({}, { PULSE_NOW: '2026-01-31T13:00:00+01:00' }).now).toBe(Date.UTC(2026, 0, 31, 12))
-    for (const bad of ['2026-01-31T12:00:00', 'yesterday', '2026-13-01T00:00:00Z', '1767182400000']) {
-      expect(() => loadConfig({ now: bad }, {})).toThrow(/--now .* ISO-8601 time with a zone/)
+    for (const bad of ['2026-01-31T12:00:00', 'yesterday', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-31T24:00:00Z', '1767182400000']) {
+      expect(() => loadConfig({ now: bad }, {})).toThrow(/--now .* ISO-8601 time that exists, with a zone/)
     }
   })
   it('uses defaults, then the environment, then flags', () => {

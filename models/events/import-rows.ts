@@ -33,8 +33,9 @@ export function parseImportTime(value: string, format: TimeFormat): number {
     return new Date(ms).getUTCDate() === Number(m[3]) ? ms : NaN
   }
   if (f === 'epoch-ms' || f === 'epoch-s') return /^\d+$/.test(v) ? Number(v) * (f === 'epoch-s' ? 1000 : 1) : NaN
-  const zoned = /([zZ]|[+-]\d{2}:?\d{2})$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v.replace(' ', 'T')}Z`
-  return Date.parse(zoned)
+  // The events' own reader: a day or an hour that does not exist (1997-02-30) is unreadable, not
+  // rolled over into the next month as Date.parse would.
+  return parseTime(v) ?? NaN
 }
 
 function digest(parts: string[]): string {

@@ -44,6 +44,12 @@ export async function runChurnFit(opts: ChurnFitOptions): Promise<ChurnFitResult
   // Nothing after the calibration end goes further than this line.
   const histories = purchaseHistories(log, calibrationEndDay)
   if (histories.length === 0) throw userError(`${transactions} holds no purchase on or before ${calibrationEnd}: pick a later --calibration-end`)
+  // Training windows are at most the history before the calibration end; past twice that, the
+  // scores would rest on the anchoring alone (README, churn model).
+  const historyDays = calibrationEndDay - histories.reduce((first, h) => Math.min(first, h.days[0]), calibrationEndDay) + 1
+  if (horizonDays > 2 * historyDays) {
+    throw userError(`--horizon-days ${horizonDays} is more than twice the ${historyDays} days of history up to ${calibrationEnd}: no training window comes near it; pick at most ${2 * historyDays} days, or a later --calibration-end`)
+  }
   const built = buildChurnCard(histories, { calibrationEndDay, horizonDays, stepDays: opts.stepDays })
   if ('problem' in built) throw userError(`cannot train the churn model: ${built.problem}: pick a later --calibration-end or a smaller --step-days`)
   const problems = built.card.training.converged ? [] : ['the logistic regression did not converge']
