@@ -3,7 +3,7 @@
 // clients.
 import cors from '@fastify/cors'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import { HttpError } from './http-error.ts'
 
 export interface HttpServerOptions {
@@ -31,6 +31,16 @@ export async function createHttpServer(logger: FastifyBaseLogger, options: HttpS
     // here: queries and refits have their own limits.
     requestTimeout: options.requestTimeoutMs,
     http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs) },
+    // The router's own refusals, in Pulse's error shape like every other answer.
+    frameworkErrors: (err, _req, reply) => {
+      const refusal =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new HttpError(414, 'path_too_long', 'a part of the path is over 2048 characters: ids and tags are far shorter; check the URL')
+          : err.code === 'FST_ERR_BAD_URL'
+            ? new HttpError(400, 'bad_url', 'the path is not valid percent-encoding: encode ids with encodeURIComponent')
+            : new HttpError(500, 'internal', 'the request could not be routed')
+      void (reply as FastifyReply).code(refusal.status).send(refusal.body())
+    },
   })
   // Browser SDKs send events from any site without cookies; the API routes are for servers and
   // scripts, so browsers get no CORS there at all.

@@ -1,6 +1,6 @@
 // The HTTP edge: CORS only on the capture paths and without credentials, X-Forwarded-For believed
-// only from configured proxies, a header key checked before the body is inflated, and slow or
-// silent clients cut off.
+// only from configured proxies, router refusals in Pulse's error shape, a header key checked before
+// the body is inflated, and slow or silent clients cut off.
 import { connect } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import pino from 'pino'
@@ -71,6 +71,15 @@ describe('a forwarded address that is not one', () => {
     expect(clientIp({ ip: 'garbage<script>', socket })).toBe('10.1.2.3')
     expect(clientIp({ ip: '203.0.113.7', socket })).toBe('203.0.113.7')
     expect(clientIp({ ip: '2001:db8::1', socket })).toBe('2001:db8::1')
+  })
+})
+
+describe('router refusals', () => {
+  it('answer in the error shape of every other route: a path part too long, bad percent-encoding', async () => {
+    const long = await fetch(`${pulse.url}/api/customers/${'x'.repeat(3000)}`, { headers: { authorization: `Bearer ${READ_KEY}` } })
+    expect([long.status, await long.json()]).toEqual([414, { error: { code: 'path_too_long', message: expect.stringContaining('2048') } }])
+    const bad = await fetch(`${pulse.url}/api/customers/%E0%A4%A`, { headers: { authorization: `Bearer ${READ_KEY}` } })
+    expect([bad.status, await bad.json()]).toEqual([400, { error: { code: 'bad_url', message: expect.stringContaining('percent-encoding') } }])
   })
 })
 
