@@ -13,23 +13,36 @@ const DAY = 86_400_000
 describe('dashboards config', () => {
   it('an empty object gives the defaults, and given keys replace them', () => {
     expect(parseDashboardsConfig({})).toEqual({ ok: true, config: DEFAULT_DASHBOARDS_CONFIG })
-    const parsed = parseDashboardsConfig({ title: ' Acme ', pages: ['tags_service', 'overview'], range_days: 7, nps_period: 'month', histogram_bins: 10 })
-    expect(parsed).toEqual({ ok: true, config: { title: 'Acme', pages: ['tags_service', 'overview'], rangeDays: 7, npsPeriod: 'month', histogramBins: 10 } })
+    const funnel = { name: ' Trial ', steps: [{ event: 'Signed Up' }, { event: 'Order Completed' }], window: '7d', breakdown: { property: 'channel' } }
+    const parsed = parseDashboardsConfig({ title: ' Acme ', pages: ['tags_service', 'overview'], range_days: 7, nps_period: 'month', histogram_bins: 10, funnels: [funnel] })
+    const { name: _n, ...body } = funnel
+    expect(parsed).toEqual({ ok: true, config: { title: 'Acme', pages: ['tags_service', 'overview'], rangeDays: 7, npsPeriod: 'month', histogramBins: 10, funnels: [{ name: 'Trial', body }] } })
   })
 
   it('names every unknown key and every value out of range', () => {
-    const parsed = parseDashboardsConfig({ titel: 'x', pages: ['overview', 'funnels', 'overview'], range_days: 0, nps_period: 'quarter', histogram_bins: 2.5 })
+    const funnels = [
+      { name: 'a', steps: [{ event: 'x' }] },
+      { name: 'b', steps: [{ event: 'x' }, { event: 'y' }], window: '3x' },
+      { name: 'b', steps: [{ event: 'x' }, { event: 'y' }], from: '2026-01-01' },
+      { steps: [{ event: 'x' }, { event: 'y' }] },
+    ]
+    const parsed = parseDashboardsConfig({ titel: 'x', pages: ['overview', 'retention', 'overview'], range_days: 0, nps_period: 'quarter', histogram_bins: 2.5, funnels })
     expect(parsed.ok).toBe(false)
     const errors = parsed.ok ? [] : parsed.errors
     expect(errors).toEqual([
-      'titel: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins',
-      `pages[1]: unknown page "funnels"; pages: ${Object.keys(DASHBOARD_PAGES).join(', ')}`,
+      'titel: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins, funnels',
+      `pages[1]: unknown page "retention"; pages: ${Object.keys(DASHBOARD_PAGES).join(', ')}`,
       'pages: lists a page twice',
       'range_days: must be a whole number from 1 to 36500 (got 0)',
       'nps_period: must be day, week, month (got "quarter")',
       'histogram_bins: must be a whole number from 2 to 200 (got 2.5)',
+      expect.stringMatching(/^funnels\[0\]\.steps: expected a list of 2 to 20 steps/),
+      expect.stringMatching(/^funnels\[1\]\.window: /),
+      'funnels[2].name: "b" is used by an earlier funnel',
+      "funnels[2]: takes no from / to: the page's range (--from, --to, range_days) applies",
+      'funnels[3].name: must be a non-empty string of at most 100 characters',
     ])
-    expect(parseDashboardsConfig([])).toEqual({ ok: false, errors: ['the dashboards config must be a JSON object with some of title, pages, range_days, nps_period, histogram_bins'] })
+    expect(parseDashboardsConfig([])).toEqual({ ok: false, errors: ['the dashboards config must be a JSON object with some of title, pages, range_days, nps_period, histogram_bins, funnels'] })
   })
 })
 

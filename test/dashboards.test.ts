@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FunnelAnswer } from '../models/analytics/funnel-answer.ts'
+import { DEFAULT_FUNNELS } from '../models/dashboards/dashboard-funnels.ts'
 import { runDashboards } from '../pipelines/cli/dashboards-command.ts'
 import type { WrittenDashboards } from '../pipelines/dashboards/write-dashboards.ts'
 import type { PulseConfig } from '../pipelines/config.ts'
@@ -58,8 +60,8 @@ async function inBatches<T>(items: readonly T[], ask: (item: T) => Promise<unkno
 const round2 = (n: number) => String(Math.round(n * 100) / 100)
 
 describe('pulse dashboards against the API', () => {
-  it('writes the index, the three pages and a CSV per chart', () => {
-    expect(viaApi.pages.map((p) => p.file)).toEqual(['overview.html', 'customer-value.html', 'tags-and-service.html'])
+  it('writes the index, the four pages and a CSV per chart', () => {
+    expect(viaApi.pages.map((p) => p.file)).toEqual(['overview.html', 'funnels.html', 'customer-value.html', 'tags-and-service.html'])
     const index = page('index.html')
     for (const p of viaApi.pages) expect(index).toContain(`href="${p.file}"`)
     expect(readdirSync(path.join(out, 'data')).sort()).toEqual(viaApi.csvFiles.map((f) => path.basename(f)).sort())
@@ -118,6 +120,33 @@ describe('pulse dashboards against the API', () => {
     const drawn = titles(page('tags-and-service.html'), 'persons-per-tag')
     for (const t of tags.filter((t) => drawn.some((d) => d.startsWith(`${t.tag} (`)))) expect(drawn).toContain(`${t.tag} (${t.layer}): ${t.customers} persons`)
     expect(drawn.length).toBe(Math.min(40, tags.length))
+  })
+
+  it('the funnel is what POST /api/funnels answers for the default funnel over the same range', async () => {
+    const res = await fetch(data.pulse.url + '/api/funnels', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+      body: JSON.stringify({ ...DEFAULT_FUNNELS[0].body, from: FROM, to: TO }),
+    })
+    expect(res.status).toBe(200)
+    const answer = (await res.json()) as FunnelAnswer
+    expect(answer.steps[0].persons).toBeGreaterThan(answer.steps.at(-1)!.persons)
+    const asText = (v: number | null) => (v === null ? '' : String(v))
+    expect(csv('data/funnels-funnel-1-steps.csv')).toEqual(
+      answer.steps.map((s, k) => ({
+        step: String(k + 1), event: s.event, persons: String(s.persons), conversion_from_start: String(s.conversion_from_start), conversion_from_previous: String(s.conversion_from_previous),
+        drop_off: String(s.drop_off), median_seconds_from_previous: asText(s.median_seconds_from_previous), mean_seconds_from_previous: asText(s.mean_seconds_from_previous), p90_seconds_from_previous: asText(s.p90_seconds_from_previous),
+      })),
+    )
+    const pct = (share: number) => `${Math.round(10_000 * share) / 100}%`
+    expect(titles(page('funnels.html'), 'funnel-1-steps')).toEqual(
+      answer.steps.flatMap((s, k) => [
+        `${k + 1}. ${s.event}: ${s.persons} persons, ${pct(s.conversion_from_start)} of the start, ${pct(s.conversion_from_previous)} of the previous step`,
+        `${k + 1}. ${s.event}: ${s.drop_off} dropped since the previous step`,
+      ]),
+    )
+    const worst = answer.steps.slice(1).reduce((w, s) => (s.conversion_from_previous < w.conversion_from_previous ? s : w))
+    expect(page('funnels.html')).toContain(`The largest drop-off is into &quot;${worst.event}&quot;`)
   })
 
   it('tag changes per day are the rows of tag_history', async () => {

@@ -27,7 +27,7 @@ const MODELS: Record<string, string[]> = {
   'models/tags': ['models/events', 'models/identity', 'models/value'],
   'models/analytics': ['models/events', 'models/identity'],
   'models/churn': ['models/value', 'models/numerics', 'models/tags', 'models/events'],
-  'models/dashboards': ['models/value'],
+  'models/dashboards': ['models/value', 'models/analytics', 'models/events', 'models/identity'],
   'models/exports': [],
 }
 

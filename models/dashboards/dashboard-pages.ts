@@ -1,6 +1,6 @@
 // The dashboard pages Pulse writes, in their default order. A page is listed here once it is
 // built: index.html names only these, so a page that does not exist yet is never linked.
-export const DASHBOARD_PAGE_IDS = ['overview', 'customer_value', 'tags_service'] as const
+export const DASHBOARD_PAGE_IDS = ['overview', 'funnels', 'customer_value', 'tags_service'] as const
 
 export type DashboardPageId = (typeof DASHBOARD_PAGE_IDS)[number]
 
@@ -19,6 +19,12 @@ export const DASHBOARD_PAGES: Record<DashboardPageId, DashboardPageInfo> = {
     title: 'Overview',
     file: 'overview.html',
     summary: 'Events and active persons per day, new persons, revenue, ingestion health',
+  },
+  funnels: {
+    id: 'funnels',
+    title: 'Funnels',
+    file: 'funnels.html',
+    summary: 'Persons per step with the drop-offs, conversion from the start and from the previous step, the largest drop-off, breakdowns',
   },
   customer_value: {
     id: 'customer_value',

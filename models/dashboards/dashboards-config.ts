@@ -2,6 +2,7 @@
 // and the chart settings an analyst may change without code. Every key is checked: an unknown one
 // is refused so that a typo cannot silently keep a default; each error names the field and what it
 // allows.
+import { DEFAULT_FUNNELS, parseDashboardFunnels, type DashboardFunnel } from './dashboard-funnels.ts'
 import { DASHBOARD_PAGE_IDS, type DashboardPageId } from './dashboard-pages.ts'
 
 export type NpsPeriod = 'day' | 'week' | 'month'
@@ -17,6 +18,8 @@ export interface DashboardsConfig {
   npsPeriod: NpsPeriod
   /** Bars of the CLV and health-score distributions. */
   histogramBins: number
+  /** The funnels of the Funnels page, each over the page's range. */
+  funnels: DashboardFunnel[]
 }
 
 export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = {
@@ -25,10 +28,11 @@ export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = {
   rangeDays: 90,
   npsPeriod: 'week',
   histogramBins: 20,
+  funnels: structuredClone([...DEFAULT_FUNNELS]),
 }
 
 /** The file's keys (snake_case, as the other config files of Pulse) and the field each sets. */
-const KEYS = { title: 'title', pages: 'pages', range_days: 'rangeDays', nps_period: 'npsPeriod', histogram_bins: 'histogramBins' } as const
+const KEYS = { title: 'title', pages: 'pages', range_days: 'rangeDays', nps_period: 'npsPeriod', histogram_bins: 'histogramBins', funnels: 'funnels' } as const
 
 const RANGE_DAYS = { min: 1, max: 36_500 }
 const BINS = { min: 2, max: 200 }
@@ -48,7 +52,7 @@ export function parseDashboardsConfig(json: unknown): DashboardsConfigResult {
   for (const key of Object.keys(json)) {
     if (!(key in KEYS)) errors.push(`${key}: unknown key; allowed: ${Object.keys(KEYS).join(', ')}`)
   }
-  const { title, pages, range_days: rangeDays, nps_period: npsPeriod, histogram_bins: bins } = json
+  const { title, pages, range_days: rangeDays, nps_period: npsPeriod, histogram_bins: bins, funnels } = json
   if (title !== undefined) {
     if (typeof title === 'string' && title.trim() !== '' && title.length <= 200) config.title = title.trim()
     else errors.push(`title: must be a non-empty string of at most 200 characters (got ${shown(title)})`)
@@ -76,5 +80,6 @@ export function parseDashboardsConfig(json: unknown): DashboardsConfigResult {
     if (wholeIn(bins, BINS)) config.histogramBins = bins
     else errors.push(`histogram_bins: must be a whole number from ${BINS.min} to ${BINS.max} (got ${shown(bins)})`)
   }
+  if (funnels !== undefined) config.funnels = parseDashboardFunnels(funnels, errors)
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }
 }

@@ -4,6 +4,7 @@
 // dashboard's number and `POST /api/sql` with the same query agree exactly.
 import type { ComplaintRecord, NpsPeriod } from '../../sql/profiles/service-reads.ts'
 import type { HeldTag } from '../../sql/profiles/tag-holder-reads.ts'
+import type { FunnelAnswer } from '../../models/analytics/funnel-answer.ts'
 import type { NpsPeriod as Period } from '../../models/dashboards/dashboards-config.ts'
 
 export type Row = Record<string, unknown>
@@ -17,6 +18,8 @@ export interface DashboardSource {
   complaints(range: { from: number; to: number; limit: number }): Promise<ComplaintRecord[]>
   /** What GET /api/service/nps answers for [from, to) (ms). */
   nps(range: { from: number; to: number; period: Period }): Promise<NpsPeriod[]>
+  /** What POST /api/funnels answers for this body (its from / to included). */
+  funnel(body: Record<string, unknown>): Promise<FunnelAnswer>
 }
 
 /** The largest page the complaints route gives. */

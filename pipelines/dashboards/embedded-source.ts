@@ -1,5 +1,7 @@
 // The dashboards' reads on a data folder's engine (no Pulse running): the functions behind the API
 // routes, and named queries through the query API's sealed read session.
+import { parseFunnelRequest } from '../../models/analytics/funnel-request.ts'
+import { runFunnel } from '../../sql/analytics/funnel-query.ts'
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
 import { readComplaintRecords, readNpsByPeriod } from '../../sql/profiles/service-reads.ts'
@@ -16,5 +18,6 @@ export function embeddedSource(ch: ClickHouse, tags: TagSettings, now: number): 
     heldTags: () => readHeldTags(ch.client),
     complaints: (range) => readComplaintRecords(ch.client, { ...range, now }, { majorMs: tags.sla.majorHours * 3_600_000, normalMs: tags.sla.normalHours * 3_600_000 }),
     nps: (range) => readNpsByPeriod(ch.client, range, tags.nps),
+    funnel: (body) => runFunnel(readClient, parseFunnelRequest(body, now), now),
   }
 }

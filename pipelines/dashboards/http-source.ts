@@ -1,6 +1,7 @@
 // The dashboards' reads through a running Pulse's HTTP API (read key): the dedicated routes where
-// they exist (/api/tags, /api/service/complaints, /api/service/nps), else the named query's text
+// they exist (/api/tags, /api/service/complaints, /api/service/nps, /api/funnels), else the named query's text
 // through POST /api/sql.
+import type { FunnelAnswer } from '../../models/analytics/funnel-answer.ts'
 import type { ComplaintRecord, NpsPeriod } from '../../sql/profiles/service-reads.ts'
 import type { HeldTag } from '../../sql/profiles/tag-holder-reads.ts'
 import { query } from '../../sql/sql-files.ts'
@@ -23,5 +24,6 @@ export function httpSource(url: string, readKey: string): DashboardSource {
       answered('/api/service/complaints', await getFromPulse<{ complaints: ComplaintRecord[] }>(url, `/api/service/complaints?from=${iso(from)}&to=${iso(to)}&limit=${limit}`, readKey)).complaints,
     nps: async ({ from, to, period }) =>
       answered('/api/service/nps', await getFromPulse<{ nps: NpsPeriod[] }>(url, `/api/service/nps?period=${period}&from=${iso(from)}&to=${iso(to)}`, readKey)).nps,
+    funnel: async (body) => answered('/api/funnels', await postToPulse<FunnelAnswer>(url, '/api/funnels', readKey, body)),
   }
 }

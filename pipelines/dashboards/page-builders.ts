@@ -1,8 +1,9 @@
-// Which charts each page shows. A new page (funnels, retention, churn) is one entry here and one in
+// Which charts each page shows. A new page (retention, churn) is one entry here and one in
 // models/dashboards/dashboard-pages.ts.
 import type { DashboardPageId } from '../../models/dashboards/dashboard-pages.ts'
 import type { ChartOutput } from './chart-section.ts'
 import { customerValueCharts, type ModelFit } from './customer-value-page.ts'
+import { funnelsCharts } from './funnels-page.ts'
 import { overviewCharts, type EventTotals } from './overview-page.ts'
 import type { PageContext } from './page-context.ts'
 import { tagsServiceCharts } from './tags-service-page.ts'
@@ -15,6 +16,7 @@ export interface SharedReads {
 
 export const PAGE_BUILDERS: Record<DashboardPageId, (ctx: PageContext, shared: SharedReads) => Promise<ChartOutput[]>> = {
   overview: (ctx, shared) => overviewCharts(ctx, shared.totals),
+  funnels: (ctx) => funnelsCharts(ctx),
   customer_value: (ctx, shared) => customerValueCharts(ctx, shared.fit),
   tags_service: (ctx) => tagsServiceCharts(ctx),
 }
