@@ -2,13 +2,21 @@
 // the audience's members and change sets follow the tags the profile system stored, exactly (a
 // person who joined and left between two syncs is in neither); the members read back the same as
 // JSON pages, CSV, Arrow (apache-arrow) and Parquet (hyparquet); key scopes; bad definitions.
+import { execFile } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import { tableFromIPC } from 'apache-arrow'
 import { parquetReadObjects } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FixedClock } from '../pipelines/clock.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
-import { ADMIN_KEY, READ_KEY, WRITE_KEY, basicAuth, postJson, sql, startTestPulse, untilProcessed } from './helpers/test-pulse.ts'
+import { ADMIN_KEY, READ_KEY, WRITE_KEY, basicAuth, postJson, sql, startTestPulse, tempDir, untilProcessed } from './helpers/test-pulse.ts'
+
+const run = promisify(execFile)
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
 
 const T0 = Date.UTC(2026, 10, 2, 12)
 const MINUTE = 60_000
@@ -231,5 +239,47 @@ describe('audience requests a person can get wrong', () => {
     const crossed = await get(`/api/audiences/north-or-south/changes?since=${other}`)
     expect(crossed.status).toBe(400)
     expect(((await crossed.json()) as { error: { message: string } }).error.message).toMatch(/north-adults/)
+  })
+})
+
+describe('pulse audience', () => {
+  const pulseCli = (...args: string[]) => run(process.execPath, [cli, 'audience', ...args, '--url', pulse.url, '--data-dir', tempDir('audiences-cli')])
+
+  it('creates, lists, exports and syncs an audience of a running Pulse', async () => {
+    const folder = tempDir('audiences-cli-files')
+    const file = path.join(folder, 'south.json')
+    writeFileSync(file, JSON.stringify({ name: 'south', all: ['region:south'] }))
+    const created = await pulseCli('create', '--file', file, '--admin-key', ADMIN_KEY)
+    const expected = await expectedMembers(['region:south'], [])
+    expect(expected.length).toBeGreaterThan(0)
+    expect(created.stdout).toMatch(new RegExp(`created audience south \\(version 1\\): ${expected.length} members now`))
+
+    const listed = JSON.parse((await pulseCli('list', '--json', '--read-key', READ_KEY)).stdout) as { audiences: Array<{ name: string; members: number }> }
+    expect(listed.audiences.find((a) => a.name === 'south')?.members).toBe(expected.length)
+
+    const out = path.join(folder, 'south.parquet')
+    await pulseCli('members', 'south', '--format', 'parquet', '--out', out, '--read-key', READ_KEY)
+    const rows = (await parquetReadObjects({ file: new Uint8Array(readFileSync(out)).buffer })) as Member[]
+    expect(personsOf(rows)).toEqual(expected)
+
+    const first = JSON.parse((await pulseCli('changes', 'south', '--read-key', READ_KEY)).stdout) as ChangeSet
+    expect(personsOf(first.joined)).toEqual(expected)
+    const next = JSON.parse((await pulseCli('changes', 'south', '--since', first.next_cursor, '--read-key', READ_KEY)).stdout) as ChangeSet
+    expect({ joined: next.joined, left: next.left }).toEqual({ joined: [], left: [] })
+  })
+
+  it('says in one line what is wrong: a read key for create, a bad definition, an unknown audience', async () => {
+    const file = path.join(tempDir('audiences-cli-bad'), 'bad.json')
+    writeFileSync(file, JSON.stringify({ name: 'west', all: ['region:west'] }))
+    const withRead = await pulseCli('create', '--file', file, '--read-key', READ_KEY).catch((e) => e)
+    expect(withRead.code).toBe(1)
+    expect(withRead.stderr).toMatch(/^pulse: .*admin key/)
+    writeFileSync(file, JSON.stringify({ name: 'west', all: ['region:west'], churn_bands: ['extreme'] }))
+    const bad = await pulseCli('create', '--file', file, '--admin-key', ADMIN_KEY).catch((e) => e)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^pulse: churn_bands\[0\]: expected one of low, medium, high/)
+    const unknown = await pulseCli('members', 'nobody-here', '--format', 'arrow', '--read-key', READ_KEY).catch((e) => e)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/^pulse: no audience is named "nobody-here"/)
   })
 })
