@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import { tableFromIPC } from 'apache-arrow'
+import fc from 'fast-check'
 import { parquetReadObjects } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isMember, type AudienceTags } from '../models/tags/audience-definition.ts'
 import { FixedClock } from '../pipelines/clock.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { ADMIN_KEY, READ_KEY, WRITE_KEY, basicAuth, postJson, sql, startTestPulse, tempDir, untilProcessed } from './helpers/test-pulse.ts'
@@ -281,5 +283,33 @@ describe('pulse audience', () => {
     const unknown = await pulseCli('members', 'nobody-here', '--format', 'arrow', '--read-key', READ_KEY).catch((e) => e)
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^pulse: no audience is named "nobody-here"/)
+  })
+})
+
+describe('audience queries', () => {
+  it('select the persons the definition rule selects, for shorthand groups and exclusions too', async () => {
+    // Tags no event here gives (churn bands, tiers, drop-offs), written as the profile system stores them.
+    const pool = ['churn:low', 'churn:medium', 'churn:high', 'tier:gold', 'tier:steady', 'funnel_dropoff:checkout', 'funnel_dropoff:signup', 'vip']
+    const persons = fc.sample(fc.uniqueArray(fc.constantFrom(...pool), { maxLength: 5 }), { numRuns: 60, seed: 7 })
+    const rows = persons.flatMap((tags, i) => tags.map((tag) => ({ person_id: `p_fixture${String(i).padStart(3, '0')}`, tag, layer: 'value', active: 1, since: '2026-11-01 00:00:00.000', reason: '{}', version: 1 })))
+    // A tag held once and removed since does not count.
+    rows.push({ person_id: 'p_fixture000', tag: 'vip', layer: 'value', active: 0, since: '2026-11-01 00:00:01.000', reason: '{}', version: 2 })
+    await pulse.clickhouse.client.insert({ table: 'person_tags', format: 'JSONEachRow', values: rows })
+    const held = await heldTags()
+    const definitions = [
+      { name: 'at-risk-gold', churn_bands: ['medium', 'high'], value_tiers: ['gold'] },
+      { name: 'checkout-dropouts', funnel_dropoffs: ['checkout'], none: ['vip', 'churn:low'] },
+      { name: 'vip-or-steady', any: ['vip'], value_tiers: ['steady', 'gold'], funnel_dropoffs: ['signup'] },
+    ]
+    for (const d of definitions) {
+      const res = await create(d)
+      expect(res.status).toBe(201)
+      const { audience } = (await res.json()) as { audience: { tags: AudienceTags; members: number } }
+      const expected = [...held].filter(([, tags]) => isMember(tags, audience.tags)).map(([p]) => p).sort()
+      expect(expected.length, d.name).toBeGreaterThan(0)
+      expect(personsOf(await members(d.name)), d.name).toEqual(expected)
+      expect(audience.members).toBe(expected.length)
+      expect(personsOf((await changes(d.name)).joined)).toEqual(expected)
+    }
   })
 })
