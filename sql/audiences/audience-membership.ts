@@ -42,10 +42,22 @@ export async function syncPoint(client: ClickHouseClient, audience: string, seq:
   return row && { seq: Number(row.seq), members: Number(row.members), takenAt: Number(row.taken_at) }
 }
 
-export class AudienceSyncs {
-  /** Syncs of one audience run one at a time: each logs the moves since the one before. */
-  private chains = new Map<string, Promise<unknown>>()
+/** Before a sync is recorded: false leaves it unrecorded (its moves stay in the log, no cursor names it). */
+export type BeforeRecord = (changes: ChangeSet) => Promise<boolean>
 
+/** The newest sync whose change set was pushed; 0 before the first. */
+export async function lastPushedSeq(client: ClickHouseClient, audience: string): Promise<number> {
+  const [row] = await namedQuery<{ seq: number }>(client, 'audience_last_pushed', { audience })
+  return Number(row.seq)
+}
+
+/**
+ * Syncs of one audience run one at a time in the process, whoever asks (the API, the push job):
+ * each logs the moves since the one before.
+ */
+const chains = new Map<string, Promise<unknown>>()
+
+export class AudienceSyncs {
   constructor(private readonly client: ClickHouseClient) {}
 
   /**
@@ -53,27 +65,30 @@ export class AudienceSyncs {
    * member joined) and it. `wallNow` numbers the syncs: above every earlier one, even across a
    * deletion of the audience (whose log goes with it), so an old cursor never names a new sync.
    */
-  sync(audience: string, tags: AudienceTags, from: number, takenAt: number, wallNow: number): Promise<ChangeSet> {
-    const previous = this.chains.get(audience) ?? Promise.resolve()
-    const result = previous.then(() => this.syncNow(audience, tags, from, takenAt, wallNow))
+  sync(audience: string, tags: AudienceTags, from: number, takenAt: number, wallNow: number, beforeRecord?: BeforeRecord): Promise<ChangeSet> {
+    const previous = chains.get(audience) ?? Promise.resolve()
+    const result = previous.then(() => this.syncNow(audience, tags, from, takenAt, wallNow, beforeRecord))
     const settled = result.catch(() => {})
-    this.chains.set(audience, settled)
+    chains.set(audience, settled)
     void settled.then(() => {
-      if (this.chains.get(audience) === settled) this.chains.delete(audience)
+      if (chains.get(audience) === settled) chains.delete(audience)
     })
     return result
   }
 
-  private async syncNow(audience: string, tags: AudienceTags, from: number, takenAt: number, wallNow: number): Promise<ChangeSet> {
+  private async syncNow(audience: string, tags: AudienceTags, from: number, takenAt: number, wallNow: number, beforeRecord?: BeforeRecord): Promise<ChangeSet> {
     const [last] = await namedQuery<{ seq: number }>(this.client, 'audience_last_seq', { audience })
     const seq = Math.max(Number(last.seq) + 1, wallNow)
     await this.client.command({ query: query('audience_sync_moves'), query_params: { ...tagParams(tags), audience, seq } })
     const rows = await namedQuery<AudienceMember & { joined: number }>(this.client, 'audience_changes_between', { audience, from, to: seq })
     const [{ members }] = await namedQuery<{ members: number }>(this.client, 'audience_members_at', { audience, to: seq })
-    await this.client.insert({ table: 'audience_syncs', format: 'JSONEachRow', values: [{ audience, seq, taken_at: engineTimeText(takenAt), members: Number(members) }] })
     const joined: AudienceMember[] = []
     const left: AudienceMember[] = []
     for (const r of rows) (Number(r.joined) === 1 ? joined : left).push({ person_id: r.person_id, ids: r.ids })
-    return { joined, left, seq, members: Number(members) }
+    const changes = { joined, left, seq, members: Number(members) }
+    if (beforeRecord && !(await beforeRecord(changes))) return changes
+    const pushed = beforeRecord ? 1 : 0
+    await this.client.insert({ table: 'audience_syncs', format: 'JSONEachRow', values: [{ audience, seq, taken_at: engineTimeText(takenAt), members: changes.members, pushed }] })
+    return changes
   }
 }

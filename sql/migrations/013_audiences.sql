@@ -27,13 +27,15 @@ CREATE TABLE IF NOT EXISTS audience_moves
 ENGINE = MergeTree
 ORDER BY (audience, person_id, seq);
 
--- One row per sync, written after its moves: a cursor names a sync that is here, so its moves are complete.
+-- One row per sync, written after its moves: a cursor names a sync that is here, so its moves are
+-- complete. pushed = 1: a change set published for webhooks (the next push starts from the last one).
 CREATE TABLE IF NOT EXISTS audience_syncs
 (
     audience    String,
     seq         UInt64,
     taken_at    DateTime64(3, 'UTC'),
-    members     UInt64
+    members     UInt64,
+    pushed      UInt8 DEFAULT 0
 )
 ENGINE = MergeTree
 ORDER BY (audience, seq)
