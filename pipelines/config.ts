@@ -72,6 +72,8 @@ export interface PulseConfig {
   profilesSettings: ProfilesConfig
   profiles: boolean
   tagSweepSeconds: number
+  /** Seconds between pushes of the audiences' change sets on pulse.audiences.<name>.changed; 0: none. */
+  audiencePushSeconds: number
   faults: FaultConfig
 }
 
@@ -163,6 +165,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'now', flag: '--now <time>', env: 'PULSE_NOW', kind: 'string', help: 'fix "now" for features, tags, sweeps and the incomplete flag of funnels (ISO-8601 with a zone, e.g. 2026-01-31T12:00:00Z): backfills, demos and tests; unset = the system clock', default: '' },
   { key: 'profilesConfig', flag: '--profiles-config <file>', env: 'PULSE_PROFILES_CONFIG', kind: 'string', help: 'profiles config file (JSON): the events features read, tag thresholds, webhooks (README: Customer profiles and tags)', default: '' },
   { key: 'tagSweepSeconds', flag: '--tag-sweep-seconds <s>', env: 'PULSE_TAG_SWEEP_SECONDS', kind: 'int', help: 'apply the tag changes that come with time alone (silent, churn risk, SLA breaches, sliding windows) every N seconds (0: only on POST /api/tags/refresh)', default: '60', min: 0, max: 86_400 },
+  { key: 'audiencePushSeconds', flag: '--audience-push-seconds <s>', env: 'PULSE_AUDIENCE_PUSH_SECONDS', kind: 'int', help: 'publish each saved audience\'s change set (who joined, who left) on pulse.audiences.<name>.changed every N seconds, for webhooks (0: never)', default: '60', min: 0, max: 86_400 },
   { key: 'profiles', flag: '--no-profiles', env: 'PULSE_PROFILES', kind: 'bool', help: 'do not keep persons, features and tags current in this process (env: 0)', default: 'true' },
   { key: 'processor', flag: '--no-processor', env: 'PULSE_PROCESSOR', kind: 'bool', help: 'do not run the stream processor in this process (ingest and query only; env: 0)', default: 'true' },
   { key: 'faults.failInserts', flag: '--fault-fail-inserts <n>', env: 'PULSE_FAULT_FAIL_INSERTS', kind: 'int', help: 'test only: the first N event inserts fail as if the engine were unreachable', default: '0' },

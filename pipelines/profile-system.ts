@@ -1,14 +1,17 @@
 // Wires the profile parts together for the composition root: the identity graph loaded from
 // ClickHouse, the processor's profile stage, the tag sweep (every --tag-sweep-seconds and on
 // POST /api/tags/refresh), population thresholds reloaded after each value-model refit, tag
-// changes and alerts published on the changes stream, and webhook delivery from it.
+// changes and alerts published on the changes stream, audience change sets pushed on it (every
+// --audience-push-seconds), and webhook delivery from it.
 import type { ClickHouseClient } from '@clickhouse/client'
+import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import type { Logger } from 'pino'
 import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import type { ProfilesConfig } from '../models/tags/profiles-config.ts'
 import { loadIdentityGraph, storeIdentityChanges } from '../sql/profiles/identity-store.ts'
 import type { Clock } from './clock.ts'
+import { AudiencePush, startAudiencePush } from './jobs/audience-push.ts'
 import { ProfileQueue } from './jobs/profile-queue.ts'
 import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
 import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
@@ -29,6 +32,8 @@ export interface ProfileSystemDeps {
   settings: ProfilesConfig
   /** 0: sweeps only on demand. */
   sweepSeconds: number
+  /** 0: audience change sets are not pushed. */
+  audiencePushSeconds: number
   /** The changes stream webhooks read from. */
   changesStream: string
   /** --fault-fail-profile-compute-matching. */
@@ -90,6 +95,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
     }, deps.sweepSeconds * 1000)
     timer.unref()
   }
+  const stopAudiencePush = startAudiencePush(new AudiencePush({ client, js: jetstream(deps.nc), clock, log }), deps.audiencePushSeconds, log.child({ part: 'audiences' }))
   let webhooks: WebhookDelivery | undefined
   if (deps.settings.webhooks.length > 0) {
     webhooks = await startWebhookDelivery(deps.nc, client, deps.settings.webhooks, { stream: deps.changesStream, log: log.child({ part: 'webhooks' }) })
@@ -109,6 +115,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
     async stop() {
       clearInterval(timer)
       tagSweep.stop()
+      await stopAudiencePush()
       await queue.idle()
       await recompute.commits.last
       await computer.close()

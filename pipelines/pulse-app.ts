@@ -172,7 +172,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         // A session of its own: the profile stage's reads and inserts run beside the event inserts.
         const session = await clickhouse.writeSession()
         profiles = await startProfileSystem({
-          client: session.client, insert: session, nc, natsServers: natsUrl, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
+          client: session.client, insert: session, nc, natsServers: natsUrl, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, audiencePushSeconds: config.audiencePushSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
           failTagStateStores: config.faults.failTagStateStores,
           failProfileComputeMatching: config.faults.failProfileComputeMatching,
         })

@@ -1,9 +1,10 @@
 // The read side of Pulse's HTTP API, wired for the composition root (pulse-app.ts): analyst SQL
 // and funnels on the sealed read session; customers, tags, service quality and the dashboards on
-// Pulse's own fixed reads; the tag sweep on demand.
+// Pulse's own fixed reads; saved audiences; the tag sweep on demand.
 import type { FastifyInstance } from 'fastify'
 import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
+import { registerAudienceRoutes } from '../ingest/api/audience-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
@@ -43,6 +44,7 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
   registerCustomerRoutes(app, { client: clickhouse.client, keys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
   registerTagRoutes(app, { client: clickhouse.client, keys, definitions: tagDefinitions(tagSettings) })
+  registerAudienceRoutes(app, { client: clickhouse.client, keys, now: () => clock.now() })
   registerServiceRoutes(app, {
     client: clickhouse.client,
     keys,

@@ -79,7 +79,7 @@ describe('the changes stream', () => {
   it('is created at start, on file storage, with the configured age and size limits', async () => {
     const info = await (await jetstreamManager(pulse.nc)).streams.info('PULSE_CHANGES')
     expect(info.config).toMatchObject({
-      subjects: ['pulse.tags.>', 'pulse.alerts.>'],
+      subjects: ['pulse.tags.>', 'pulse.alerts.>', 'pulse.audiences.>'],
       storage: 'file',
       discard: 'old',
       max_age: 168 * 3600 * 1e9,

@@ -58,7 +58,7 @@ describe('profiles config', () => {
   })
 
   it('checks each webhook: subject pattern, http(s) URL, secret of 16 characters or more', () => {
-    expect(errorsOf({ webhooks: [{ ...HOOK, subjects: 'orders.>' }] })[0]).toMatch(/^webhooks\[0\]\.subjects: must be a subject pattern under pulse\.tags or pulse\.alerts/)
+    expect(errorsOf({ webhooks: [{ ...HOOK, subjects: 'orders.>' }] })[0]).toMatch(/^webhooks\[0\]\.subjects: must be a subject pattern under pulse\.tags, pulse\.alerts or pulse\.audiences/)
     for (const subjects of ['pulse.tags.*.add*', 'pulse.>.added', 'pulse..added', 'pulse.tags.high value.added']) expect(errorsOf({ webhooks: [{ ...HOOK, subjects }] }), subjects).toHaveLength(1)
     expect(errorsOf({ webhooks: [{ ...HOOK, url: 'ftp://crm.example.com/x' }] })).toEqual(['webhooks[0].url: must be an http:// or https:// URL (got "ftp://crm.example.com/x")'])
     expect(errorsOf({ webhooks: [{ ...HOOK, url: 'not a url' }] })).toEqual(['webhooks[0].url: must be an http:// or https:// URL (got "not a url")'])

@@ -7,6 +7,7 @@ import type { Alert, TagChange } from './tag-change.ts'
 
 export const TAGS_SUBJECT = 'pulse.tags'
 export const ALERTS_SUBJECT = 'pulse.alerts'
+export const AUDIENCES_SUBJECT = 'pulse.audiences'
 
 const KEPT = /^[A-Za-z0-9_]$/
 
@@ -38,4 +39,9 @@ export function tagChangeSubject(change: Pick<TagChange, 'tag' | 'change'>): str
 
 export function alertSubject(alert: Pick<Alert, 'kind'>): string {
   return `${ALERTS_SUBJECT}.${alert.kind}`
+}
+
+/** An audience name is already one subject token (models/tags/audience-definition.ts, AUDIENCE_NAME). */
+export function audienceChangeSubject(audience: string): string {
+  return `${AUDIENCES_SUBJECT}.${audience}.changed`
 }

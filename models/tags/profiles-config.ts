@@ -96,11 +96,11 @@ function parseFeatures(json: unknown, errors: string[]): FeatureConfig {
   return out
 }
 
-/** A NATS subject pattern under pulse.tags or pulse.alerts: `*` a whole token, `>` only last. */
+/** A NATS subject pattern under pulse.tags, pulse.alerts or pulse.audiences: `*` a whole token, `>` only last. */
 export function isDeliverableSubject(pattern: string): boolean {
   const tokens = pattern.split('.')
   if (tokens.some((t, i) => t === '' || /[\s]/.test(t) || (t.length > 1 && /[*>]/.test(t)) || (t === '>' && i !== tokens.length - 1))) return false
-  return tokens[0] === 'pulse' && tokens.length >= 2 && ['tags', 'alerts', '*', '>'].includes(tokens[1])
+  return tokens[0] === 'pulse' && tokens.length >= 2 && ['tags', 'alerts', 'audiences', '*', '>'].includes(tokens[1])
 }
 
 function parseWebhook(json: unknown, at: string, errors: string[]): WebhookSubscription | null {
@@ -112,7 +112,7 @@ function parseWebhook(json: unknown, at: string, errors: string[]): WebhookSubsc
   unknownKeys(json, ['subjects', 'url', 'secret'], `${at}.`, errors)
   const { subjects, url, secret } = json
   if (typeof subjects !== 'string' || !isDeliverableSubject(subjects)) {
-    errors.push(`${at}.subjects: must be a subject pattern under pulse.tags or pulse.alerts, e.g. "pulse.tags.*.added" (got ${shown(subjects)})`)
+    errors.push(`${at}.subjects: must be a subject pattern under pulse.tags, pulse.alerts or pulse.audiences, e.g. "pulse.tags.*.added" (got ${shown(subjects)})`)
   }
   let protocol = ''
   try {

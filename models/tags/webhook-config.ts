@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 export interface WebhookConfig {
   /** Names the webhook in the delivery log and its durable consumer; defaults to the url. */
   name?: string
-  /** A NATS subject pattern on the changes stream, wildcards allowed: `pulse.tags.*.added`, `pulse.alerts.>`. */
+  /** A NATS subject pattern on the changes stream, wildcards allowed: `pulse.tags.*.added`, `pulse.alerts.>`, `pulse.audiences.>`. */
   subjects: string
   url: string
   /** Signs each body (Pulse-Signature); shared with the receiver. */
@@ -29,7 +29,7 @@ export type ResolvedWebhook = Required<WebhookConfig>
 function isChangesPattern(subjects: string): boolean {
   const tokens = subjects.split('.')
   const wellFormed = tokens.every((t, i) => t !== '' && !/\s/.test(t) && (t === '*' || t === '>' ? i > 0 : !/[*>]/.test(t)) && (t !== '>' || i === tokens.length - 1))
-  return wellFormed && tokens[0] === 'pulse' && ['tags', 'alerts', '*', '>'].includes(tokens[1] ?? '')
+  return wellFormed && tokens[0] === 'pulse' && ['tags', 'alerts', 'audiences', '*', '>'].includes(tokens[1] ?? '')
 }
 
 /** The webhook with its defaults, or an error saying what to fix. */
@@ -40,7 +40,7 @@ export function resolveWebhook(w: WebhookConfig): ResolvedWebhook {
   if (!/^https?:\/\//.test(w.url ?? '')) throw problem('url must start with http:// or https://')
   if (!w.secret) throw problem('secret is missing: give a random string of at least 16 characters, shared with the receiver')
   if (typeof w.subjects !== 'string' || !isChangesPattern(w.subjects)) {
-    throw problem(`subjects ${JSON.stringify(w.subjects)} must be a pattern under pulse.tags. or pulse.alerts. (e.g. pulse.tags.*.added, pulse.alerts.>)`)
+    throw problem(`subjects ${JSON.stringify(w.subjects)} must be a pattern under pulse.tags., pulse.alerts. or pulse.audiences. (e.g. pulse.tags.*.added, pulse.alerts.>, pulse.audiences.*.changed)`)
   }
   const resolved = { ...WEBHOOK_DEFAULTS, ...w, name }
   for (const key of ['maxInFlight', 'timeoutMs', 'maxRetryAgeMs'] as const) {

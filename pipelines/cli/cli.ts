@@ -1,7 +1,8 @@
-// The CLI entry: `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | audience | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
+import { runAudienceChanges, runAudienceCreate, runAudienceDelete, runAudienceList, runAudienceMembers, type AudienceFlags } from './audience-command.ts'
 import { assertChurnFitUsable, printChurnFit, runChurnFit, type ChurnFitOptions } from './churn-fit-command.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runCustomer } from './customer-command.ts'
@@ -63,6 +64,47 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print JSON'),
   ).action(async (tag: string | undefined, flags: FlagValues) => runTags(tag, flags, loadConfig(flags, processEnv())))
+  const audience = program.command('audience').description('saved audiences of a running Pulse: definitions over tags, their members and change sets')
+  withConfigOptions(
+    audience
+      .command('create')
+      .description('create an audience, or replace the definition of the one of that name (admin key)')
+      .option('--file <file>', 'the JSON definition: { "name", "description", "all", "any", "none", "churn_bands", "value_tiers", "funnel_dropoffs" }')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer'),
+  ).action(async (flags: FlagValues) => runAudienceCreate(flags as AudienceFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    audience
+      .command('list')
+      .description('the saved audiences with their member counts')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print JSON'),
+  ).action(async (flags: FlagValues) => runAudienceList(flags as AudienceFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    audience
+      .command('members')
+      .description('every member of an audience now, as a table, JSON, CSV, Arrow or Parquet')
+      .argument('<name>', 'the audience')
+      .option('--format <format>', 'table, json, csv, arrow or parquet (default table)')
+      .option('--out <file>', 'write to this file instead of standard output')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'the same as --format json'),
+  ).action(async (name: string, flags: FlagValues) => runAudienceMembers(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    audience
+      .command('changes')
+      .description('who joined and who left an audience since a cursor (every member without one), as JSON with the next cursor')
+      .argument('<name>', 'the audience')
+      .option('--since <cursor>', 'the next_cursor of the previous change set')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
+  ).action(async (name: string, flags: FlagValues) => runAudienceChanges(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    audience
+      .command('delete')
+      .description('delete an audience with its change-set log (admin key)')
+      .argument('<name>', 'the audience')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
+  ).action(async (name: string, flags: FlagValues) => runAudienceDelete(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
   withConfigOptions(
     program
       .command('dashboards')

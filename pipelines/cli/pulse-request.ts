@@ -29,7 +29,7 @@ export async function getFromPulse<T>(baseUrl: string, route: string, key: strin
   return requestPulse<T>(baseUrl, route, key, { method: 'GET', headers: {} })
 }
 
-async function requestPulse<T>(baseUrl: string, route: string, key: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<PulseAnswer<T>> {
+export async function requestPulse<T>(baseUrl: string, route: string, key: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<PulseAnswer<T>> {
   const url = new URL(route, pulseBaseUrl(baseUrl))
   let res: Response
   try {

@@ -1,11 +1,11 @@
-// Creates (or updates) the stream that keeps published tag changes and alerts, so webhooks read
+// Creates (or updates) the stream that keeps published tag changes, alerts and audience change sets, so webhooks read
 // them through their own durable consumers at their own pace and a plain NATS subscriber on
 // `pulse.tags.>` receives them as they are published. Unlike the events stream it drops its oldest
 // messages when full or too old: they are notifications, the tables hold the record.
 import { addOrUpdateStream, withSetupPatience } from './jetstream-setup.ts'
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/nats-core'
-import { ALERTS_SUBJECT, TAGS_SUBJECT } from '../../models/tags/change-subjects.ts'
+import { ALERTS_SUBJECT, AUDIENCES_SUBJECT, TAGS_SUBJECT } from '../../models/tags/change-subjects.ts'
 
 export const CHANGES_STREAM = 'PULSE_CHANGES'
 
@@ -27,7 +27,7 @@ async function ensureOnce(nc: NatsConnection, s: ChangesStreamSettings): Promise
   const jsm = await jetstreamManager(nc)
   const config = {
     name: s.stream,
-    subjects: [`${TAGS_SUBJECT}.>`, `${ALERTS_SUBJECT}.>`],
+    subjects: [`${TAGS_SUBJECT}.>`, `${ALERTS_SUBJECT}.>`, `${AUDIENCES_SUBJECT}.>`],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
