@@ -1,15 +1,14 @@
-// Audience members as files: CSV (RFC 4180, `ids` one field holding its JSON array), an Arrow IPC
+// Audience members as files: CSV (models/exports/csv-field.ts, `ids` one field holding its JSON array), an Arrow IPC
 // stream (apache-arrow) and Parquet (hyparquet-writer), each with the columns of the JSON page:
 // person_id (text) and ids (a list of texts), none nullable.
 import { Field, List, RecordBatch, Schema, Struct, Table, Utf8, makeData, tableToIPC, vectorFromArray } from 'apache-arrow'
 import { parquetWriteBuffer } from 'hyparquet-writer'
+import { csvField } from '../../models/exports/csv-field.ts'
 import type { AudienceMember } from '../../sql/audiences/audience-membership.ts'
 
-const NEEDS_QUOTES = /[",\r\n]/
-const field = (text: string) => (NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
 
 export function membersCsv(rows: readonly AudienceMember[]): string {
-  const lines = ['person_id,ids', ...rows.map((r) => [r.person_id, JSON.stringify(r.ids)].map(field).join(','))]
+  const lines = ['person_id,ids', ...rows.map((r) => [r.person_id, JSON.stringify(r.ids)].map(csvField).join(','))]
   return lines.join('\r\n') + '\r\n'
 }
 
