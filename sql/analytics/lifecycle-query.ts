@@ -1,17 +1,16 @@
 // Runs a parsed lifecycle request (models/analytics/lifecycle-request.ts) as
 // sql/queries/lifecycle.sql: the event name, property names and values go in as bound parameters.
 import type { ClickHouseClient } from '@clickhouse/client'
-import { lifecycleAnswer, type LifecycleAnswer } from '../../models/analytics/lifecycle-answer.ts'
+import { lifecycleAnswer, type LifecycleAnswer, type LifecycleCounts } from '../../models/analytics/lifecycle-answer.ts'
 import type { LifecycleRequest } from '../../models/analytics/lifecycle-request.ts'
 import { rangePeriodStart } from '../../models/analytics/period-range.ts'
 import { namedQuery } from '../named-query.ts'
 import { filterParams } from './filter-params.ts'
 
 interface LifecycleRow {
-  new: number[]
-  returning: number[]
-  resurrecting: number[]
-  dormant: number[]
+  period: number
+  status: keyof LifecycleCounts
+  persons: number
 }
 
 export function lifecycleParams(request: LifecycleRequest): Record<string, unknown> {
@@ -33,7 +32,8 @@ export function lifecycleParams(request: LifecycleRequest): Record<string, unkno
  * `client` is the read session for analysts, or any session of Pulse's database.
  */
 export async function runLifecycle(client: ClickHouseClient, request: LifecycleRequest, nowMs: number): Promise<LifecycleAnswer> {
-  const [row] = await namedQuery<LifecycleRow>(client, 'lifecycle', lifecycleParams(request))
-  const numbers = (xs: number[] | undefined) => (xs ?? []).map(Number)
-  return lifecycleAnswer(request, { new: numbers(row?.new), returning: numbers(row?.returning), resurrecting: numbers(row?.resurrecting), dormant: numbers(row?.dormant) }, nowMs)
+  const rows = await namedQuery<LifecycleRow>(client, 'lifecycle', lifecycleParams(request))
+  const counts: LifecycleCounts = { new: [], returning: [], resurrecting: [], dormant: [] }
+  for (const row of rows) counts[row.status][Number(row.period)] = Number(row.persons)
+  return lifecycleAnswer(request, counts, nowMs)
 }

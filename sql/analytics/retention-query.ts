@@ -11,9 +11,10 @@ import { filterParams } from './filter-params.ts'
 interface RetentionRow {
   is_total: number
   cohort: number
+  /** -1 for the cohort's size. */
+  offset: number
   value: string | null
-  size: number
-  persons: number[]
+  persons: number
 }
 
 export function retentionParams(request: RetentionRequest): Record<string, unknown> {
@@ -35,10 +36,13 @@ export function retentionParams(request: RetentionRequest): Record<string, unkno
   }
 }
 
-function add(counts: Map<string | null, RetentionCounts>, key: string | null, row: RetentionRow): void {
-  let group = counts.get(key)
-  if (!group) counts.set(key, (group = new Map()))
-  group.set(Number(row.cohort), { size: Number(row.size), persons: row.persons.map(Number) })
+function add(counts: RetentionCounts, row: RetentionRow, periods: number): void {
+  const cohort = Number(row.cohort)
+  let found = counts.get(cohort)
+  if (!found) counts.set(cohort, (found = { size: 0, persons: Array.from({ length: periods }, () => 0) }))
+  const offset = Number(row.offset)
+  if (offset < 0) found.size = Number(row.persons)
+  else found.persons[offset] = Number(row.persons)
 }
 
 /**
@@ -50,8 +54,13 @@ export async function runRetention(client: ClickHouseClient, request: RetentionR
   const total: RetentionCounts = new Map()
   const byValue = new Map<string | null, RetentionCounts>()
   for (const row of rows) {
-    if (Number(row.is_total) === 1) total.set(Number(row.cohort), { size: Number(row.size), persons: row.persons.map(Number) })
-    else add(byValue, row.value, row)
+    if (Number(row.is_total) === 1) {
+      add(total, row, request.periods)
+      continue
+    }
+    let group = byValue.get(row.value)
+    if (!group) byValue.set(row.value, (group = new Map()))
+    add(group, row, request.periods)
   }
   return retentionAnswer(request, total, [...byValue].map(([value, counts]) => ({ value, counts })), nowMs)
 }
