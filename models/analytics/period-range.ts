@@ -27,8 +27,9 @@ export function parsePeriodRange(
 ): PeriodRange {
   const toMs = body.to === undefined ? nowMs : parseRangeTime(body.to, 'to')
   const last = periodStart(toMs - 1, unit)
-  const startMs = body.from === undefined ? addPeriods(last, 1 - limits.defaultCount, unit) : periodStart(parseRangeTime(body.from, 'from'), unit)
-  if (body.from !== undefined && parseRangeTime(body.from, 'from') >= toMs) throw new AnalysisRequestError('from', 'must be before "to"')
+  const fromMs = body.from === undefined ? null : parseRangeTime(body.from, 'from')
+  if (fromMs !== null && fromMs >= toMs) throw new AnalysisRequestError('from', 'must be before "to"')
+  const startMs = fromMs === null ? addPeriods(last, 1 - limits.defaultCount, unit) : periodStart(fromMs, unit)
   const count = periodsBetween(startMs, last, unit) + 1
   if (count > limits.maxCount) {
     throw new AnalysisRequestError('from', `the range holds ${count} ${unit}s, more than the ${limits.maxCount} allowed: move "from" later or use a longer period`)
