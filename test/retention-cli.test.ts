@@ -1,12 +1,13 @@
 // `pulse retention` and `pulse lifecycle`: the same answer as the API (--json), readable tables
 // with the open periods marked, and a refused request reported in one line naming the field.
 import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { sendBatch } from './helpers/event-batches.ts'
-import { READ_KEY, sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
+import { READ_KEY, sql, startTestPulse, tempDir, waitFor } from './helpers/test-pulse.ts'
 
 const run = promisify(execFile)
 const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
@@ -60,6 +61,15 @@ describe('pulse retention', () => {
     expect(cells(table.stdout)).toContainEqual(['2026-02-23', '2', '0 (0.0%)', '1 (50.0%)', '1 (50.0%)*'])
     expect(table.stdout).toContain('plan = free')
     expect(table.stdout).toContain('* the week had not ended')
+  })
+
+  it('reads a whole request from --request, the flags overriding its fields', async () => {
+    const file = path.join(tempDir('retention-cli-request'), 'request.json')
+    writeFileSync(file, JSON.stringify({ cohort_event: { event: 'Signed Up', filters: [{ property: 'plan', op: 'eq', value: 'pro' }] }, return_event: { event: 'Lesson Started' }, period: 'day', periods: 2 }))
+    const { code, stdout } = await pulseCli('retention', '--request', file, '--period', 'week', '--from', '2026-02-23', '--to', '2026-03-02')
+    expect(code).toBe(0)
+    // Only ann's sign-up has plan "pro"; weekly (the flag), 2 offsets (the file): back the next week.
+    expect(cells(stdout)).toContainEqual(['2026-02-23', '1', '0 (0.0%)', '1 (100.0%)'])
   })
 
   it('reports a refused request in one line naming the field', async () => {
