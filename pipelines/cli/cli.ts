@@ -1,4 +1,4 @@
-// The CLI entry: `pulse serve | sql | customer | tags | audience | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
@@ -19,6 +19,8 @@ import { printSimulateSummary, runSimulate } from './simulate-command.ts'
 import { runSql } from './sql-command.ts'
 import { runTags } from './tags-command.ts'
 import { runFunnelCommand, type FunnelFlags } from './funnel-command.ts'
+import { runLifecycleCommand, type LifecycleFlags } from './lifecycle-command.ts'
+import { runRetentionCommand, type RetentionFlags } from './retention-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -131,6 +133,35 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
   ).action(async (flags: FlagValues) => runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    program
+      .command('retention')
+      .description('a cohort retention table from a running Pulse: per cohort period its size and the persons who came back each period after')
+      .option('--cohort-event <event>', 'the event that puts a person in a cohort, e.g. "Signed Up"')
+      .option('--return-event <event>', 'the event that counts as coming back (default: the cohort event)')
+      .option('--cohort-type <type>', 'first_time (the period of the first cohort event ever) or recurring (every period with one) (default first_time)')
+      .option('--retention-type <type>', 'on (back in exactly that period) or on_or_after (in it or any later one) (default on)')
+      .option('--period <period>', 'day, week (from Monday) or month, UTC (default week)')
+      .option('--periods <n>', 'periods after each cohort\'s own, its own included: 1 to 53 (default 12)')
+      .option('--from <time>', 'first cohort: the period holding this date (YYYY-MM-DD) or ISO time with its zone (default: --periods periods up to --to)')
+      .option('--to <time>', 'cohorts up to the period holding the instant before this time (default: now)')
+      .option('--breakdown <property>', 'split by this property of each person\'s cohort event')
+      .option('--request <file>', 'a JSON retention request (filters on either event); the flags above override it')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer'),
+  ).action(async (flags: FlagValues) => runRetentionCommand(flags as RetentionFlags, loadConfig(flags, processEnv())))
+  withConfigOptions(
+    program
+      .command('lifecycle')
+      .description('persons new, returning, resurrecting and dormant (negative) per period, from a running Pulse')
+      .option('--event <event>', 'the activity event, e.g. "Order Completed"')
+      .option('--period <period>', 'day, week (from Monday) or month, UTC (default week)')
+      .option('--from <time>', 'first period: the one holding this date (YYYY-MM-DD) or ISO time with its zone (default: 12 periods up to --to)')
+      .option('--to <time>', 'up to the period holding the instant before this time (default: now)')
+      .option('--request <file>', 'a JSON lifecycle request (filters); the flags above override it')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer'),
+  ).action(async (flags: FlagValues) => runLifecycleCommand(flags as LifecycleFlags, loadConfig(flags, processEnv())))
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
   )

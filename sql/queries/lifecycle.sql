@@ -1,0 +1,74 @@
+-- Lifecycle (README, "Lifecycle": the statuses this counts). Every event name, property name and
+-- value is a bound parameter. Periods are numbered from the range's first period (0), as in
+-- retention.sql; period -1 is the one before the range, read to classify period 0.
+-- Per key id, then per person through person_ids: the first period with the event ever (the whole
+-- history before the range's end is read for it) and the active periods from -1 on; then each
+-- person's statuses, one row per period they have one in, counted per period and status.
+WITH
+    {event:String} AS activity_event,
+    {filter_props:Array(String)} AS filter_props,
+    {filter_ops:Array(String)} AS filter_ops,
+    {filter_negate:Array(UInt8)} AS filter_negate,
+    {filter_kinds:Array(Array(String))} AS filter_kinds,
+    {filter_texts:Array(Array(String))} AS filter_texts,
+    arrayMap(a -> arrayMap(x -> toFloat64(x), a), {filter_numbers:Array(Array(String))}) AS filter_numbers,
+    {unit:String} AS unit,
+    {start_ms:Int64} AS start_ms,
+    {end_ms:Int64} AS end_ms,
+    {periods:UInt32} AS n_periods,
+    toDate32(fromUnixTimestamp64Milli(start_ms, 'UTC')) AS origin,
+    toInt64(toYear(origin)) * 12 + toMonth(origin) AS origin_month
+SELECT st.1 AS period, st.2 AS status, count() AS persons
+FROM
+(
+    SELECT
+        arraySort(active) AS active_periods,
+        -- Each active period is new, returning or resurrecting; the period after one the person
+        -- is not active in is dormant.
+        arrayConcat(
+            arrayMap((a, i) -> (a, multiIf(a = first, 'new', i > 1 AND active_periods[i - 1] = a - 1, 'returning', 'resurrecting')), active_periods, arrayEnumerate(active_periods)),
+            arrayMap(a -> (a + 1, 'dormant'), arrayFilter((a, i) -> i = length(active_periods) OR active_periods[i + 1] != a + 1, active_periods, arrayEnumerate(active_periods)))) AS statuses
+    FROM
+    (
+        SELECT
+            if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(k.key_id))), 1, 16))) AS person,
+            min(k.first) AS first,
+            groupUniqArrayArray(k.active) AS active
+        FROM
+        (
+            SELECT key_id, min(period) AS first, groupUniqArrayIf(period, period >= -1) AS active
+            FROM
+            (
+                SELECT
+                    e.key_id AS key_id,
+                    toDate32(e.ts) AS day,
+                    multiIf(unit = 'day', toInt64(dateDiff('day', origin, day)),
+                            unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),
+                            toInt64(toYear(day)) * 12 + toMonth(day) - origin_month) AS period
+                FROM events_by_key AS e FINAL
+                WHERE e.key_id != '' AND e.event = activity_event AND e.ts < fromUnixTimestamp64Milli(end_ms, 'UTC')
+                    AND arrayAll(f -> toUInt8(filter_negate[f] != multiIf(
+                        filter_ops[f] = 'is_set', JSONType(e.properties, filter_props[f]) != 'Null',
+                        filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
+                            kind = 'number', JSONType(e.properties, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.properties, filter_props[f]) = number,
+                            kind = 'string', JSONType(e.properties, filter_props[f]) = 'String' AND JSONExtractString(e.properties, filter_props[f]) = text,
+                            JSONType(e.properties, filter_props[f]) = 'Bool' AND JSONExtractBool(e.properties, filter_props[f]) = (text = 'true')),
+                            filter_kinds[f], filter_texts[f], filter_numbers[f]),
+                        filter_ops[f] = 'contains', JSONType(e.properties, filter_props[f]) = 'String' AND position(JSONExtractString(e.properties, filter_props[f]), filter_texts[f][1]) > 0,
+                        JSONType(e.properties, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
+                        filter_ops[f] = 'gt', JSONExtractFloat(e.properties, filter_props[f]) > filter_numbers[f][1],
+                        filter_ops[f] = 'gte', JSONExtractFloat(e.properties, filter_props[f]) >= filter_numbers[f][1],
+                        filter_ops[f] = 'lt', JSONExtractFloat(e.properties, filter_props[f]) < filter_numbers[f][1],
+                        JSONExtractFloat(e.properties, filter_props[f]) <= filter_numbers[f][1])) = 1,
+                        range(1, length(filter_ops) + 1))
+            )
+            GROUP BY key_id
+        ) AS k
+        LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = k.key_id
+        GROUP BY person
+        HAVING notEmpty(active)
+    )
+)
+ARRAY JOIN statuses AS st
+WHERE st.1 >= 0 AND st.1 < n_periods
+GROUP BY period, status
