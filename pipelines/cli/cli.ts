@@ -1,23 +1,13 @@
-// The CLI entry: `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
-import { assertChurnFitUsable, printChurnFit, runChurnFit, type ChurnFitOptions } from './churn-fit-command.ts'
-import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
-import { runCustomer } from './customer-command.ts'
-import { printDashboards, runDashboards, type DashboardsOptions } from './dashboards-command.ts'
-import { runDemo } from './demo-command.ts'
+import type { ChurnFitOptions } from './churn-fit-command.ts'
+import type { DashboardsOptions } from './dashboards-command.ts'
 import { personCausedErrorLine } from './error-line.ts'
-import { printImportSummary, runImport } from './import-command.ts'
-import { assertFitUsable, printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
-import { runLtvRefresh } from './ltv-refresh-command.ts'
+import type { LtvFitOptions } from './ltv-fit-command.ts'
 import { numericOption, real, whole } from './numeric-option.ts'
-import { runReplay } from './replay-command.ts'
-import { runServe } from './serve-command.ts'
-import { printSimulateSummary, runSimulate } from './simulate-command.ts'
-import { runSql } from './sql-command.ts'
-import { runTags } from './tags-command.ts'
-import { runFunnelCommand, type FunnelFlags } from './funnel-command.ts'
+import type { FunnelFlags } from './funnel-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -36,7 +26,10 @@ function withConfigOptions(cmd: Command): Command {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError('(add --help for the options and their allowed values)')
   withConfigOptions(program.command('serve').description('run the tracking endpoint, the stream processor and the query API')).action(
-    async (flags: FlagValues) => runServe(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runServe } = await import('./serve-command.ts')
+      return runServe(loadConfig(flags, processEnv()))
+    },
   )
   withConfigOptions(
     program
@@ -46,7 +39,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse')
       .option('--param <name=value>', 'a query parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
       .option('--format <format>', 'table, json or csv', 'table'),
-  ).action(async (query: string, flags: FlagValues) => runSql(query, flags, loadConfig(flags, processEnv())))
+  ).action(async (query: string, flags: FlagValues) => {
+    const { runSql } = await import('./sql-command.ts')
+    return runSql(query, flags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('customer')
@@ -54,7 +50,10 @@ async function main(argv: string[]): Promise<void> {
       .argument('<id>', 'a user id, anonymous id, PostHog distinct id or person id (p_…)')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the customer as JSON'),
-  ).action(async (id: string, flags: FlagValues) => runCustomer(id, flags, loadConfig(flags, processEnv())))
+  ).action(async (id: string, flags: FlagValues) => {
+    const { runCustomer } = await import('./customer-command.ts')
+    return runCustomer(id, flags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('tags')
@@ -62,7 +61,10 @@ async function main(argv: string[]): Promise<void> {
       .argument('[tag]', 'list the customers holding this tag, e.g. high_frequency or region:north')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print JSON'),
-  ).action(async (tag: string | undefined, flags: FlagValues) => runTags(tag, flags, loadConfig(flags, processEnv())))
+  ).action(async (tag: string | undefined, flags: FlagValues) => {
+    const { runTags } = await import('./tags-command.ts')
+    return runTags(tag, flags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('dashboards')
@@ -72,7 +74,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--to <time>', 'end of the range, excluded: a date or an ISO time with a zone (default: now, see --now)')
       .option('--config <file>', 'dashboards config (JSON): title, pages, range_days, nps_period, histogram_bins')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir, else the data folder itself)'),
-  ).action(async (flags: FlagValues) => printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv()))))
+  ).action(async (flags: FlagValues) => {
+    const { printDashboards, runDashboards } = await import('./dashboards-command.ts')
+    return printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv())))
+  })
   withConfigOptions(
     program
       .command('funnel')
@@ -88,9 +93,15 @@ async function main(argv: string[]): Promise<void> {
       .option('--request <file>', 'a JSON funnel request (filters, exclusions, step windows, held properties); the flags above override it')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
-  ).action(async (flags: FlagValues) => runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runFunnelCommand } = await import('./funnel-command.ts')
+    return runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
-    async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runReplay } = await import('./replay-command.ts')
+      return runReplay(loadConfig(flags, processEnv()))
+    },
   )
   withConfigOptions(
     program
@@ -103,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
       .option('--dry-run', 'report what would be re-submitted, send nothing')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
   ).action(async (flags: FlagValues) => {
+    const { printDeadLettersReplay, runDeadLettersReplay } = await import('./dead-letters-command.ts')
     const f = flags as { reason?: string; since?: string; dryRun?: boolean; url?: string }
     printDeadLettersReplay(await runDeadLettersReplay({ reason: f.reason, since: f.since, dryRun: Boolean(f.dryRun), url: f.url }, loadConfig(flags, processEnv())))
   })
@@ -121,6 +133,7 @@ async function main(argv: string[]): Promise<void> {
       .addOption(numericOption('--batch <n>', 'events per request', whole(1, 10_000), 100))
       .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 8)),
   ).action(async (flags: FlagValues) => {
+    const { printSimulateSummary, runSimulate } = await import('./simulate-command.ts')
     const f = flags as Record<string, unknown>
     const summary = await runSimulate(
       {
@@ -151,6 +164,7 @@ async function main(argv: string[]): Promise<void> {
       .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 4))
       .addOption(numericOption('--rate <events/s>', 'send at most this many events per second (0: no limit)', whole(0, 10_000_000), 0)),
   ).action(async (file: string, flags: FlagValues) => {
+    const { printImportSummary, runImport } = await import('./import-command.ts')
     const f = flags as Record<string, string | number | undefined>
     const timeFormat = String(f.timeFormat)
     if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw userError(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`)
@@ -186,6 +200,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(numericOption('--months <n>', 'with --predict: CLV horizon in months', whole(1, 1200), 12))
     .addOption(numericOption('--discount <rate>', 'with --predict: monthly discount rate', real(0, 1), 0.01))
     .action(async (flags: Record<string, unknown>) => {
+      const { assertFitUsable, printLtvFit, runLtvFit } = await import('./ltv-fit-command.ts')
       if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
       const result = await runLtvFit(opts)
@@ -199,7 +214,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
       .option('--json', 'print the fit as JSON'),
-  ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runLtvRefresh } = await import('./ltv-refresh-command.ts')
+    return runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv()))
+  })
   program
     .command('churn')
     .description('churn model')
@@ -217,13 +235,17 @@ async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the quality card as JSON')
     .option('--predict <file>', 'write customer,churn_probability for every customer (CSV) here')
     .action(async (flags: Record<string, unknown>) => {
+      const { assertChurnFitUsable, printChurnFit, runChurnFit } = await import('./churn-fit-command.ts')
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as ChurnFitOptions
       const result = await runChurnFit(opts)
       printChurnFit(result, opts)
       assertChurnFitUsable(result, opts)
     })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
-    async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runDemo } = await import('./demo-command.ts')
+      return runDemo(loadConfig(flags, processEnv()))
+    },
   )
   await program.parseAsync(argv)
 }
