@@ -2,7 +2,7 @@
 // (id, frequency|x, recency|t_x, T[, monetary|zbar]) or a transaction log summarised first.
 // Prints the parameters with standard errors and log-likelihoods (or JSON), and with --predict
 // writes each customer's expected purchases, P(alive), expected spend and discounted CLV.
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, statSync } from 'node:fs'
 import { asOfTime } from '../../models/value/as-of-time.ts'
 import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbdRows, type BgNbdFit } from '../../models/value/bgnbd.ts'
 import { groupBgNbdRows } from '../../models/value/bgnbd-rows.ts'
@@ -10,6 +10,7 @@ import { DAYS_PER_MONTH, discountedClv } from '../../models/value/clv.ts'
 import { fitGammaGammaColumns, gammaGammaExpectedSpend, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
 import { parseImportTime } from '../../models/events/import-rows.ts'
 import { summarizeTransactions, type Transaction } from '../../models/value/transaction-summary.ts'
+import { sharedArray, startSumsThread, type SumsThread } from './bgnbd-sums-thread.ts'
 import { csvField } from './csv-field.ts'
 import { formatTable } from './row-printing.ts'
 import { readSummaryColumns, summaryColumnsOf, type SummaryColumns } from './summary-columns.ts'
@@ -89,12 +90,27 @@ async function summariesFrom(opts: LtvFitOptions): Promise<SummaryColumns> {
   return summaryColumnsOf(summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays }))
 }
 
+// A second thread for the BG/NBD likelihood pays off from about this many distinct rows; it is
+// started before the file is read (so it boots meanwhile) when the file is large enough to hold them.
+const THREAD_FROM_ROWS = 50_000
+const THREAD_FROM_BYTES = 2_000_000
+
 export async function runLtvFit(opts: LtvFitOptions): Promise<LtvFitResult> {
   if (opts.predict && !(opts.horizon && opts.horizon > 0)) throw userError('--predict needs --horizon N (time units ahead, e.g. 39 weeks)')
+  const thread = opts.summary && (statSync(opts.summary, { throwIfNoEntry: false })?.size ?? 0) >= THREAD_FROM_BYTES ? startSumsThread() : null
+  try {
+    return await fit(opts, thread)
+  } finally {
+    await thread?.close()
+  }
+}
+
+async function fit(opts: LtvFitOptions, thread: SumsThread | null): Promise<LtvFitResult> {
   const customers = await summariesFrom(opts)
   if (customers.length === 0) throw userError('the file holds no customers')
   const started = performance.now()
-  const bgnbd = fitBgNbdRows(groupBgNbdRows(customers.x, customers.tx, customers.T))
+  const rows = groupBgNbdRows(customers.x, customers.tx, customers.T, thread ? sharedArray : undefined)
+  const bgnbd = fitBgNbdRows(rows, thread && rows.count >= THREAD_FROM_ROWS ? thread.sums(rows) : undefined)
   const { repeat, distinctSpends } = repeatCustomers(customers)
   // Gamma-Gamma's spread across customers needs customers that differ: with one repeat customer
   // (or identical mean spends) the likelihood grows without bound as p and q do.
