@@ -6,7 +6,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads'
 import { bgnbdPartialSums, SUM_FIELDS } from '../../models/value/bgnbd-partial-sums.ts'
 import type { ArrayMaker, BgNbdRows } from '../../models/value/bgnbd-rows.ts'
-import { DONE, GENERATION, READY, STOP, type SumsJob } from './bgnbd-sums-protocol.ts'
+import { DONE, FLAGS, GENERATION, JOB, READY, STOP, type SumsJob } from './bgnbd-sums-protocol.ts'
 
 /** Arrays the second thread can read without a copy. */
 export const sharedArray: ArrayMaker = (n) => new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT))
@@ -17,12 +17,16 @@ const ANSWER_TIMEOUT_MS = 10_000
 export interface SumsThread {
   /** The sums over all rows (grouped with `sharedArray`), half of them on the second thread. */
   sums(rows: BgNbdRows): (theta: readonly number[]) => Float64Array
+  /** Whether the thread has booted and waits for work. */
+  up(): boolean
+  /** Evaluations whose second half the thread computed. */
+  answered(): number
   close(): Promise<void>
 }
 
 /** Starts the thread now, so it boots while the caller reads its file. */
 export function startSumsThread(): SumsThread {
-  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)
+  const control = new SharedArrayBuffer(FLAGS * Int32Array.BYTES_PER_ELEMENT)
   const io = new SharedArrayBuffer((4 + SUM_FIELDS) * Float64Array.BYTES_PER_ELEMENT)
   const flags = new Int32Array(control)
   const shared = new Float64Array(io)
@@ -33,11 +37,14 @@ export function startSumsThread(): SumsThread {
   let answering = true
   worker.on('error', () => (answering = false))
   let generation = 0
+  let answers = 0
+  let jobs = 0
   return {
     sums(rows) {
       const split = rows.count >> 1
-      const job: SumsJob = { rows, from: split, to: rows.count }
+      const job: SumsJob = { id: ++jobs, rows, from: split, to: rows.count }
       port1.postMessage(job)
+      Atomics.store(flags, JOB, job.id)
       const total = new Float64Array(SUM_FIELDS)
       const theirs = new Float64Array(SUM_FIELDS)
       return (theta) => {
@@ -51,14 +58,18 @@ export function startSumsThread(): SumsThread {
           const deadline = performance.now() + ANSWER_TIMEOUT_MS
           for (let done = Atomics.load(flags, DONE); done !== generation && performance.now() < deadline; done = Atomics.load(flags, DONE)) Atomics.wait(flags, DONE, done, 100)
           answered = Atomics.load(flags, DONE) === generation
-          if (answered) theirs.set(shared.subarray(4))
-          else answering = false
+          if (answered) {
+            theirs.set(shared.subarray(4))
+            answers++
+          } else answering = false
         }
         if (!answered) bgnbdPartialSums(rows, split, rows.count, theta, theirs)
         for (let k = 0; k < SUM_FIELDS; k++) total[k] += theirs[k]
         return total
       }
     },
+    up: () => Atomics.load(flags, READY) === 1,
+    answered: () => answers,
     async close() {
       Atomics.store(flags, GENERATION, STOP)
       Atomics.notify(flags, GENERATION)

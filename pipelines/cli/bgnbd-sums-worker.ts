@@ -4,7 +4,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
 import { bgnbdPartialSums, SUM_FIELDS } from '../../models/value/bgnbd-partial-sums.ts'
 import type { BgNbdRows } from '../../models/value/bgnbd-rows.ts'
-import { DONE, GENERATION, READY, STOP, type SumsJob } from './bgnbd-sums-protocol.ts'
+import { DONE, GENERATION, JOB, READY, STOP, type SumsJob } from './bgnbd-sums-protocol.ts'
 
 const { control, io, port } = workerData as { control: SharedArrayBuffer; io: SharedArrayBuffer; port: MessagePort }
 const flags = new Int32Array(control)
@@ -17,14 +17,14 @@ for (let seen = 0; ; ) {
   Atomics.wait(flags, GENERATION, seen)
   seen = Atomics.load(flags, GENERATION)
   if (seen === STOP) break
-  // The rows are posted before the first request; wait the moment it may take them to arrive.
-  while (!job) {
+  // New rows are posted before their first request; wait the moment they may take to arrive.
+  while (job?.id !== Atomics.load(flags, JOB)) {
     const message = receiveMessageOnPort(port)
     if (message) job = message.message as SumsJob
     else Atomics.wait(flags, GENERATION, seen, 1)
   }
-  const rows: BgNbdRows = job.rows
-  bgnbdPartialSums(rows, job.from, job.to, theta, out)
+  const rows: BgNbdRows = job!.rows
+  bgnbdPartialSums(rows, job!.from, job!.to, theta, out)
   shared.set(out, 4)
   Atomics.store(flags, DONE, seen)
   Atomics.notify(flags, DONE)
