@@ -2,7 +2,9 @@
 // 24(2)): purchases at rate lambda ~ Gamma(r, alpha) while alive, drop-out with probability
 // p ~ Beta(a, b) after each purchase. Log-likelihood, its gradient, and the maximum-likelihood fit.
 import { bfgs } from '../numerics/bfgs.ts'
-import { bgnbdObjective } from './bgnbd-objective.ts'
+import { bgnbdObjective, type Objective } from './bgnbd-objective.ts'
+import { bgnbdPartialSums, objectiveFromSums, SUM_FIELDS } from './bgnbd-partial-sums.ts'
+import type { BgNbdRows } from './bgnbd-rows.ts'
 import type { CustomerSummary } from './customer-summary.ts'
 import { invert, numericHessian } from '../numerics/hessian.ts'
 import { digamma, hyp2f1, lnGamma, logSumExp } from '../numerics/special-functions.ts'
@@ -62,8 +64,33 @@ export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradi
   if (customers.length === 0) throw new Error('fitting BG/NBD needs at least one customer')
   let scale = 0
   for (const c of customers) if (c.T > scale) scale = c.T
-  const n = customers.length
-  const objective = bgnbdObjective(customers, scale)
+  const { fit, params } = minimise(bgnbdObjective(customers, scale), scale, customers.length, options)
+  return { ...fit, ll: bgnbdLl(customers, params) }
+}
+
+/**
+ * The same fit on customers grouped by row (bgnbd-rows.ts), its sums computed by `sums` (in parts
+ * on several threads, say; by default here). The log-likelihood in the data's time unit is the
+ * rescaled one less ln(scale) per repeat purchase: scaling time by s scales the density of each
+ * of a customer's x repeat purchase times by 1/s.
+ */
+export function fitBgNbdRows(rows: BgNbdRows, sums: (theta: readonly number[]) => Float64Array = localSums(rows), options: { gradientTolerance?: number } = {}): BgNbdFit {
+  if (rows.customers === 0) throw new Error('fitting BG/NBD needs at least one customer')
+  const { fit, value } = minimise(objectiveFromSums(sums, rows.customers), rows.scale, rows.customers, options)
+  let purchases = 0
+  for (let i = 0; i < rows.count; i++) purchases += rows.weight[i] * rows.x[i]
+  return { ...fit, ll: -value * rows.customers - purchases * Math.log(rows.scale) }
+}
+
+function localSums(rows: BgNbdRows): (theta: readonly number[]) => Float64Array {
+  const out = new Float64Array(SUM_FIELDS)
+  return (theta) => {
+    bgnbdPartialSums(rows, 0, rows.count, theta, out)
+    return out
+  }
+}
+
+function minimise(objective: Objective, scale: number, n: number, options: { gradientTolerance?: number }): { fit: Omit<BgNbdFit, 'll'>; params: BgNbdParams; value: number } {
   const result = bfgs(objective, [0.1, 0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
   const [r, alphaScaled, a, b] = result.x.map(Math.exp)
   const params = { r, alpha: alphaScaled * scale, a, b }
@@ -72,7 +99,7 @@ export function fitBgNbd(customers: readonly CustomerSummary[], options: { gradi
   const cov = invert(numericHessian((theta) => objective(theta).gradient, result.x))
   const values = [r, params.alpha, a, b]
   const [seR, seAlpha, seA, seB] = values.map((v, i) => (cov ? v * Math.sqrt(Math.max(0, cov[i][i]) / n) : NaN))
-  return { ...params, ll: bgnbdLl(customers, params), se: { r: seR, alpha: seAlpha, a: seA, b: seB }, iterations: result.iterations, converged: result.converged }
+  return { fit: { ...params, se: { r: seR, alpha: seAlpha, a: seA, b: seB }, iterations: result.iterations, converged: result.converged }, params, value: result.value }
 }
 
 /**

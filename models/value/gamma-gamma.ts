@@ -43,16 +43,14 @@ export function gammaGammaCustomerLl({ x, m }: SpendSummary, { p, q, gamma }: Ga
  * Mean negative log-likelihood and its gradient in log-parameters; the gamma-function terms depend
  * on a customer only through x, so they are computed once per distinct x.
  */
-function gammaGammaObjective(customers: readonly SpendSummary[]): (theta: number[]) => { value: number; gradient: number[] } {
-  const n = customers.length
-  const xs = new Float64Array(n)
+function gammaGammaObjective(xs: Float64Array, ms: Float64Array): (theta: number[]) => { value: number; gradient: number[] } {
+  const n = xs.length
   const lnM = new Float64Array(n)
   const xm = new Float64Array(n)
-  customers.forEach((c, i) => {
-    xs[i] = c.x
-    lnM[i] = Math.log(c.m)
-    xm[i] = c.x * c.m
-  })
+  for (let i = 0; i < n; i++) {
+    lnM[i] = Math.log(ms[i])
+    xm[i] = xs[i] * ms[i]
+  }
   const { values: distinct, group } = distinctValues(xs)
   const k = distinct.length
   const lnX = distinct.map(Math.log)
@@ -92,11 +90,25 @@ function gammaGammaObjective(customers: readonly SpendSummary[]): (theta: number
 }
 
 export function fitGammaGamma(customers: readonly SpendSummary[], options: { gradientTolerance?: number } = {}): GammaGammaFit {
-  const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
-  if (repeat.length === 0) throw new Error('fitting Gamma-Gamma needs customers with repeat purchases and a positive mean spend')
-  const result = bfgs(gammaGammaObjective(repeat), [0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
+  return fitGammaGammaColumns(Float64Array.from(customers, (c) => c.x), Float64Array.from(customers, (c) => c.m), options)
+}
+
+/** The same fit on columns: x and m of each customer, repeat customers picked out here. */
+export function fitGammaGammaColumns(x: Float64Array, m: Float64Array, options: { gradientTolerance?: number } = {}): GammaGammaFit {
+  let count = 0
+  for (let i = 0; i < x.length; i++) if (x[i] > 0 && m[i] > 0) count++
+  if (count === 0) throw new Error('fitting Gamma-Gamma needs customers with repeat purchases and a positive mean spend')
+  const xs = new Float64Array(count)
+  const ms = new Float64Array(count)
+  for (let i = 0, j = 0; i < x.length; i++) {
+    if (x[i] > 0 && m[i] > 0) {
+      xs[j] = x[i]
+      ms[j++] = m[i]
+    }
+  }
+  const result = bfgs(gammaGammaObjective(xs, ms), [0.1, 0.1, 0.1], { gradientTolerance: options.gradientTolerance ?? 1e-7 })
   const [p, q, gamma] = result.x.map(Math.exp)
-  return { p, q, gamma, ll: -result.value * repeat.length, iterations: result.iterations, converged: result.converged }
+  return { p, q, gamma, ll: -result.value * count, iterations: result.iterations, converged: result.converged }
 }
 
 /**

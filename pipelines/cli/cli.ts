@@ -1,26 +1,16 @@
-// The CLI entry: `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
-import { runAudienceChanges, runAudienceCreate, runAudienceDelete, runAudienceList, runAudienceMembers, type AudienceFlags } from './audience-command.ts'
-import { assertChurnFitUsable, printChurnFit, runChurnFit, type ChurnFitOptions } from './churn-fit-command.ts'
-import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
-import { runCustomer } from './customer-command.ts'
-import { printDashboards, runDashboards, type DashboardsOptions } from './dashboards-command.ts'
-import { runDemo } from './demo-command.ts'
+import type { ChurnFitOptions } from './churn-fit-command.ts'
+import type { DashboardsOptions } from './dashboards-command.ts'
 import { personCausedErrorLine } from './error-line.ts'
-import { printImportSummary, runImport } from './import-command.ts'
-import { assertFitUsable, printLtvFit, runLtvFit, type LtvFitOptions } from './ltv-fit-command.ts'
-import { runLtvRefresh } from './ltv-refresh-command.ts'
+import type { LtvFitOptions } from './ltv-fit-command.ts'
 import { numericOption, real, whole } from './numeric-option.ts'
-import { runReplay } from './replay-command.ts'
-import { runServe } from './serve-command.ts'
-import { printSimulateSummary, runSimulate } from './simulate-command.ts'
-import { runSql } from './sql-command.ts'
-import { runTags } from './tags-command.ts'
-import { runFunnelCommand, type FunnelFlags } from './funnel-command.ts'
-import { runLifecycleCommand, type LifecycleFlags } from './lifecycle-command.ts'
-import { runRetentionCommand, type RetentionFlags } from './retention-command.ts'
+import type { AudienceFlags } from './audience-command.ts'
+import type { FunnelFlags } from './funnel-command.ts'
+import type { LifecycleFlags } from './lifecycle-command.ts'
+import type { RetentionFlags } from './retention-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -39,7 +29,10 @@ function withConfigOptions(cmd: Command): Command {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('pulse').description('Pulse: streaming customer data and analytics').showHelpAfterError('(add --help for the options and their allowed values)')
   withConfigOptions(program.command('serve').description('run the tracking endpoint, the stream processor and the query API')).action(
-    async (flags: FlagValues) => runServe(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runServe } = await import('./serve-command.ts')
+      return runServe(loadConfig(flags, processEnv()))
+    },
   )
   withConfigOptions(
     program
@@ -49,7 +42,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse')
       .option('--param <name=value>', 'a query parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
       .option('--format <format>', 'table, json or csv', 'table'),
-  ).action(async (query: string, flags: FlagValues) => runSql(query, flags, loadConfig(flags, processEnv())))
+  ).action(async (query: string, flags: FlagValues) => {
+    const { runSql } = await import('./sql-command.ts')
+    return runSql(query, flags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('customer')
@@ -57,7 +53,10 @@ async function main(argv: string[]): Promise<void> {
       .argument('<id>', 'a user id, anonymous id, PostHog distinct id or person id (p_…)')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the customer as JSON'),
-  ).action(async (id: string, flags: FlagValues) => runCustomer(id, flags, loadConfig(flags, processEnv())))
+  ).action(async (id: string, flags: FlagValues) => {
+    const { runCustomer } = await import('./customer-command.ts')
+    return runCustomer(id, flags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('tags')
@@ -65,7 +64,10 @@ async function main(argv: string[]): Promise<void> {
       .argument('[tag]', 'list the customers holding this tag, e.g. high_frequency or region:north')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print JSON'),
-  ).action(async (tag: string | undefined, flags: FlagValues) => runTags(tag, flags, loadConfig(flags, processEnv())))
+  ).action(async (tag: string | undefined, flags: FlagValues) => {
+    const { runTags } = await import('./tags-command.ts')
+    return runTags(tag, flags, loadConfig(flags, processEnv()))
+  })
   const audience = program.command('audience').description('saved audiences of a running Pulse: definitions over tags, their members and change sets')
   withConfigOptions(
     audience
@@ -74,14 +76,20 @@ async function main(argv: string[]): Promise<void> {
       .option('--file <file>', 'the JSON definition: { "name", "description", "all", "any", "none", "churn_bands", "value_tiers", "funnel_dropoffs" }')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
-  ).action(async (flags: FlagValues) => runAudienceCreate(flags as AudienceFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runAudienceCreate } = await import('./audience-command.ts')
+    return runAudienceCreate(flags as AudienceFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     audience
       .command('list')
       .description('the saved audiences with their member counts')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print JSON'),
-  ).action(async (flags: FlagValues) => runAudienceList(flags as AudienceFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runAudienceList } = await import('./audience-command.ts')
+    return runAudienceList(flags as AudienceFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     audience
       .command('members')
@@ -91,7 +99,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--out <file>', 'write to this file instead of standard output')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'the same as --format json'),
-  ).action(async (name: string, flags: FlagValues) => runAudienceMembers(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
+  ).action(async (name: string, flags: FlagValues) => {
+    const { runAudienceMembers } = await import('./audience-command.ts')
+    return runAudienceMembers(name, flags as AudienceFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     audience
       .command('changes')
@@ -99,14 +110,20 @@ async function main(argv: string[]): Promise<void> {
       .argument('<name>', 'the audience')
       .option('--since <cursor>', 'the next_cursor of the previous change set')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
-  ).action(async (name: string, flags: FlagValues) => runAudienceChanges(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
+  ).action(async (name: string, flags: FlagValues) => {
+    const { runAudienceChanges } = await import('./audience-command.ts')
+    return runAudienceChanges(name, flags as AudienceFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     audience
       .command('delete')
       .description('delete an audience with its change-set log (admin key)')
       .argument('<name>', 'the audience')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
-  ).action(async (name: string, flags: FlagValues) => runAudienceDelete(name, flags as AudienceFlags, loadConfig(flags, processEnv())))
+  ).action(async (name: string, flags: FlagValues) => {
+    const { runAudienceDelete } = await import('./audience-command.ts')
+    return runAudienceDelete(name, flags as AudienceFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('dashboards')
@@ -116,7 +133,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--to <time>', 'end of the range, excluded: a date or an ISO time with a zone (default: now, see --now)')
       .option('--config <file>', 'dashboards config (JSON): title, pages, range_days, nps_period, histogram_bins')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir, else the data folder itself)'),
-  ).action(async (flags: FlagValues) => printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv()))))
+  ).action(async (flags: FlagValues) => {
+    const { printDashboards, runDashboards } = await import('./dashboards-command.ts')
+    return printDashboards(await runDashboards(flags as DashboardsOptions, loadConfig(flags, processEnv())))
+  })
   withConfigOptions(
     program
       .command('funnel')
@@ -132,7 +152,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--request <file>', 'a JSON funnel request (filters, exclusions, step windows, held properties); the flags above override it')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
-  ).action(async (flags: FlagValues) => runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runFunnelCommand } = await import('./funnel-command.ts')
+    return runFunnelCommand(flags as FunnelFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('retention')
@@ -149,7 +172,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--request <file>', 'a JSON retention request (filters on either event); the flags above override it')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
-  ).action(async (flags: FlagValues) => runRetentionCommand(flags as RetentionFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runRetentionCommand } = await import('./retention-command.ts')
+    return runRetentionCommand(flags as RetentionFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(
     program
       .command('lifecycle')
@@ -161,9 +187,15 @@ async function main(argv: string[]): Promise<void> {
       .option('--request <file>', 'a JSON lifecycle request (filters); the flags above override it')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
-  ).action(async (flags: FlagValues) => runLifecycleCommand(flags as LifecycleFlags, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runLifecycleCommand } = await import('./lifecycle-command.ts')
+    return runLifecycleCommand(flags as LifecycleFlags, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
-    async (flags: FlagValues) => runReplay(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runReplay } = await import('./replay-command.ts')
+      return runReplay(loadConfig(flags, processEnv()))
+    },
   )
   withConfigOptions(
     program
@@ -176,6 +208,7 @@ async function main(argv: string[]): Promise<void> {
       .option('--dry-run', 'report what would be re-submitted, send nothing')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)'),
   ).action(async (flags: FlagValues) => {
+    const { printDeadLettersReplay, runDeadLettersReplay } = await import('./dead-letters-command.ts')
     const f = flags as { reason?: string; since?: string; dryRun?: boolean; url?: string }
     printDeadLettersReplay(await runDeadLettersReplay({ reason: f.reason, since: f.since, dryRun: Boolean(f.dryRun), url: f.url }, loadConfig(flags, processEnv())))
   })
@@ -194,6 +227,7 @@ async function main(argv: string[]): Promise<void> {
       .addOption(numericOption('--batch <n>', 'events per request', whole(1, 10_000), 100))
       .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 8)),
   ).action(async (flags: FlagValues) => {
+    const { printSimulateSummary, runSimulate } = await import('./simulate-command.ts')
     const f = flags as Record<string, unknown>
     const summary = await runSimulate(
       {
@@ -224,6 +258,7 @@ async function main(argv: string[]): Promise<void> {
       .addOption(numericOption('--concurrency <n>', 'requests in flight', whole(1, 256), 4))
       .addOption(numericOption('--rate <events/s>', 'send at most this many events per second (0: no limit)', whole(0, 10_000_000), 0)),
   ).action(async (file: string, flags: FlagValues) => {
+    const { printImportSummary, runImport } = await import('./import-command.ts')
     const f = flags as Record<string, string | number | undefined>
     const timeFormat = String(f.timeFormat)
     if (!['auto', 'iso', 'yyyymmdd', 'epoch-ms', 'epoch-s'].includes(timeFormat)) throw userError(`--time-format must be auto, iso, yyyymmdd, epoch-ms or epoch-s, got ${timeFormat}`)
@@ -259,6 +294,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(numericOption('--months <n>', 'with --predict: CLV horizon in months', whole(1, 1200), 12))
     .addOption(numericOption('--discount <rate>', 'with --predict: monthly discount rate', real(0, 1), 0.01))
     .action(async (flags: Record<string, unknown>) => {
+      const { assertFitUsable, printLtvFit, runLtvFit } = await import('./ltv-fit-command.ts')
       if (flags.period !== 'day' && flags.period !== 'week') throw userError(`--period must be day or week, got ${flags.period}`)
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as LtvFitOptions
       const result = await runLtvFit(opts)
@@ -272,7 +308,10 @@ async function main(argv: string[]): Promise<void> {
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
       .option('--json', 'print the fit as JSON'),
-  ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
+  ).action(async (flags: FlagValues) => {
+    const { runLtvRefresh } = await import('./ltv-refresh-command.ts')
+    return runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv()))
+  })
   program
     .command('churn')
     .description('churn model')
@@ -290,13 +329,17 @@ async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the quality card as JSON')
     .option('--predict <file>', 'write customer,churn_probability for every customer (CSV) here')
     .action(async (flags: Record<string, unknown>) => {
+      const { assertChurnFitUsable, printChurnFit, runChurnFit } = await import('./churn-fit-command.ts')
       const opts = { ...flags, json: Boolean(flags.json), columns: typeof flags.columns === 'string' ? flags.columns.split(',').map((c) => c.trim()) : undefined } as ChurnFitOptions
       const result = await runChurnFit(opts)
       printChurnFit(result, opts)
       assertChurnFitUsable(result, opts)
     })
   withConfigOptions(program.command('demo').description('start Pulse on embedded defaults, send events through HTTP and show them counted')).action(
-    async (flags: FlagValues) => runDemo(loadConfig(flags, processEnv())),
+    async (flags: FlagValues) => {
+      const { runDemo } = await import('./demo-command.ts')
+      return runDemo(loadConfig(flags, processEnv()))
+    },
   )
   await program.parseAsync(argv)
 }

@@ -2,15 +2,18 @@
 // (id, frequency|x, recency|t_x, T[, monetary|zbar]) or a transaction log summarised first.
 // Prints the parameters with standard errors and log-likelihoods (or JSON), and with --predict
 // writes each customer's expected purchases, P(alive), expected spend and discounted CLV.
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, statSync } from 'node:fs'
 import { asOfTime } from '../../models/value/as-of-time.ts'
-import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdFit } from '../../models/value/bgnbd.ts'
+import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbdRows, type BgNbdFit } from '../../models/value/bgnbd.ts'
+import { groupBgNbdRows } from '../../models/value/bgnbd-rows.ts'
 import { DAYS_PER_MONTH, discountedClv } from '../../models/value/clv.ts'
-import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
+import { fitGammaGammaColumns, gammaGammaExpectedSpend, type GammaGammaFit } from '../../models/value/gamma-gamma.ts'
 import { parseImportTime } from '../../models/events/import-rows.ts'
-import { summarizeTransactions, type Transaction, type TransactionSummary } from '../../models/value/transaction-summary.ts'
+import { summarizeTransactions, type Transaction } from '../../models/value/transaction-summary.ts'
+import { sharedArray, startSumsThread, type SumsThread } from './bgnbd-sums-thread.ts'
 import { csvField } from '../../models/exports/csv-field.ts'
 import { formatTable } from './row-printing.ts'
+import { readSummaryColumns, summaryColumnsOf, type SummaryColumns } from './summary-columns.ts'
 import { userError } from './user-error.ts'
 import { tableRows } from './table-rows.ts'
 
@@ -33,7 +36,7 @@ export interface LtvFitOptions {
 }
 
 export interface LtvFitResult {
-  customers: TransactionSummary[]
+  customers: SummaryColumns
   bgnbd: BgNbdFit
   gammagamma: GammaGammaFit | null
   seconds: number
@@ -69,30 +72,8 @@ async function readTable(file: string, delimiter: string, columns?: string[]): P
   return out
 }
 
-function pick(record: Record<string, string>, names: string[], what: string, line: number): number {
-  const name = names.find((n) => n in record)
-  const v = name === undefined ? NaN : Number(record[name])
-  if (!Number.isFinite(v) || v < 0) throw userError(`line ${line} of the summary: ${what} (${names.join(' or ')}) must be a number >= 0, got ${JSON.stringify(name === undefined ? null : record[name])}`)
-  return v
-}
-
-async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]> {
-  if (opts.summary) {
-    const rows = await readTable(opts.summary, opts.delimiter, opts.columns)
-    return rows.map(({ line, cells: r }, i) => {
-      const c = {
-        customer: r.id ?? r.ID ?? r.customer ?? String(i + 1),
-        x: pick(r, ['frequency', 'x'], 'frequency', line),
-        tx: pick(r, ['recency', 't_x'], 'recency', line),
-        T: pick(r, ['T'], 'T', line),
-        m: 'monetary' in r || 'zbar' in r || 'monetary_value' in r ? pick(r, ['monetary', 'zbar', 'monetary_value'], 'monetary', line) : 0,
-      }
-      // Recency is the time from the first to the last purchase, T from the first to the end of
-      // the period: a last purchase after the end is impossible (Fader, Hardie & Lee 2005).
-      if (c.tx > c.T) throw userError(`line ${line} of the summary: recency ${c.tx} is greater than T ${c.T} (a last purchase after the end of the period): check the file and its column names`)
-      return c
-    })
-  }
+async function summariesFrom(opts: LtvFitOptions): Promise<SummaryColumns> {
+  if (opts.summary) return readSummaryColumns(opts.summary, opts.delimiter, opts.columns)
   if (!opts.transactions) throw userError('pass --summary FILE or --transactions FILE (with --customer-col, --date-col, --amount-col and --calibration-end)')
   const { customerCol, dateCol, amountCol, calibrationEnd } = opts
   if (!customerCol || !dateCol || !amountCol || !calibrationEnd) throw userError('--transactions needs --customer-col, --date-col, --amount-col and --calibration-end YYYY-MM-DD')
@@ -106,24 +87,53 @@ async function summariesFrom(opts: LtvFitOptions): Promise<TransactionSummary[]>
     if (!r[customerCol] || Number.isNaN(time) || !Number.isFinite(amount)) throw userError(`line ${line} of ${opts.transactions}: needs a customer, a date and an amount in ${customerCol}, ${dateCol}, ${amountCol}`)
     return { customer: r[customerCol].trim(), time, amount }
   })
-  return summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays })
+  return summaryColumnsOf(summarizeTransactions(transactions, { calibrationEnd: end, periodDays: opts.period === 'week' ? 7 : 1, unitDays: opts.unitDays }))
 }
+
+// A second thread for the BG/NBD likelihood pays off from about this many distinct rows; it is
+// started before the file is read (so it boots meanwhile) when the file is large enough to hold them.
+const THREAD_FROM_ROWS = 50_000
+const THREAD_FROM_BYTES = 2_000_000
 
 export async function runLtvFit(opts: LtvFitOptions): Promise<LtvFitResult> {
   if (opts.predict && !(opts.horizon && opts.horizon > 0)) throw userError('--predict needs --horizon N (time units ahead, e.g. 39 weeks)')
+  const thread = opts.summary && (statSync(opts.summary, { throwIfNoEntry: false })?.size ?? 0) >= THREAD_FROM_BYTES ? startSumsThread() : null
+  try {
+    return await fit(opts, thread)
+  } finally {
+    await thread?.close()
+  }
+}
+
+async function fit(opts: LtvFitOptions, thread: SumsThread | null): Promise<LtvFitResult> {
   const customers = await summariesFrom(opts)
   if (customers.length === 0) throw userError('the file holds no customers')
   const started = performance.now()
-  const bgnbd = fitBgNbd(customers)
-  const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
+  const rows = groupBgNbdRows(customers.x, customers.tx, customers.T, thread ? sharedArray : undefined)
+  const bgnbd = fitBgNbdRows(rows, thread && rows.count >= THREAD_FROM_ROWS ? thread.sums(rows) : undefined)
+  const { repeat, distinctSpends } = repeatCustomers(customers)
   // Gamma-Gamma's spread across customers needs customers that differ: with one repeat customer
   // (or identical mean spends) the likelihood grows without bound as p and q do.
-  const identifiable = new Set(repeat.map((c) => c.m)).size >= 2
-  const gammagamma = identifiable ? fitGammaGamma(repeat) : null
+  const identifiable = distinctSpends >= 2
+  const gammagamma = identifiable ? fitGammaGammaColumns(customers.x, customers.m) : null
   const seconds = (performance.now() - started) / 1000
-  const problems = [...(customers.some((c) => c.x > 0) ? [] : ['BG/NBD is not identifiable: no customer bought again']), ...fitProblems(bgnbd, gammagamma, repeat.length > 0 && !identifiable)]
+  const problems = [...(customers.x.some((x) => x > 0) ? [] : ['BG/NBD is not identifiable: no customer bought again']), ...fitProblems(bgnbd, gammagamma, repeat > 0 && !identifiable)]
   if (opts.predict && problems.length === 0) await writePredictions(opts, customers, bgnbd, gammagamma)
   return { customers, bgnbd, gammagamma, seconds, problems }
+}
+
+/** Customers with repeat purchases and a positive mean spend, and how many distinct spends they have (0, 1 or 2: enough to tell). */
+function repeatCustomers({ x, m }: SummaryColumns): { repeat: number; distinctSpends: number } {
+  let repeat = 0
+  let first = NaN
+  let distinctSpends = 0
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] > 0 && m[i] > 0)) continue
+    repeat++
+    if (distinctSpends === 0) (first = m[i]), (distinctSpends = 1)
+    else if (distinctSpends === 1 && m[i] !== first) distinctSpends = 2
+  }
+  return { repeat, distinctSpends }
 }
 
 function fitProblems(bg: BgNbdFit, gg: GammaGammaFit | null, ggNotIdentifiable: boolean): string[] {
@@ -140,7 +150,7 @@ export function assertFitUsable(result: LtvFitResult, opts: LtvFitOptions): void
   throw userError(`the fit on ${result.customers.length.toLocaleString('en-US')} customers is not usable (${result.problems.join('; ')})${opts.predict ? ', so no predictions were written' : ''}: fit on more customers (more of them buying again), or a longer period`)
 }
 
-async function writePredictions(opts: LtvFitOptions, customers: TransactionSummary[], bg: BgNbdFit, gg: GammaGammaFit | null): Promise<void> {
+async function writePredictions(opts: LtvFitOptions, customers: SummaryColumns, bg: BgNbdFit, gg: GammaGammaFit | null): Promise<void> {
   const out = createWriteStream(opts.predict!)
   // A missing folder or a folder given as the file: say which, instead of an unhandled stream error.
   const opened = new Promise<void>((resolve, reject) => {
@@ -150,11 +160,12 @@ async function writePredictions(opts: LtvFitOptions, customers: TransactionSumma
   await opened
   const num = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '')
   out.write('id,frequency,recency,T,monetary,expected_purchases,p_alive,expected_spend,clv\n')
-  for (const c of customers) {
+  for (let i = 0; i < customers.length; i++) {
+    const c = { x: customers.x[i], tx: customers.tx[i], T: customers.T[i], m: customers.m[i] }
     const spend = gg && gg.q > 1 ? gammaGammaExpectedSpend(c, gg) : NaN
     const clv = Number.isFinite(spend) ? discountedClv(c, bg, spend, { months: opts.months, monthlyDiscount: opts.discount, unitsPerMonth: DAYS_PER_MONTH / opts.unitDays }) : NaN
     const row = [c.x, c.tx, c.T, c.m, bgnbdConditionalExpected(c, opts.horizon!, bg), bgnbdPAlive(c, bg), spend, clv].map(num)
-    out.write(`${csvField(c.customer)},${row.join(',')}\n`)
+    out.write(`${csvField(customers.customer(i))},${row.join(',')}\n`)
   }
   await new Promise((r) => out.end(r))
 }
@@ -174,7 +185,7 @@ export function printLtvFit(result: LtvFitResult, opts: LtvFitOptions): void {
   }
   // A standard error is NaN when the Hessian is singular (a parameter the data do not identify).
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a')
-  const repeat = result.customers.filter((c) => c.x > 0).length
+  const repeat = result.customers.x.reduce((n, x) => (x > 0 ? n + 1 : n), 0)
   console.log(`${result.customers.length.toLocaleString('en-US')} customers, ${repeat.toLocaleString('en-US')} with repeat purchases; fitted in ${result.seconds.toFixed(2)} s`)
   console.log(`\nBG/NBD (log-likelihood ${bg.ll.toFixed(2)}${bg.converged ? '' : ', NOT converged'})\n` + formatTable(['r', 'alpha', 'a', 'b'].map((k) => ({ parameter: k, value: f(bg[k as 'r']), se: f(bg.se[k as 'r']) }))))
   if (!gg && repeat > 0) console.log('\nGamma-Gamma: not identifiable on these repeat customers (no spend model)')
