@@ -6,6 +6,7 @@ import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
+import { registerFunnelPersonsRoutes } from '../ingest/api/funnel-persons-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
 import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
 import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
@@ -18,7 +19,9 @@ import type { TagSettings } from '../models/tags/tag-settings.ts'
 import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import type { Clock } from './clock.ts'
 import type { PulseConfig } from './config.ts'
+import { FunnelAudiences } from './jobs/funnel-audience.ts'
 import type { ProfileSystem } from './profile-system.ts'
+import type { ChangePublisher } from './stream/change-publisher.ts'
 
 export interface ReadApiDeps {
   clickhouse: ClickHouse
@@ -27,6 +30,8 @@ export interface ReadApiDeps {
   keys: ApiKeys
   /** The profile system, when this Pulse keeps profiles. */
   profiles(): ProfileSystem | undefined
+  /** Publishes tag changes on the changes stream (saved funnel audiences). */
+  changes: ChangePublisher
 }
 
 /** The catalog as the tag routes describe it, thresholds filled in. */
@@ -38,6 +43,17 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   const { clickhouse, config, clock, keys } = deps
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
   registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  const readClient = clickhouse.readClient
+  const audiences = readClient ? new FunnelAudiences({ readClient, client: clickhouse.client, insert: clickhouse, changes: deps.changes }) : null
+  registerFunnelPersonsRoutes(app, {
+    client: readClient,
+    keys,
+    now: () => clock.now(),
+    saveAudience: async (tag, request, nowMs) => {
+      if (!deps.profiles()) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no tags (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
+      return audiences!.save(tag, request, nowMs)
+    },
+  })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
   const tagSettings = config.profilesSettings.tags
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }

@@ -44,6 +44,13 @@ describe('parseFunnelRequest', () => {
     [{ steps: two, colour: 'red' }, 'colour'],
     [{ steps: two, from: '1800-01-01' }, 'from'],
     [{ steps: two, from: '2026-01-01', to: '9999-01-01T00:00:00Z' }, 'to'],
+    [{ steps: two, histogram: { from_step: 1 } }, 'histogram.from_step'],
+    [{ steps: [...two, { event: 'C' }], histogram: { from_step: 1, to_step: 1 } }, 'histogram.to_step'],
+    [{ steps: two, histogram: { bins: 0 } }, 'histogram.bins'],
+    [{ steps: two, histogram: { buckets: 5 } }, 'histogram.buckets'],
+    [{ steps: two, histogram: 20 }, 'histogram'],
+    [{ steps: two, interval: 'month' }, 'interval'],
+    [{ steps: two, interval: 'day', from: '2020-01-01', to: '2026-01-01' }, 'interval'],
   ])('refuses %j naming %s', (body, field) => {
     expect(fieldOf(body)).toBe(field)
   })
@@ -59,6 +66,13 @@ describe('parseFunnelRequest', () => {
       holdConstant: [],
       fromMs: NOW - 30 * 86_400_000,
       toMs: NOW,
+      histogram: null,
+      interval: null,
     })
+  })
+
+  it('fills in the histogram defaults: first step to last, 20 bins', () => {
+    const three = [...two, { event: 'C' }]
+    expect(parseFunnelRequest({ steps: three, histogram: {}, interval: 'week' }, NOW)).toMatchObject({ histogram: { fromStep: 0, toStep: 2, bins: 20 }, interval: 'week' })
   })
 })
