@@ -13,6 +13,7 @@ import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
+import { SAVED_TAG_PREFIX } from '../models/analytics/funnel-persons-request.ts'
 import { healthScore } from '../models/tags/health-score.ts'
 import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
 import type { TagSettings } from '../models/tags/tag-settings.ts'
@@ -36,7 +37,8 @@ export interface ReadApiDeps {
 
 /** The catalog as the tag routes describe it, thresholds filled in. */
 function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: string; description: string }> {
-  return TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) }))
+  const saved = { id: `${SAVED_TAG_PREFIX}<name>`, layer: 'funnel', description: 'persons saved from a funnel step (POST /api/funnels/persons with save_as); replaced by each save of the name' }
+  return [...TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) })), saved]
 }
 
 export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): Promise<void> {

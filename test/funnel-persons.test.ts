@@ -137,7 +137,7 @@ describe('saving the persons as a tag', () => {
     expect(saved).toEqual({ status: 200, json: { saved: { tag: TAG, persons: 2, added: 2, removed: 0 } } })
     expect(await holders()).toEqual(['bob', 'eve'])
     const tags = await get('/api/tags')
-    expect(tags.tags.find((x: { tag: string }) => x.tag === TAG)).toMatchObject({ layer: 'funnel', customers: 2 })
+    expect(tags.tags.find((x: { tag: string }) => x.tag === TAG)).toMatchObject({ layer: 'funnel', customers: 2, description: expect.stringContaining('funnel step') })
     const bob = (await get('/api/customers/bob')).customer
     expect(bob.tags.find((x: { tag: string }) => x.tag === TAG)).toMatchObject({ layer: 'funnel', reason: { funnel: ['View', 'Checkout', 'Order'], status: 'dropped', step: 0 } })
 
