@@ -45,15 +45,14 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   const { clickhouse, config, clock, keys } = deps
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
   registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
-  const readClient = clickhouse.readClient
-  const audiences = readClient ? new FunnelAudiences({ readClient, client: clickhouse.client, insert: clickhouse, changes: deps.changes }) : null
+  const audiences = new FunnelAudiences({ client: clickhouse.client, insert: clickhouse, changes: deps.changes })
   registerFunnelPersonsRoutes(app, {
-    client: readClient,
+    client: clickhouse.readClient,
     keys,
     now: () => clock.now(),
-    saveAudience: async (tag, request, nowMs) => {
+    saveAudience: async (tag, request, members, nowMs) => {
       if (!deps.profiles()) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no tags (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
-      return audiences!.save(tag, request, nowMs)
+      return audiences.save(tag, request, members, nowMs)
     },
   })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.

@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { FastifyInstance } from 'fastify'
 import { parseFunnelPersonsRequest, SAVED_TAG_PREFIX, type FunnelPersonsRequest } from '../../models/analytics/funnel-persons-request.ts'
 import { AnalysisRequestError } from '../../models/analytics/request-error.ts'
-import { runFunnelPersons } from '../../sql/analytics/funnel-persons-query.ts'
+import { runFunnelPersons, type FunnelPerson } from '../../sql/analytics/funnel-persons-query.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 import { engineRefusalsAsHttp, jsonBody } from './funnel-routes.ts'
@@ -26,8 +26,8 @@ export interface FunnelPersonsRouteDeps {
   client: ClickHouseClient | null
   keys: ApiKeys
   now: () => number
-  /** Stores every person of `request` as the tag, replacing its holders. */
-  saveAudience: (tag: string, request: FunnelPersonsRequest, nowMs: number) => Promise<SavedAudience>
+  /** Makes `members` (the persons of `request`) the holders of the tag. */
+  saveAudience: (tag: string, request: FunnelPersonsRequest, members: FunnelPerson[], nowMs: number) => Promise<SavedAudience>
 }
 
 const FORMATS = ['json', 'csv', 'arrow'] as const
@@ -50,7 +50,8 @@ export function registerFunnelPersonsRoutes(app: FastifyInstance, deps: FunnelPe
       }
       if (request.saveAs !== null) {
         deps.keys.require(req.headers.authorization, 'admin')
-        const saved = await engineRefusalsAsHttp(() => deps.saveAudience(SAVED_TAG_PREFIX + request.saveAs, request, now))
+        const members = await engineRefusalsAsHttp(() => runFunnelPersons(client, request.funnel, { status: request.status, step: request.step, after: '', limit: Number.MAX_SAFE_INTEGER }))
+        const saved = await deps.saveAudience(SAVED_TAG_PREFIX + request.saveAs, request, members, now)
         return reply.send({ saved })
       }
       const format = request.format ?? 'json'

@@ -1,21 +1,19 @@
-// Saves the persons of a funnel step as a tag (README, "Funnels", save as a tag): the walk of the
-// counts lists them on the read session, the tag's holders are replaced in person_tags with a
-// tag_history row per change, and each change is published on pulse.tags.<tag>.added / .removed
-// like the profile system's. Saves run one at a time, so two saves of one tag cannot interleave.
+// Saves the persons of a funnel step (listed by the route on the read session) as a tag (README,
+// "Funnels", save as a tag): the tag's holders are replaced in person_tags with a tag_history row
+// per change, and each change is published on pulse.tags.<tag>.added / .removed like the profile
+// system's. Saves run one at a time, so two saves of one tag cannot interleave.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { SavedAudience } from '../../ingest/api/funnel-persons-routes.ts'
 import type { FunnelPersonsRequest } from '../../models/analytics/funnel-persons-request.ts'
 import { audienceChanges } from '../../models/tags/audience-changes.ts'
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
-import { idsOfPersons, runFunnelPersons } from '../../sql/analytics/funnel-persons-query.ts'
+import { idsOfPersons, type FunnelPerson } from '../../sql/analytics/funnel-persons-query.ts'
 import { namedQuery } from '../../sql/named-query.ts'
 import { encodeTagHistory, encodeTagStates, insertProfileRows } from '../../sql/writers/profile-writer.ts'
 import type { ChangePublisher } from '../stream/change-publisher.ts'
 import { nextStateVersion } from '../stream/state-version.ts'
 
 export interface FunnelAudienceDeps {
-  /** The sealed read session the funnel runs on. */
-  readClient: ClickHouseClient
   /** Pulse's own session: the tag tables. */
   client: ClickHouseClient
   insert: Pick<ClickHouse, 'insertTabSeparated'>
@@ -27,15 +25,14 @@ export class FunnelAudiences {
 
   constructor(private readonly deps: FunnelAudienceDeps) {}
 
-  save(tag: string, request: FunnelPersonsRequest, nowMs: number): Promise<SavedAudience> {
-    const run = this.last.then(() => this.replace(tag, request, nowMs))
+  save(tag: string, request: FunnelPersonsRequest, members: FunnelPerson[], nowMs: number): Promise<SavedAudience> {
+    const run = this.last.then(() => this.replace(tag, request, members, nowMs))
     this.last = run.catch(() => {})
     return run
   }
 
-  private async replace(tag: string, request: FunnelPersonsRequest, nowMs: number): Promise<SavedAudience> {
+  private async replace(tag: string, request: FunnelPersonsRequest, members: FunnelPerson[], nowMs: number): Promise<SavedAudience> {
     const { deps } = this
-    const members = await runFunnelPersons(deps.readClient, request.funnel, { status: request.status, step: request.step, after: '', limit: Number.MAX_SAFE_INTEGER })
     const held = (await namedQuery<{ person_id: string }>(deps.client, 'tag_holder_ids', { tag })).map((r) => r.person_id)
     const heldIds = await idsOfPersons(deps.client, held)
     const holders = new Map(held.map((p) => [p, heldIds.get(p) ?? []]))

@@ -17,8 +17,8 @@
 -- Entries become rows (ARRAY JOIN), each with a copy of its person's arrays: a person costs
 -- entries x events (README, "Funnels", cost). Inside, lambdas capture scalars and short arrays only.
 -- One walk serves every answer, so persons, counts, histogram and periods cannot disagree:
--- {interval} ('' / day / week) walks each entry period as a funnel of its own (README, "Conversion
---   over time"); {persons_of} ('' / dropped / converted) keeps one row per person of furthest step
+-- {interval} ('' / day / week) walks each entry period as a funnel of its own (README, "Funnels",
+--   over_time); {persons_of} ('' / dropped / converted) keeps one row per person of furthest step
 --   = / >= {persons_level} after {after}, {limit} of them in person id order; {span_from} and
 --   {span_to} (1-based, 0 for none) collect each path's time between those steps (the histogram).
 WITH
