@@ -25,6 +25,7 @@ import { clickHouseSink } from './stream/clickhouse-sink.ts'
 import { deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
+import { changePublisher } from './stream/change-publisher.ts'
 import { EVENTS_SUBJECT, REJECTED_SUBJECT } from '../models/events/stream-contract.ts'
 import { ProcessingWorker } from './stream/processing-pool.ts'
 import { processorMetrics } from './stream/processor-metrics.ts'
@@ -226,7 +227,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       now: Date.now,
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
-    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles })
+    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles, changes: changePublisher(js) })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())

@@ -7,6 +7,7 @@ import type { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerAudienceRoutes } from '../ingest/api/audience-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
+import { registerFunnelPersonsRoutes } from '../ingest/api/funnel-persons-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
 import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
 import { registerRetentionRoutes } from '../ingest/api/retention-routes.ts'
@@ -14,13 +15,16 @@ import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
+import { SAVED_TAG_PREFIX } from '../models/analytics/funnel-persons-request.ts'
 import { healthScore } from '../models/tags/health-score.ts'
 import { TAG_CATALOG } from '../models/tags/tag-catalog.ts'
 import type { TagSettings } from '../models/tags/tag-settings.ts'
 import type { ClickHouse } from '../sql/clickhouse-client.ts'
 import type { Clock } from './clock.ts'
 import type { PulseConfig } from './config.ts'
+import { FunnelAudiences } from './jobs/funnel-audience.ts'
 import type { ProfileSystem } from './profile-system.ts'
+import type { ChangePublisher } from './stream/change-publisher.ts'
 
 export interface ReadApiDeps {
   clickhouse: ClickHouse
@@ -29,11 +33,14 @@ export interface ReadApiDeps {
   keys: ApiKeys
   /** The profile system, when this Pulse keeps profiles. */
   profiles(): ProfileSystem | undefined
+  /** Publishes tag changes on the changes stream (saved funnel audiences). */
+  changes: ChangePublisher
 }
 
 /** The catalog as the tag routes describe it, thresholds filled in. */
 function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: string; description: string }> {
-  return TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) }))
+  const saved = { id: `${SAVED_TAG_PREFIX}<name>`, layer: 'funnel', description: 'persons saved from a funnel step (POST /api/funnels/persons with save_as); replaced by each save of the name' }
+  return [...TAG_CATALOG.map((e) => ({ id: e.id, layer: e.layer, description: e.describe(settings) })), saved]
 }
 
 export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): Promise<void> {
@@ -41,6 +48,16 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
   registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
   registerRetentionRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  const audiences = new FunnelAudiences({ client: clickhouse.client, insert: clickhouse, changes: deps.changes })
+  registerFunnelPersonsRoutes(app, {
+    client: clickhouse.readClient,
+    keys,
+    now: () => clock.now(),
+    saveAudience: async (tag, request, members, nowMs) => {
+      if (!deps.profiles()) throw new HttpError(409, 'no_profiles', 'this Pulse keeps no tags (started with --no-profiles or --no-processor): ask the Pulse that runs the processor')
+      return audiences.save(tag, request, members, nowMs)
+    },
+  })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
   const tagSettings = config.profilesSettings.tags
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }

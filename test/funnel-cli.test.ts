@@ -1,12 +1,13 @@
 // `pulse funnel`: the same answer as the API (--json), a table with the drop-offs, and a refused
 // request reported in one line naming the field.
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { sendBatch } from './helpers/event-batches.ts'
-import { READ_KEY, sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
+import { ADMIN_KEY, READ_KEY, sql, startTestPulse, tempDir, waitFor } from './helpers/test-pulse.ts'
 
 const run = promisify(execFile)
 const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
@@ -52,6 +53,33 @@ describe('pulse funnel', () => {
     const lines = table.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/))
     expect(lines).toContainEqual(['1', 'Lesson Started', '1', '50.0%', '50.0%', '1', '10.0m', '10.0m', '10.0m'])
     expect(table.stdout).toContain('plan = free')
+  })
+
+  it('prints the time-to-convert histogram and conversion by entry day', async () => {
+    const out = await pulseCli(...funnelArgs, '--histogram', '--bins', '4', '--interval', 'day')
+    expect(out.code).toBe(0)
+    expect(out.stdout).toContain('time from step 0 to step 1: 1 persons, median 10.0m')
+    const lines = out.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/))
+    // One conversion (600 s): a single bin from it to it.
+    expect(lines).toContainEqual(['10.0m', '10.0m', '1', '#'.repeat(30)])
+    expect(lines).toContainEqual(['2026-03-03', '2', '1', '50.0%'])
+  })
+
+  it('lists the persons of a step, writes them as CSV, and saves them as a tag', async () => {
+    const table = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0')
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/^p_\w+\s+bob\s+2026-03-03T09:01:00.000Z$/m)
+
+    const file = path.join(tempDir('funnel-cli'), 'converted.csv')
+    const written = await pulseCli(...funnelArgs, '--persons', 'converted', '--step', '1', '--out', file)
+    expect(written.stdout.trim()).toBe(`wrote 1 persons to ${file}`)
+    expect(readFileSync(file, 'utf8')).toMatch(/^person_id,ids,entered_at\r\np_\w+,"\[""ann""\]",2026-03-03T09:00:00.000Z\r\n$/)
+
+    const saved = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0', '--save-as', 'signup', '--admin-key', ADMIN_KEY)
+    expect(saved.stdout.trim()).toBe('saved 1 persons as tag funnel_dropoff:signup (1 added, 0 removed)')
+    const readOnly = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0', '--save-as', 'signup')
+    expect(readOnly.code).toBe(1)
+    expect(readOnly.stderr.trim()).toBe('pulse: saving a tag needs an admin key: pass --admin-key KEY (or PULSE_ADMIN_KEYS, or a --keys-file)')
   })
 
   it('reports a refused request in one line naming the field', async () => {

@@ -1,19 +1,24 @@
 // Random small event sets through a real Pulse, then random funnels through POST /api/funnels,
 // each answer equal to the brute-force reference (test/helpers/funnel-reference.ts): every count,
-// rate and time, every breakdown value, and the incomplete flag.
+// rate and time, every breakdown value, the incomplete flag, the time-to-convert histogram and
+// conversion over time; and the persons of a random step through POST /api/funnels/persons, page
+// by page, equal to the reference's and as many as the counts say.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFunnelRequest } from '../models/analytics/funnel-request.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { sendBatch } from './helpers/event-batches.ts'
+import { referenceHistogram, referenceOverTime, referencePersons } from './helpers/funnel-extras-reference.ts'
 import { referenceFunnel, type ReferenceEvent } from './helpers/funnel-reference.ts'
 import { READ_KEY, sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
 
 const DAY = 86_400_000
 const MINUTE = 60_000
 const BASE = Date.UTC(2020, 0, 1)
-// Data set r lives on day 10 r; "now" falls among them, so some funnels are still open.
+// Data set r lives on day 10 r; "now" falls among them, so some funnels are still open. Each starts
+// 7 minutes before midnight, so its days split it (and its weeks, when that midnight is a Monday's).
 const NOW = BASE + 45 * DAY
+const START_SHIFT = -7 * MINUTE
 
 let pulse: RunningPulse
 beforeAll(async () => {
@@ -60,6 +65,8 @@ const requestArb = fc
     hold: fc.boolean(),
     fromMinute: fc.integer({ min: 0, max: 4 }),
     toMinute: fc.integer({ min: 5, max: 15 }),
+    histogram: fc.option(fc.record({ from: fc.nat(3), to: fc.nat(3), bins: fc.integer({ min: 1, max: 6 }) }), { nil: undefined }),
+    interval: fc.option(fc.constantFrom('day', 'week'), { nil: undefined }),
   })
   .map((r) => {
     const n = r.steps.length
@@ -82,28 +89,60 @@ const requestArb = fc
       body.breakdown = attribution === 'step' ? { property, attribution, step: step % n } : { property, attribution }
     }
     if (r.hold) body.hold_constant = ['h']
+    if (r.histogram) {
+      const from = r.histogram.from % (n - 1)
+      body.histogram = { from_step: from, to_step: from + 1 + (r.histogram.to % (n - 1 - from)), bins: r.histogram.bins }
+    }
+    if (r.interval) body.interval = r.interval
     return body
   })
 
+// Which persons to list for a request: its step taken modulo the steps (one fewer for dropped).
+const personsArb = fc.record({ status: fc.constantFrom('dropped', 'converted'), step: fc.nat(3), limit: fc.integer({ min: 1, max: 3 }) })
+
 /** The request's times moved to data set `run`'s day. */
 function onDay(body: Record<string, unknown>, run: number): Record<string, unknown> {
-  const shift = (t: unknown) => new Date(Date.parse(t as string) + BASE + run * 10 * DAY).toISOString()
+  const shift = (t: unknown) => new Date(Date.parse(t as string) + BASE + run * 10 * DAY + START_SHIFT).toISOString()
   return { ...body, from: shift(body.from), to: shift(body.to) }
 }
 
-async function funnel(body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(pulse.url + '/api/funnels', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` }, body: JSON.stringify(body) })
+async function funnel(body: unknown, path = '/api/funnels'): Promise<{ status: number; json: any }> {
+  const res = await fetch(pulse.url + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` }, body: JSON.stringify(body) })
   return { status: res.status, json: await res.json() }
+}
+
+/** Every page of the persons of `which`, against the reference and the step counts of `steps`. */
+async function checkPersons(body: Record<string, unknown>, which: { status: string; step: number; limit: number }, steps: Array<{ persons: number }>, reference: ReferenceEvent[]) {
+  const { histogram: _h, interval: _i, ...funnelBody } = body
+  const n = steps.length
+  const step = which.status === 'dropped' ? which.step % (n - 1) : which.step % n
+  const listed: Array<{ person_id: string; ids: string[]; entered_at: string }> = []
+  let cursor: string | null = null
+  do {
+    const page = await funnel({ ...funnelBody, status: which.status, step, limit: which.limit, ...(cursor ? { cursor } : {}) }, '/api/funnels/persons')
+    expect(page.status, JSON.stringify(page.json)).toBe(200)
+    expect(page.json.persons.length).toBeLessThanOrEqual(which.limit)
+    listed.push(...page.json.persons)
+    cursor = page.json.next_cursor
+  } while (cursor)
+  const ids = listed.map((p) => p.person_id)
+  expect(ids, 'person id order across pages').toEqual([...ids].sort())
+  const expected = referencePersons(parseFunnelRequest(funnelBody, NOW), reference, which.status as 'dropped' | 'converted', step)
+  const byId = (a: { ids: string[] }, b: { ids: string[] }) => (a.ids[0] < b.ids[0] ? -1 : 1)
+  expect(listed.map((p) => ({ ids: p.ids, entered_at: p.entered_at })).sort(byId), JSON.stringify({ funnelBody, step, which })).toEqual(
+    expected.map((p) => ({ ids: [p.person], entered_at: p.entered_at })).sort(byId),
+  )
+  expect(listed.length).toBe(which.status === 'dropped' ? steps[step].persons - steps[step + 1].persons : steps[step].persons)
 }
 
 describe('POST /api/funnels against the reference', () => {
   it('answers every random funnel on every random event set as the reference does', async () => {
     let run = 0
     await fc.assert(
-      fc.asyncProperty(fc.array(eventArb, { minLength: 10, maxLength: 30 }), fc.array(requestArb, { minLength: 6, maxLength: 6 }), async (events, requests) => {
+      fc.asyncProperty(fc.array(eventArb, { minLength: 10, maxLength: 30 }), fc.array(fc.tuple(requestArb, personsArb), { minLength: 6, maxLength: 6 }), async (events, requests) => {
         run++
         const prefix = `r${run}-`
-        const day = BASE + run * 10 * DAY
+        const day = BASE + run * 10 * DAY + START_SHIFT
         const calls = events.map((e, i) => ({
           type: 'track',
           messageId: `${prefix}m${String(i).padStart(2, '0')}`,
@@ -119,6 +158,7 @@ describe('POST /api/funnels against the reference', () => {
         const stored = await waitFor(
           () => sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM events_by_key WHERE startsWith(key_id, {p:String})', { p: prefix }),
           (r) => Number(r[0].n) === calls.length,
+          60_000,
         )
         expect(Number(stored[0].n)).toBe(calls.length)
         const rows = await sql<{ user_id: string; event: string; ts: number; received: number; source: string; message_id: string; properties: string }>(
@@ -130,16 +170,22 @@ describe('POST /api/funnels against the reference', () => {
         const reference: ReferenceEvent[] = rows.map((r) => ({
           person: r.user_id, event: r.event, ts: Number(r.ts), receivedAt: Number(r.received), source: r.source, messageId: r.message_id, properties: JSON.parse(r.properties),
         }))
-        for (const template of requests) {
+        for (const [i, [template, which]] of requests.entries()) {
           const body = onDay(template, run)
           const answer = await funnel(body)
           expect(answer.status, JSON.stringify(answer.json)).toBe(200)
-          expect(answer.json, JSON.stringify(body)).toEqual(referenceFunnel(parseFunnelRequest(body, NOW), reference, NOW))
+          const parsed = parseFunnelRequest(body, NOW)
+          const expected: Record<string, unknown> = { ...referenceFunnel(parsed, reference, NOW) }
+          if (parsed.histogram) expected.histogram = referenceHistogram(parsed, reference)
+          if (parsed.interval) expected.over_time = referenceOverTime(parsed, reference, NOW)
+          expect(answer.json, JSON.stringify(body)).toEqual(expected)
+          // Each page is a walk of its own: the persons of one funnel per data set keep the run short.
+          if (i === 0) await checkPersons(body, which, answer.json.steps, reference)
         }
       }),
       // Each run stores its events through the whole pipeline: shrinking would repeat that hundreds of times.
       { numRuns: 20, endOnFailure: true },
     )
-    // About a minute on a quiet machine; a busy one (other suites, benchmarks) can take three times that.
-  }, 300_000)
+    // A minute or two on a quiet machine; a busy one (other suites, benchmarks) can take three times that.
+  }, 600_000)
 })

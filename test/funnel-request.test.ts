@@ -44,6 +44,10 @@ describe('parseFunnelRequest', () => {
     [{ steps: two, colour: 'red' }, 'colour'],
     [{ steps: two, from: '1800-01-01' }, 'from'],
     [{ steps: two, from: '2026-01-01', to: '9999-01-01T00:00:00Z' }, 'to'],
+    [{ steps: two, histogram: { from_step: 1 } }, 'histogram.from_step'],
+    [{ steps: [...two, { event: 'C' }], histogram: { from_step: 1, to_step: 1 } }, 'histogram.to_step'],
+    [{ steps: two, histogram: { bins: 0 } }, 'histogram.bins'],
+    [{ steps: two, histogram: { buckets: 5 } }, 'histogram.buckets'],
   ])('refuses %j naming %s', (body, field) => {
     expect(fieldOf(body)).toBe(field)
   })
@@ -59,6 +63,21 @@ describe('parseFunnelRequest', () => {
       holdConstant: [],
       fromMs: NOW - 30 * 86_400_000,
       toMs: NOW,
+      histogram: null,
+      interval: null,
     })
+  })
+
+  it.each([
+    [{ steps: two, histogram: 20 }, /^histogram: expected \{ "from_step", "to_step", "bins" \}/],
+    [{ steps: two, interval: 'month' }, /^interval: expected one of day, week/],
+    [{ steps: two, interval: 'day', from: '2020-01-01', to: '2026-01-01' }, /^interval: the range has 2192 days, more than 1000/],
+  ])('refuses %j saying what to send', (body, message) => {
+    expect(() => parseFunnelRequest(body, NOW)).toThrow(message)
+  })
+
+  it('fills in the histogram defaults: first step to last, 20 bins', () => {
+    const three = [...two, { event: 'C' }]
+    expect(parseFunnelRequest({ steps: three, histogram: {}, interval: 'week' }, NOW)).toMatchObject({ histogram: { fromStep: 0, toStep: 2, bins: 20 }, interval: 'week' })
   })
 })

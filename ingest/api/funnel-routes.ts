@@ -15,12 +15,23 @@ export interface FunnelRouteDeps {
   now: () => number
 }
 
-function jsonBody(body: unknown): unknown {
+export function jsonBody(body: unknown): unknown {
   if (!Buffer.isBuffer(body)) return body
   try {
     return JSON.parse(body.toString('utf8'))
   } catch {
     throw new HttpError(400, 'malformed_json', 'the body must be a JSON funnel request: { "steps": [ { "event": "..." }, ... ] }')
+  }
+}
+
+/** The engine's own refusals (the read limits: time, memory) are about the request's size: 400. */
+export async function engineRefusalsAsHttp<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    if (code !== undefined) throw new HttpError(400, 'funnel_failed', `${(e as Error).message.slice(0, 500)}: narrow the range or the window, or drop a step`)
+    throw e
   }
 }
 
@@ -39,14 +50,7 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: FunnelRouteDeps
         if (e instanceof AnalysisRequestError) throw new HttpError(400, 'invalid_funnel', e.message)
         throw e
       }
-      try {
-        return reply.send(await runFunnel(deps.client, request, now))
-      } catch (e) {
-        // The engine's own refusals (the read limits: time, memory) are about this request's size.
-        const code = (e as { code?: string }).code
-        if (code !== undefined) throw new HttpError(400, 'funnel_failed', `${(e as Error).message.slice(0, 500)}: narrow the range or the window, or drop a step`)
-        throw e
-      }
+      return reply.send(await engineRefusalsAsHttp(() => runFunnel(deps.client!, request, now)))
     } catch (e) {
       if (!(e instanceof HttpError)) throw e
       return reply.code(e.status).send(e.body())

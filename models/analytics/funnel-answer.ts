@@ -1,5 +1,7 @@
 // The funnel answer (README, "Funnels"): counts per step for everyone and per breakdown value,
 // with the conversion rates, drop-offs and times to convert between consecutive steps.
+import type { ConversionOverTime } from './conversion-over-time.ts'
+import type { ConversionTimeHistogram } from './conversion-time-histogram.ts'
 import type { FunnelRequest } from './funnel-request.ts'
 
 export interface FunnelStepResult {
@@ -17,6 +19,9 @@ export interface FunnelAnswer {
   steps: FunnelStepResult[]
   breakdown: Array<{ value: string | null; steps: FunnelStepResult[] }>
   incomplete: boolean
+  /** Only when the request asks for it. */
+  histogram?: ConversionTimeHistogram
+  over_time?: ConversionOverTime
 }
 
 /** One group's figures: persons per step, and per step k >= 1 the times from step k-1 (seconds). */

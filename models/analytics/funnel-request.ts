@@ -1,5 +1,7 @@
 // The funnel request (README, "Funnels"): parsed and checked before any query runs, so a body that
 // breaks a rule gets one error naming its field.
+import { parseInterval, type ConversionInterval } from './conversion-over-time.ts'
+import { parseHistogramSpec, type HistogramSpec } from './conversion-time-histogram.ts'
 import { parseDuration } from './duration.ts'
 import { parseFilters, parseName, type PropertyFilter } from './property-filter.ts'
 import { parseRangeTime } from './range-time.ts'
@@ -40,6 +42,10 @@ export interface FunnelRequest {
   holdConstant: string[]
   fromMs: number
   toMs: number
+  /** The time-to-convert histogram to answer beside the counts, if asked. */
+  histogram: HistogramSpec | null
+  /** Conversion per entry day or week, if asked. */
+  interval: ConversionInterval | null
 }
 
 export const MIN_STEPS = 2
@@ -48,7 +54,7 @@ export const DEFAULT_WINDOW = '14d'
 /** Without `from`, the range is the 30 days before `to`; without `to`, it ends at now. */
 export const DEFAULT_RANGE_MS = 30 * 86_400_000
 
-const KNOWN_FIELDS = new Set(['steps', 'window', 'step_windows', 'order', 'exclusions', 'breakdown', 'hold_constant', 'from', 'to'])
+const KNOWN_FIELDS = new Set(['steps', 'window', 'step_windows', 'order', 'exclusions', 'breakdown', 'hold_constant', 'from', 'to', 'histogram', 'interval'])
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -137,5 +143,7 @@ export function parseFunnelRequest(body: unknown, nowMs: number): FunnelRequest 
     holdConstant: parseHeld(body.hold_constant),
     fromMs,
     toMs,
+    histogram: parseHistogramSpec(body.histogram, steps.length),
+    interval: parseInterval(body.interval, fromMs, toMs),
   }
 }

@@ -1,7 +1,8 @@
 // A tag added to or removed from a person, as stored in the history table and published on
 // `pulse.tags.<tag>.added` / `.removed`, and an alert as published on `pulse.alerts.<kind>`.
 
-export type TagLayer = 'basic' | 'behaviour' | 'preference' | 'value' | 'churn' | 'lifecycle' | 'service'
+// `funnel`: audiences saved from a funnel (README, "Funnels", persons), kept by no rule of the catalog.
+export type TagLayer = 'basic' | 'behaviour' | 'preference' | 'value' | 'churn' | 'lifecycle' | 'service' | 'funnel'
 
 export interface TagChange {
   personId: string

@@ -150,6 +150,14 @@ async function main(argv: string[]): Promise<void> {
       .option('--attribution <attribution>', 'which event gives the breakdown value: first_touch, last_touch or step (default first_touch)')
       .option('--attribution-step <k>', 'with --attribution step: the 0-based step')
       .option('--request <file>', 'a JSON funnel request (filters, exclusions, step windows, held properties); the flags above override it')
+      .option('--histogram', 'also the time-to-convert histogram, first step to last (a --request file may set from_step and to_step)')
+      .option('--bins <n>', 'bins of the histogram, 1 to 200 (default 20)')
+      .option('--interval <interval>', 'also conversion over time by entry day or week')
+      .option('--persons <status>', 'list persons instead of counting: dropped (furthest step is --step) or converted (reached --step)')
+      .option('--step <k>', 'with --persons: the 0-based step')
+      .option('--format <format>', 'with --persons: table, json, csv or arrow (default table, or csv with --out)')
+      .option('--out <file>', 'with --persons: write the persons to this file')
+      .option('--save-as <name>', 'with --persons: save them as the tag funnel_dropoff:<name>, replacing its holders (admin key)')
       .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
       .option('--json', 'print the API\'s JSON answer'),
   ).action(async (flags: FlagValues) => {

@@ -5,12 +5,17 @@
 import { readFileSync } from 'node:fs'
 import type { FunnelAnswer, FunnelStepResult } from '../../models/analytics/funnel-answer.ts'
 import type { FlagValues, PulseConfig } from '../config.ts'
+import { durationText, formatHistogram, formatOverTime } from './funnel-extras-printing.ts'
+import { runFunnelPersons, type FunnelPersonsFlags } from './funnel-persons-command.ts'
 import { postToPulse } from './pulse-request.ts'
 import { readApiTarget } from './read-api-target.ts'
 import { formatTable } from './row-printing.ts'
 import { userError } from './user-error.ts'
 
-export interface FunnelFlags {
+export interface FunnelFlags extends FunnelPersonsFlags {
+  histogram?: boolean
+  bins?: string
+  interval?: string
   steps?: string
   window?: string
   from?: string
@@ -50,6 +55,8 @@ export function funnelBody(flags: FunnelFlags): Record<string, unknown> {
     const step = flags.attributionStep === undefined ? undefined : Number(flags.attributionStep)
     body.breakdown = { property: flags.breakdown, attribution: flags.attribution ?? 'first_touch', ...(step === undefined ? {} : { step }) }
   }
+  if (flags.histogram || flags.bins !== undefined) body.histogram = { ...(body.histogram as object | undefined), ...(flags.bins === undefined ? {} : { bins: Number(flags.bins) }) }
+  if (flags.interval !== undefined) body.interval = flags.interval
   return body
 }
 
@@ -57,12 +64,7 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`
 }
 
-function seconds(x: number | null): string {
-  if (x === null) return ''
-  if (x < 120) return `${x.toFixed(1)}s`
-  if (x < 7200) return `${(x / 60).toFixed(1)}m`
-  return x < 172_800 ? `${(x / 3600).toFixed(1)}h` : `${(x / 86_400).toFixed(1)}d`
-}
+const seconds = durationText
 
 function stepTable(steps: FunnelStepResult[]): string {
   return formatTable(
@@ -83,12 +85,15 @@ function stepTable(steps: FunnelStepResult[]): string {
 export function formatFunnel(answer: FunnelAnswer, breakdownProperty: string | undefined): string {
   const parts = [stepTable(answer.steps)]
   for (const b of answer.breakdown) parts.push(`\n${breakdownProperty ?? 'breakdown'} = ${b.value ?? '(not set)'}\n${stepTable(b.steps)}`)
+  if (answer.histogram) parts.push('\n' + formatHistogram(answer.histogram))
+  if (answer.over_time) parts.push('\n' + formatOverTime(answer.over_time))
   if (answer.incomplete) parts.push('\n(incomplete: some entries still have time to convert)')
   return parts.join('\n')
 }
 
 export async function runFunnelCommand(flags: FunnelFlags, config: PulseConfig): Promise<void> {
   const body = funnelBody(flags)
+  if (flags.persons !== undefined) return runFunnelPersons(body, flags, config)
   const target = readApiTarget(flags.url, config)
   const { status, body: answer } = await postToPulse<FunnelAnswer>(target.url, '/api/funnels', target.readKey, body)
   if (status !== 200) throw userError(`${answer.error?.message ?? `HTTP ${status}`}: fix the funnel request`)

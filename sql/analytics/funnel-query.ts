@@ -2,6 +2,8 @@
 // every event name, property name and value goes in as a bound parameter.
 import type { ClickHouseClient } from '@clickhouse/client'
 import { MAX_TIME_MS } from '../../models/events/event-time.ts'
+import { conversionOverTime, type ConversionInterval } from '../../models/analytics/conversion-over-time.ts'
+import { conversionTimeHistogram } from '../../models/analytics/conversion-time-histogram.ts'
 import { funnelAnswer, type FunnelAnswer, type FunnelGroup } from '../../models/analytics/funnel-answer.ts'
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
 import type { FilterValue, PropertyFilter } from '../../models/analytics/property-filter.ts'
@@ -15,6 +17,18 @@ interface FunnelRow {
   mean_seconds: Array<number | null>
   p90_seconds: Array<number | null>
   last_entry_ms: number
+  period_ms: number
+  spans_ms: number[]
+}
+
+/** What one run of the walk answers beside the counts (sql/queries/funnel.sql, its header). */
+export interface WalkOptions {
+  /** Walk each entry day or week as a funnel of its own. */
+  interval?: ConversionInterval
+  /** One row per person: furthest step exactly (`dropped`) or at least (`converted`) `step` (0-based). */
+  persons?: { status: 'dropped' | 'converted'; step: number; after: string; limit: number }
+  /** Collect each path's time from step `from` to step `to` (0-based). */
+  span?: { from: number; to: number }
 }
 
 /** The SQL evaluates eq, in, is_set, contains and the number comparisons; the rest are their negations. */
@@ -27,7 +41,7 @@ function kindOf(v: FilterValue): string {
   return typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : 'bool'
 }
 
-export function funnelParams(request: FunnelRequest): Record<string, unknown> {
+export function funnelParams(request: FunnelRequest, options: WalkOptions = {}): Record<string, unknown> {
   const filters = request.steps.flatMap((step, s) => step.filters.map((f) => ({ step: s + 1, f })))
   return {
     step_events: request.steps.map((s) => s.event),
@@ -52,6 +66,13 @@ export function funnelParams(request: FunnelRequest): Record<string, unknown> {
     to_ms: request.toMs,
     // The last time an event can have: a window running past it reads up to there.
     read_end_ms: Math.min(request.toMs + request.windowMs, MAX_TIME_MS),
+    interval: options.interval ?? '',
+    persons_of: options.persons?.status ?? '',
+    persons_level: (options.persons?.step ?? 0) + 1,
+    after: options.persons?.after ?? '',
+    limit: options.persons?.limit ?? Number.MAX_SAFE_INTEGER,
+    span_from: options.span ? options.span.from + 1 : 0,
+    span_to: options.span ? options.span.to + 1 : 0,
   }
 }
 
@@ -65,11 +86,25 @@ function groupOf(row: FunnelRow): FunnelGroup {
  * Pulse's database for jobs.
  */
 export async function runFunnel(client: ClickHouseClient, request: FunnelRequest, nowMs: number): Promise<FunnelAnswer> {
-  const rows = await namedQuery<FunnelRow>(client, 'funnel', funnelParams(request))
+  const hist = request.histogram
+  const rows = await namedQuery<FunnelRow>(client, 'funnel', funnelParams(request, hist ? { span: { from: hist.fromStep, to: hist.toStep } } : {}))
   const total = rows.find((r) => Number(r.is_total) === 1)
   const empty: FunnelGroup = { persons: request.steps.map(() => 0), medianSeconds: [], meanSeconds: [], p90Seconds: [] }
   const lastEntry = total ? Number(total.last_entry_ms) : 0
   const incomplete = total !== undefined && lastEntry + request.windowMs >= nowMs
   const byValue = rows.filter((r) => Number(r.is_total) !== 1).map((r) => ({ value: r.value, group: groupOf(r) }))
-  return funnelAnswer(request, total ? groupOf(total) : empty, byValue, incomplete)
+  const answer = funnelAnswer(request, total ? groupOf(total) : empty, byValue, incomplete)
+  if (hist) answer.histogram = conversionTimeHistogram(hist, (total?.spans_ms ?? []).map(Number))
+  if (request.interval) answer.over_time = await runOverTime(client, request, request.interval, nowMs)
+  return answer
+}
+
+/** The walk again with each entry period a funnel of its own: one row per period (without breakdown). */
+async function runOverTime(client: ClickHouseClient, request: FunnelRequest, interval: ConversionInterval, nowMs: number) {
+  const plain = { ...request, breakdown: null }
+  const rows = await namedQuery<FunnelRow>(client, 'funnel', funnelParams(plain, { interval }))
+  const counts = rows
+    .filter((r) => Number(r.is_total) === 1)
+    .map((r) => ({ periodMs: Number(r.period_ms), persons: r.persons.map(Number), lastEntryMs: Number(r.last_entry_ms) }))
+  return conversionOverTime(interval, { fromMs: request.fromMs, toMs: request.toMs, windowMs: request.windowMs, steps: request.steps.length }, counts, nowMs)
 }

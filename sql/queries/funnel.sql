@@ -16,6 +16,11 @@
 --   of the steps' first matching events.
 -- Entries become rows (ARRAY JOIN), each with a copy of its person's arrays: a person costs
 -- entries x events (README, "Funnels", cost). Inside, lambdas capture scalars and short arrays only.
+-- One walk serves every answer, so persons, counts, histogram and periods cannot disagree:
+-- {interval} ('' / day / week) walks each entry period as a funnel of its own (README, "Funnels",
+--   over_time); {persons_of} ('' / dropped / converted) keeps one row per person of furthest step
+--   = / >= {persons_level} after {after}, {limit} of them in person id order; {span_from} and
+--   {span_to} (1-based, 0 for none) collect each path's time between those steps (the histogram).
 WITH
     {step_events:Array(String)} AS step_events,
     length(step_events) AS n_steps,
@@ -41,6 +46,12 @@ WITH
     {from_ms:Int64} AS from_ms,
     {to_ms:Int64} AS to_ms,
     {read_end_ms:Int64} AS read_end_ms,
+    {interval:String} AS period_unit,
+    {persons_of:String} AS persons_of,
+    {persons_level:UInt8} AS persons_level,
+    {after:String} AS after_person,
+    {span_from:UInt8} AS span_from,
+    {span_to:UInt8} AS span_to,
     (toUInt64(0), toInt64(0)) AS no_event
 SELECT
     grouping(bvalue) = 1 AS is_total,
@@ -51,12 +62,22 @@ SELECT
     -- Quantiles interpolated between the closest ranks: h = (n - 1) p.
     arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000), sorted_gaps) AS median_seconds,
     arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000), sorted_gaps) AS p90_seconds,
-    max(last_entry) AS last_entry_ms
+    max(last_entry) AS last_entry_ms,
+    period AS period_ms,
+    person_key AS person_id,
+    max(level) AS furthest_level,
+    min(entry_ms) AS path_entry_ms,
+    any(seen_ids) AS ids_seen,
+    arraySort(groupArrayIf(span, span >= 0)) AS spans_ms
 FROM
 (
     SELECT
         level,
         last_entry,
+        period,
+        if(persons_of = '', '', person) AS person_key,
+        ts[entry] AS entry_ms,
+        seen_ids,
         ts[entry] + window_ms AS window_end,
         arrayCount(t -> t <= window_end, ts) - entry + 1 AS n_window,
         arraySlice(ts, entry, n_window) AS w_ts,
@@ -82,6 +103,7 @@ FROM
             arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((fv, r) -> r > p[-1] AND bitTest(fv, k - 1), marked, w_index))), range(2, toUInt64(level) + 1), [toUInt64(1)])
         ) AS path,
         arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> w_ts[p], path)), arrayPopFront(arrayMap(p -> w_ts[p], path))) AS gaps,
+        if(span_to > 0 AND level >= span_to, w_ts[path[span_to]] - w_ts[path[span_from]], toInt64(-1)) AS span,
         multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
                 attribution = 'first_touch', w_bvals[1],
                 attribution = 'last_touch', w_bvals[path[-1]],
@@ -90,17 +112,24 @@ FROM
                 NULL) AS bvalue
     FROM
     (
-        -- Per person: the furthest step over all entries, and the earliest entry reaching it.
+        -- Per person (and entry period): the furthest step over its entries, and the earliest entry reaching it.
         SELECT
             person,
+            period,
             max(entry_level) AS level,
             argMin(entry_index, (-toInt64(entry_level), entry_index)) AS entry,
             any(ts) AS ts, any(masks) AS masks, any(xmasks) AS xmasks, any(helds) AS helds, any(bvals) AS bvals,
-            any(last_entry) AS last_entry
+            max(entry_ts) AS last_entry,
+            any(seen_ids) AS seen_ids
         FROM
         (
             SELECT
-                person, ts, masks, xmasks, helds, bvals, last_entry, entry_index,
+                person, ts, masks, xmasks, helds, bvals, seen_ids, entry_index,
+                ts[entry_index] AS entry_ts,
+                -- Weeks start on Monday: 1970-01-01 was a Thursday.
+                multiIf(period_unit = 'day', toInt64(floor(entry_ts / 86400000)) * 86400000,
+                        period_unit = 'week', toInt64(floor((entry_ts + 3 * 86400000) / 604800000)) * 604800000 - 3 * 86400000,
+                        toInt64(0)) AS period,
                 ts[entry_index] + window_ms AS window_end,
                 arrayCount(t -> t <= window_end, ts) - entry_index + 1 AS n_window,
                 arraySlice(ts, entry_index, n_window) AS w_ts,
@@ -132,15 +161,18 @@ FROM
                     arrayMap(x -> x.6, sorted) AS xmasks,
                     arrayMap(x -> x.7, sorted) AS helds,
                     arrayMap(x -> x.8, sorted) AS bvals,
-                    arrayFilter((i, t, m) -> t >= from_ms AND t < to_ms AND if(any_order, m != 0, bitTest(m, 0)), arrayEnumerate(ts), ts, masks) AS entries,
-                    ts[entries[-1]] AS last_entry
+                    seen_ids,
+                    arrayFilter((i, t, m) -> t >= from_ms AND t < to_ms AND if(any_order, m != 0, bitTest(m, 0)), arrayEnumerate(ts), ts, masks) AS entries
                 FROM
                 (
-                    SELECT person, arraySort(groupArray((t, received, src, mid, mask, xmask, held, bval))) AS sorted
+                    SELECT person, arraySort(groupArray((t, received, src, mid, mask, xmask, held, bval))) AS sorted,
+                        -- The ids the events came with: the ids of a person the identity table does not know yet.
+                        arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids
                     FROM
                     (
                         SELECT
                             if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(e.key_id))), 1, 16))) AS person,
+                            e.key_id AS key_id,
                             toUnixTimestamp64Milli(e.ts) AS t,
                             toUnixTimestamp64Milli(e.received_at) AS received,
                             e.source AS src,
@@ -182,7 +214,11 @@ FROM
             )
             ARRAY JOIN entries AS entry_index
         )
-        GROUP BY person
+        GROUP BY person, period
+        HAVING persons_of = '' OR (person > after_person AND if(persons_of = 'dropped', level = persons_level, level >= persons_level))
     )
 )
-GROUP BY GROUPING SETS ((), (bvalue))
+GROUP BY GROUPING SETS ((period, person_key), (period, person_key, bvalue))
+HAVING persons_of = '' OR is_total
+ORDER BY person_key
+LIMIT {limit:UInt64}

@@ -45,6 +45,10 @@ function textValue(v: unknown): string | null {
 }
 
 interface PersonResult {
+  person: string
+  /** The entry of the path the counts measure, and the time of each step of that path. */
+  entryTs: number
+  pathTs: number[]
   level: number
   gapsMs: number[]
   value: string | null
@@ -118,10 +122,10 @@ function personFunnel(req: FunnelRequest, events: ReferenceEvent[]): PersonResul
   else if (bd?.attribution === 'last_touch') at = path[level - 1]
   else if (bd?.attribution === 'step') at = req.order === 'any' ? windowEvents(entry).find((r) => matches(r, bd.step!)) : path[bd.step!]
   const value = bd && at !== undefined ? textValue(events[at].properties[bd.property]) : null
-  return { level, gapsMs, value, lastEntry: Math.max(...entries.map((e) => events[e].ts)) }
+  return { person: events[0].person, entryTs: events[entry].ts, pathTs: path.map((r) => events[r].ts), level, gapsMs, value, lastEntry: Math.max(...entries.map((e) => events[e].ts)) }
 }
 
-function quantile(sorted: number[], p: number): number {
+export function quantile(sorted: number[], p: number): number {
   const h = (sorted.length - 1) * p
   const lo = Math.floor(h)
   return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo])
@@ -145,7 +149,7 @@ function stepsOf(req: FunnelRequest, results: PersonResult[]): FunnelStepResult[
   })
 }
 
-export function referenceFunnel(req: FunnelRequest, events: ReferenceEvent[], nowMs: number): FunnelAnswer {
+export function referenceResults(req: FunnelRequest, events: ReferenceEvent[]): PersonResult[] {
   const byPerson = new Map<string, ReferenceEvent[]>()
   for (const e of events) byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), e])
   const results: PersonResult[] = []
@@ -154,6 +158,11 @@ export function referenceFunnel(req: FunnelRequest, events: ReferenceEvent[], no
     const r = personFunnel(req, list)
     if (r) results.push(r)
   }
+  return results
+}
+
+export function referenceFunnel(req: FunnelRequest, events: ReferenceEvent[], nowMs: number): FunnelAnswer {
+  const results = referenceResults(req, events)
   const values = [...new Set(results.map((r) => r.value))]
   const breakdown = values
     .map((value) => ({ value, steps: stepsOf(req, results.filter((r) => r.value === value)) }))
