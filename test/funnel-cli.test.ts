@@ -77,7 +77,8 @@ describe('pulse funnel', () => {
 
     const saved = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0', '--save-as', 'signup', '--admin-key', ADMIN_KEY)
     expect(saved.stdout.trim()).toBe('saved 1 persons as tag funnel_dropoff:signup (1 added, 0 removed)')
-    const readOnly = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0', '--save-as', 'signup')
+    // A data folder without development keys, so no admin key is found anywhere.
+    const readOnly = await pulseCli(...funnelArgs, '--persons', 'dropped', '--step', '0', '--save-as', 'signup', '--data-dir', tempDir('funnel-cli-no-keys'))
     expect(readOnly.code).toBe(1)
     expect(readOnly.stderr.trim()).toBe('pulse: saving a tag needs an admin key: pass --admin-key KEY (or PULSE_ADMIN_KEYS, or a --keys-file)')
   })
