@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify'
 import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
+import { registerChurnModelRoutes } from '../ingest/api/churn-model-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
@@ -43,6 +44,7 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
   registerCustomerRoutes(app, { client: clickhouse.client, keys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
   registerTagRoutes(app, { client: clickhouse.client, keys, definitions: tagDefinitions(tagSettings) })
+  registerChurnModelRoutes(app, { client: clickhouse.client, keys })
   registerServiceRoutes(app, {
     client: clickhouse.client,
     keys,
