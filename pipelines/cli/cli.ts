@@ -1,7 +1,8 @@
-// The CLI entry: `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry: `pulse serve | sql | customer | tags | dashboards | funnel | replay | dead-letters replay | simulate | import | ltv fit | churn fit | churn card | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
+import { runChurnCard } from './churn-card-command.ts'
 import { assertChurnFitUsable, printChurnFit, runChurnFit, type ChurnFitOptions } from './churn-fit-command.ts'
 import { printDeadLettersReplay, runDeadLettersReplay } from './dead-letters-command.ts'
 import { runCustomer } from './customer-command.ts'
@@ -200,9 +201,16 @@ async function main(argv: string[]): Promise<void> {
       .option('--as-of <date>', 'fit on the purchases up to the end of this day (default: now)')
       .option('--json', 'print the fit as JSON'),
   ).action(async (flags: FlagValues) => runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv())))
-  program
-    .command('churn')
-    .description('churn model')
+  const churn = program.command('churn').description('churn model')
+  withConfigOptions(
+    churn
+      .command('card')
+      .description('the churn model\'s quality card of a running Pulse: AUC, PR-AUC, Brier, lift, calibration, backtest, coefficients')
+      .option('--version <version>', 'the card stored with this value-fit version (default: the latest)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s answer as JSON'),
+  ).action(async (flags: FlagValues) => runChurnCard(flags, loadConfig(flags, processEnv())))
+  churn
     .command('fit')
     .description('train the churn model on a transaction log up to the calibration end and print its quality card (no server needed)')
     .option('--transactions <file>', 'the transaction log')
