@@ -69,6 +69,6 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
   if (c) {
     console.log(c.problem
       ? `churn model: no scores (${c.problem})`
-      : `churn model: ${c.scored.toLocaleString('en-US')} customers scored; backtest AUC ${f(c.auc)}, Brier ${f(c.brier)} (pulse churn card for the whole card)`)
+      : `churn model: ${c.scored.toLocaleString('en-US')} customers scored; AUC ${f(c.auc)}, Brier ${f(c.brier)} (on the backtest when the history allows one; pulse churn card shows the whole card)`)
   }
 }
