@@ -4,6 +4,9 @@
 // card`), the band as the tag churn:<band> that moves with a refit, and no score that sees an
 // event after the scoring time.
 import type { Subscription } from '@nats-io/nats-core'
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHURN_BAND_CUTS } from '../models/churn/churn-bands.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
@@ -11,6 +14,8 @@ import { fetchChurnCard } from '../pipelines/cli/churn-card-command.ts'
 import { runSimulate } from '../pipelines/cli/simulate-command.ts'
 import { ADMIN_KEY, countEvents, postJson, READ_KEY, sql, startTestPulse, testConfig, untilProcessed, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
+const run = promisify(execFile)
+const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
 const START = '2025-01-01'
 const DAYS = 240
 const END = Date.UTC(2025, 0, 1) + DAYS * 86_400_000
@@ -92,6 +97,12 @@ describe('churn scores in a running Pulse', () => {
     expect(m.quality).toMatchObject({ basis: 'backtest', auc: m.card.backtest.model.auc, brier: m.card.backtest.model.brier })
     expect(m.card.scoring.customers).toBe(fit.customers)
     expect(await fetchChurnCard({ url: pulse.url }, pulse.config)).toEqual(body)
+    const printed = await run(process.execPath, [cli, 'churn', 'card', '--url', pulse.url, '--read-key', READ_KEY])
+    expect(printed.stdout).toContain(`churn model ${fit.model_version}`)
+    expect(printed.stdout).toContain('churn = no activity event and no purchase in the 30 days after 2025-07-31')
+    expect(printed.stdout).toMatch(/backtest at \d{4}-\d{2}-\d{2}/)
+    const json = await run(process.execPath, [cli, 'churn', 'card', '--json', '--url', pulse.url, '--read-key', READ_KEY])
+    expect(JSON.parse(json.stdout)).toEqual(body)
 
     const { body: profile } = await getJson(`/api/customers/${top.customer}`)
     expect(profile.customer.scores).toMatchObject({ model_version: fit.model_version, churn_probability: top.churn_probability, churn_percentile: 100, churn_band: top.churn_band })
@@ -124,6 +135,8 @@ describe('churn scores in a running Pulse', () => {
     const unknown = await getJson('/api/models/churn?version=nope')
     expect(unknown.status).toBe(404)
     expect(unknown.body.error.code).toBe('unknown_churn_model')
+    const olderByCli = await run(process.execPath, [cli, 'churn', 'card', '--json', '--version', first, '--url', pulse.url, '--read-key', READ_KEY])
+    expect(JSON.parse(olderByCli.stdout)).toEqual(older.body)
   })
 
   it('changes no score when events after the scoring time arrive', async () => {

@@ -37,7 +37,16 @@ function* customerDays(text: string): Generator<CustomerDay> {
   }
 }
 
+/** Never throws: a defect in the churn fit must not cost the value fit its scores; the refit reports it instead. */
 export function fitChurn(req: ChurnFitRequest): ChurnFitOutcome {
+  try {
+    return fitChurnOrThrow(req)
+  } catch (err) {
+    return { card: null, problem: `the churn fit failed: ${err instanceof Error ? err.message : String(err)}`, scores: null }
+  }
+}
+
+function fitChurnOrThrow(req: ChurnFitRequest): ChurnFitOutcome {
   const histories = engagementHistories(customerDays(req.days), req.calibrationEndDay)
   if (histories.length === 0) return { card: null, problem: 'no customer has a purchase yet', scores: null }
   const built = buildChurnCard(histories, {
