@@ -12,7 +12,7 @@ import type { ChurnFitRequest } from './churn-fit-step.ts'
 /**
  * Training draws its rows from at most this many customers (an even spread; every customer is
  * scored): the cost grows with customers x cutoffs (a BG/NBD fit at each, twice with the
- * backtest), and up to 12 cutoffs of 2,000 customers still give some 15,000 rows or more for 26
+ * backtest), and up to 12 cutoffs of 2,000 customers still give some 10,000 rows for 26
  * coefficients.
  */
 export const CHURN_MAX_TRAINING_CUSTOMERS = 2_000
