@@ -57,5 +57,5 @@ describe('churn on simulated data, the simulator\'s churn days as truth', () => 
     )
     expect(b.auc).toBeGreaterThan(p.auc)
     expect(b.brier).toBeLessThan(p.brier)
-  })
+  }, 300_000)
 })
