@@ -64,6 +64,9 @@ export interface PulseConfig {
   ltvMonths: number
   ltvDiscount: number
   ltvRefreshMinutes: number
+  /** Churn: no activity event and no purchase (or with churnPurchaseOnly, no purchase) in this many days after the scoring time. */
+  churnHorizonDays: number
+  churnPurchaseOnly: boolean
   /** Fixed "now" (ms) for features, tags and sweeps: backfills, demos, tests; null = the system clock. */
   now: number | null
   /** Profiles config file (JSON: feature event names, tag thresholds, webhooks); '' = defaults. */
@@ -162,6 +165,8 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'ltvDiscount', flag: '--ltv-discount <rate>', env: 'PULSE_LTV_DISCOUNT', kind: 'number', help: 'monthly discount rate of CLV', default: '0.01', min: 0, max: 1 },
   // setInterval's longest delay is 2^31 - 1 ms (24.8 days); longer ones fire at once.
   { key: 'ltvRefreshMinutes', flag: '--ltv-refresh-minutes <n>', env: 'PULSE_LTV_REFRESH_MINUTES', kind: 'int', help: 'refit the value models every N minutes (0: only on demand)', default: '60', min: 0, max: 35_791 },
+  { key: 'churnHorizonDays', flag: '--churn-horizon-days <n>', env: 'PULSE_CHURN_HORIZON_DAYS', kind: 'int', help: 'the churn model refitted after each value fit: churn = no activity event and no purchase in the N days after the scoring time', default: '30', min: 1, max: 365 },
+  { key: 'churnPurchaseOnly', flag: '--churn-purchase-only', env: 'PULSE_CHURN_PURCHASE_ONLY', kind: 'bool', help: 'churn = no purchase in the horizon, activity events ignored (transaction businesses; env: 1)', default: 'false' },
   { key: 'now', flag: '--now <time>', env: 'PULSE_NOW', kind: 'string', help: 'fix "now" for features, tags, sweeps and the incomplete flags of funnels, retention and lifecycle (ISO-8601 with a zone, e.g. 2026-01-31T12:00:00Z): backfills, demos and tests; unset = the system clock', default: '' },
   { key: 'profilesConfig', flag: '--profiles-config <file>', env: 'PULSE_PROFILES_CONFIG', kind: 'string', help: 'profiles config file (JSON): the events features read, tag thresholds, webhooks (README: Customer profiles and tags)', default: '' },
   { key: 'tagSweepSeconds', flag: '--tag-sweep-seconds <s>', env: 'PULSE_TAG_SWEEP_SECONDS', kind: 'int', help: 'apply the tag changes that come with time alone (silent, churn risk, SLA breaches, sliding windows) every N seconds (0: only on POST /api/tags/refresh)', default: '60', min: 0, max: 86_400 },

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerAudienceRoutes } from '../ingest/api/audience-routes.ts'
+import { registerChurnModelRoutes } from '../ingest/api/churn-model-routes.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { registerFunnelPersonsRoutes } from '../ingest/api/funnel-persons-routes.ts'
@@ -64,6 +65,7 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   registerCustomerRoutes(app, { client: clickhouse.client, keys, live: () => ({ now: clock.now(), deadlines, health: (f) => healthScore(f, tagSettings).score }) })
   registerTagRoutes(app, { client: clickhouse.client, keys, definitions: tagDefinitions(tagSettings) })
   registerAudienceRoutes(app, { client: clickhouse.client, keys, now: () => clock.now() })
+  registerChurnModelRoutes(app, { client: clickhouse.client, keys })
   registerServiceRoutes(app, {
     client: clickhouse.client,
     keys,

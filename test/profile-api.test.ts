@@ -120,7 +120,7 @@ for (let i = 0; i < 3; i++) {
   events.push({ owner: bob.person, message_id: `bob-${i}`, type: 'track', event: 'Logged In', user_id: bob.ids[0], anonymous_id: 'anon-a1', distinct_id: '', ts: T0 + (i + 1) * 1000, properties: { n: i } })
 }
 
-const scores = { model_version: 'fit-1', fitted_at: T0, frequency: 4, recency: 20.5, age: 30, monetary: 60.25, expected_purchases: 3.5, p_alive: 0.9, expected_spend: 61, clv: 210.75, r_score: 5, f_score: 4, m_score: 3, tier: 'high_value' }
+const scores = { model_version: 'fit-1', fitted_at: T0, frequency: 4, recency: 20.5, age: 30, monetary: 60.25, expected_purchases: 3.5, p_alive: 0.9, expected_spend: 61, clv: 210.75, r_score: 5, f_score: 4, m_score: 3, tier: 'high_value', churn_probability: 0.82, churn_percentile: 97.5, churn_band: 'high' }
 
 async function insertFixtures(): Promise<void> {
   const client = pulse.clickhouse.client

@@ -132,6 +132,12 @@ describe('value tags', () => {
 })
 
 describe('churn and lifecycle tags', () => {
+  it('churn:<band> follows the churn band of the latest fit', () => {
+    expect(across([], T0, 'churn:high', { value: { ...NO_VALUE, churnBand: 'high' } }).held).toEqual([true, true, true])
+    expect(tagsAt([], T0, { value: { ...NO_VALUE, churnBand: 'medium' } }).held.filter((h) => h.tag.startsWith('churn:')).map((h) => [h.tag, h.layer])).toEqual([['churn:medium', 'churn']])
+    expect(across([], T0, 'churn:high').held).toEqual([false, false, false])
+  })
+
   it('churn_risk: 30 days with no activity event and no purchase, after having either', () => {
     const history: ScriptedEvent[] = [page(T0), { at: T0 + 5 * DAY, kind: 'order', spend: 10 }, page(T0 + 40 * DAY)]
     expect(across(history, T0 + 35 * DAY, 'churn_risk')).toEqual(ADDED)

@@ -5,7 +5,8 @@
 import { bgnbdConditionalExpected, bgnbdPAlive, fitBgNbd, type BgNbdFit, type BgNbdParams } from '../value/bgnbd.ts'
 import { bgnbdNoPurchaseProbability } from '../value/bgnbd-no-purchase.ts'
 import type { CustomerSummary } from '../value/customer-summary.ts'
-import { daysUpTo, type PurchaseHistory } from './purchase-history.ts'
+import { ENGAGEMENT_FEATURES, engagementFeatures } from './engagement-features.ts'
+import { daysUpTo, type ChurnLabel, type PurchaseHistory } from './purchase-history.ts'
 
 export const CHURN_FEATURES = [
   'recency_days',
@@ -32,6 +33,11 @@ export const CHURN_FEATURES = [
 
 const WEEK = 7
 const log1p = Math.log1p
+
+/** The features of a label's model: the activity label adds the engagement features. */
+export function churnFeatureNames(label: ChurnLabel): readonly string[] {
+  return label === 'activity' ? [...CHURN_FEATURES, ...ENGAGEMENT_FEATURES] : CHURN_FEATURES
+}
 
 /** BG/NBD's summary of a customer at a cutoff, in weeks (purchase days as periods). */
 export function summaryAt(history: PurchaseHistory, count: number, cutoffDay: number): CustomerSummary {
@@ -110,9 +116,10 @@ export interface CutoffFeatures {
 
 /**
  * Every customer with a purchase on or before the cutoff, with BG/NBD refitted on them. Null when
- * BG/NBD cannot be fitted there (nobody bought again by then, or the fit did not converge).
+ * BG/NBD cannot be fitted there (nobody bought again by then, the fit did not converge, or its
+ * quantities cannot be evaluated).
  */
-export function featuresAtCutoff(histories: readonly PurchaseHistory[], cutoffDay: number, windowDays: number): CutoffFeatures | null {
+export function featuresAtCutoff(histories: readonly PurchaseHistory[], cutoffDay: number, windowDays: number, label: ChurnLabel = 'purchase'): CutoffFeatures | null {
   const rowsOf: number[] = []
   const counts: number[] = []
   histories.forEach((h, i) => {
@@ -127,10 +134,17 @@ export function featuresAtCutoff(histories: readonly PurchaseHistory[], cutoffDa
   const bgnbd = fitBgNbd(summaries)
   if (!bgnbd.converged || ![bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b].every(Number.isFinite)) return null
   const weeks = windowDays / WEEK
+  const rows = rowsOf.map((i, k) => {
+    const row = customerFeatures(histories[i], counts[k], cutoffDay, windowDays, bgnbd)
+    return label === 'activity' ? [...row, ...engagementFeatures(histories[i], cutoffDay)] : row
+  })
+  // A fit whose drop-out parameters run off to extremes (a and b in the millions, nobody seen
+  // dropping out yet) leaves BG/NBD's expectations unevaluable: such a cutoff cannot be used.
+  if (!rows.every((r) => r.every(Number.isFinite))) return null
   return {
     customers: rowsOf.map((i) => histories[i].customer),
     rowsOf,
-    rows: rowsOf.map((i, k) => customerFeatures(histories[i], counts[k], cutoffDay, windowDays, bgnbd)),
+    rows,
     bgnbd,
     bgnbdExpected: summaries.map((s) => bgnbdConditionalExpected(s, weeks, bgnbd)),
     bgnbdNoPurchase: summaries.map((s) => bgnbdNoPurchaseProbability(s, weeks, bgnbd)),

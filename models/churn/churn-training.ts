@@ -3,10 +3,10 @@
 // after it, which ends at the calibration end at the latest, so the window is the horizon or
 // shorter, and its length is a feature. BG/NBD is refitted at every cutoff. The stacked rows fit
 // one logistic regression, which then scores every customer at the calibration end.
-import { CHURN_FEATURES, featuresAtCutoff } from './churn-features.ts'
+import { churnFeatureNames, featuresAtCutoff } from './churn-features.ts'
 import { interceptShiftToMean } from './level-anchor.ts'
 import { fitLogistic, linearPredictor, predictLogistic, sigmoid, type LogisticModel } from './logistic-regression.ts'
-import { churnedAfter, type PurchaseHistory } from './purchase-history.ts'
+import { churnedAfter, type ChurnLabel, type PurchaseHistory } from './purchase-history.ts'
 
 export interface ChurnTrainingOptions {
   /** Last day with transactions the model may see (days since 1970-01-01 UTC). */
@@ -20,6 +20,10 @@ export interface ChurnTrainingOptions {
   /** A cutoff needs at least this many customers with a purchase by then (default 50). */
   minCustomers?: number
   l2?: number
+  /** What churn means (default `purchase`); `activity` also adds the engagement features. */
+  label?: ChurnLabel
+  /** Train (and backtest) on at most this many customers, an even spread of them (default: all). */
+  maxTrainingCustomers?: number
 }
 
 export interface CutoffUsed {
@@ -38,6 +42,15 @@ export interface TrainedChurnModel {
   /** The training rows' labels and in-sample probabilities, stacked in cutoff order. */
   labels: number[]
   fitted: number[]
+}
+
+export const labelOf = (opts: ChurnTrainingOptions): ChurnLabel => opts.label ?? 'purchase'
+
+/** At most `max` customers, every k-th in the given order, so that a refit of the same data picks the same ones. */
+export function trainingSample(histories: readonly PurchaseHistory[], max: number | undefined): readonly PurchaseHistory[] {
+  if (max === undefined || histories.length <= max) return histories
+  const stride = histories.length / max
+  return Array.from({ length: max }, (_, k) => histories[Math.floor(k * stride)])
 }
 
 export function stepDaysOf(opts: ChurnTrainingOptions): number {
@@ -73,14 +86,14 @@ export function trainChurnModel(histories: readonly PurchaseHistory[], opts: Chu
     let bought = 0
     for (const h of histories) if (h.days[0] <= cutoffDay) bought++
     if (bought < (opts.minCustomers ?? 50)) break
-    const at = featuresAtCutoff(histories, cutoffDay, windowDays)
+    const at = featuresAtCutoff(histories, cutoffDay, windowDays, labelOf(opts))
     if (!at) {
       skippedCutoffs.push(cutoffDay)
       continue
     }
     let churned = 0
     at.rowsOf.forEach((i, k) => {
-      const y = churnedAfter(histories[i], cutoffDay, windowDays)
+      const y = churnedAfter(histories[i], cutoffDay, windowDays, labelOf(opts))
       churned += y
       labels.push(y)
       rows.push(at.rows[k])
@@ -89,7 +102,7 @@ export function trainChurnModel(histories: readonly PurchaseHistory[], opts: Chu
   }
   if (rows.length === 0) return null
   const model = fitLogistic(rows, labels, { l2: opts.l2 })
-  return { model, features: CHURN_FEATURES, cutoffs, skippedCutoffs, labels, fitted: rows.map((r) => predictLogistic(model, r)) }
+  return { model, features: churnFeatureNames(labelOf(opts)), cutoffs, skippedCutoffs, labels, fitted: rows.map((r) => predictLogistic(model, r)) }
 }
 
 export interface ChurnScoring {
@@ -110,14 +123,15 @@ export interface ChurnScoring {
 }
 
 /** Every customer with a purchase by the scoring day, scored for the horizon after it; null when BG/NBD cannot be fitted there. */
-export function scoreChurn(trained: TrainedChurnModel, histories: readonly PurchaseHistory[], scoringDay: number, horizonDays: number): ChurnScoring | null {
-  const at = featuresAtCutoff(histories, scoringDay, horizonDays)
+export function scoreChurn(trained: TrainedChurnModel, histories: readonly PurchaseHistory[], scoringDay: number, horizonDays: number, label: ChurnLabel = 'purchase'): ChurnScoring | null {
+  const at = featuresAtCutoff(histories, scoringDay, horizonDays, label)
   if (!at) return null
   const logits = at.rows.map((row) => linearPredictor(trained.model, row))
   // Past the longest window it was trained on, the regression extrapolates in window length and
   // customer age together and its level drifts; BG/NBD extrapolates in time by construction, so
   // its expected share without a purchase sets the level and the regression keeps the order.
-  const anchoredToBgNbd = horizonDays > Math.max(...trained.cutoffs.map((c) => c.windowDays))
+  // BG/NBD says nothing of activity events, so only the purchase label can take its level.
+  const anchoredToBgNbd = label === 'purchase' && horizonDays > Math.max(...trained.cutoffs.map((c) => c.windowDays))
   const target = at.bgnbdNoPurchase.reduce((s, p) => s + p, 0) / at.bgnbdNoPurchase.length
   const levelShift = anchoredToBgNbd && target > 0 && target < 1 ? interceptShiftToMean(logits, target) : 0
   return {

@@ -9,7 +9,18 @@ export interface PurchaseHistory {
   days: number[]
   /** Spend on each of those days. */
   spend: number[]
+  /**
+   * Distinct days with an activity event or a purchase, ascending: present only where activity
+   * events are known (the server's histories), read by the activity label and its features.
+   */
+  engaged?: number[]
 }
+
+/**
+ * What churn means: `purchase`, no purchase in the window (transaction businesses, the file mode);
+ * `activity`, no activity event and no purchase in it (README, "Churn scores in Pulse").
+ */
+export type ChurnLabel = 'purchase' | 'activity'
 
 const DAY = 86_400_000
 
@@ -32,20 +43,31 @@ export function purchaseHistories(transactions: Iterable<Transaction>, lastDay: 
   return out
 }
 
-/** How many purchase days fall on or before `day` (the index just past the last of them). */
-export function daysUpTo(history: PurchaseHistory, day: number): number {
+/** How many of the ascending `days` fall on or before `day` (the index just past the last of them). */
+export function countUpTo(days: readonly number[], day: number): number {
   let lo = 0
-  let hi = history.days.length
+  let hi = days.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    if (history.days[mid] <= day) lo = mid + 1
+    if (days[mid] <= day) lo = mid + 1
     else hi = mid
   }
   return lo
 }
 
-/** 1 when the customer has no purchase day in (cutoff, cutoff + window], else 0. */
-export function churnedAfter(history: PurchaseHistory, cutoffDay: number, windowDays: number): number {
-  const next = history.days[daysUpTo(history, cutoffDay)]
+/** How many purchase days fall on or before `day`. */
+export function daysUpTo(history: PurchaseHistory, day: number): number {
+  return countUpTo(history.days, day)
+}
+
+/** The days a label watches: purchase days, or engaged days (activity or purchase). */
+export function labelDays(history: PurchaseHistory, label: ChurnLabel): readonly number[] {
+  return label === 'activity' ? (history.engaged ?? history.days) : history.days
+}
+
+/** 1 when the customer has no day of the label in (cutoff, cutoff + window], else 0. */
+export function churnedAfter(history: PurchaseHistory, cutoffDay: number, windowDays: number, label: ChurnLabel = 'purchase'): number {
+  const days = labelDays(history, label)
+  const next = days[countUpTo(days, cutoffDay)]
   return next === undefined || next > cutoffDay + windowDays ? 1 : 0
 }

@@ -12,6 +12,8 @@ import { valueTag } from './tag-value.ts'
 export interface ValueContext {
   clv: number | null
   tier: string | null
+  /** The churn model's band (low, medium, high) of the latest fit; null or absent when it scored nobody. */
+  churnBand?: string | null
   /** CLV at which the top share (tags.highValue.topShare) begins; null before any fit. */
   clvTop20Threshold: number | null
   /** 365-day spend at which the top share begins; null when nobody has spent. */
@@ -162,6 +164,13 @@ export const TAG_CATALOG: readonly CatalogEntry[] = [
       const last = lastEngagement(f)
       return when(last !== null && now - last >= s.churnRisk.inactiveDays * DAY_MS, 'churn_risk')
     },
+  }),
+  entry({
+    id: 'churn:<band>',
+    layer: 'churn',
+    describe: () => 'the churn model\'s band of the latest fit: high (probability of churn in the horizon at least 0.7), medium (at least 0.4), low',
+    inputs: (_f, v) => ({ churnBand: v.churnBand ?? null }),
+    tags: (_f, v) => valueTag('churn:', v.churnBand ?? null),
   }),
   entry({
     id: 'lifecycle:<stage>',

@@ -86,8 +86,15 @@ export function printChurnFit(result: ChurnFitResult, opts: ChurnFitOptions): vo
     console.log(JSON.stringify({ ...card, converged: result.problems.length === 0, problems: result.problems }))
     return
   }
+  printChurnCard(card)
+  if (opts.predict && result.problems.length === 0) console.log(`\nscores: ${opts.predict}`)
+}
+
+/** A churn model's quality card as text: training, quality in sample and on the backtest, lift, calibration, coefficients. */
+export function printChurnCard(card: ChurnCard): void {
   const t = card.training
-  console.log(`churn = no purchase in the ${card.horizonDays} days after ${card.calibrationEnd}; ${card.scoring.customers.toLocaleString('en-US')} customers scored, mean probability ${f3(card.scoring.meanProbability)}`)
+  const meaning = card.label === 'activity' ? 'no activity event and no purchase' : 'no purchase'
+  console.log(`churn = ${meaning} in the ${card.horizonDays} days after ${card.calibrationEnd}; ${card.scoring.customers.toLocaleString('en-US')} customers scored, mean probability ${f3(card.scoring.meanProbability)}`)
   console.log(`training: ${t.rows.toLocaleString('en-US')} rows from ${t.cutoffs.length} cutoffs ${card.stepDays} days apart; history from ${t.historyFrom}, labels ${t.labelsFrom} to ${t.to}; L2 ${t.l2}, ${t.converged ? `converged in ${t.iterations} Newton steps` : 'NOT converged'}`)
   if (t.skippedCutoffs.length) console.log(`cutoffs left out (BG/NBD cannot be fitted there): ${t.skippedCutoffs.join(', ')}`)
   if (card.scoring.anchoredToBgNbd) console.log(`the horizon is longer than every training window: mean set to BG/NBD's (log-odds shift ${f3(card.scoring.levelShift)})`)
@@ -103,5 +110,4 @@ export function printChurnFit(result: ChurnFitResult, opts: ChurnFitOptions): vo
     console.log('backtest: none (too little history before the last cutoff)')
   }
   console.log(`\ncoefficients (intercept ${f4(card.intercept)})\n` + formatTable(card.coefficients.map((c) => ({ feature: c.feature, standardised: f4(c.standardised), per_unit: c.perUnit.toPrecision(4) }))))
-  if (opts.predict && result.problems.length === 0) console.log(`\nscores: ${opts.predict}`)
 }

@@ -1,4 +1,4 @@
-// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | demo`. Flags and environment are read by config.ts.
+// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | churn card | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
@@ -320,9 +320,19 @@ async function main(argv: string[]): Promise<void> {
     const { runLtvRefresh } = await import('./ltv-refresh-command.ts')
     return runLtvRefresh(flags as { url?: string; asOf?: string; json?: boolean }, loadConfig(flags, processEnv()))
   })
-  program
-    .command('churn')
-    .description('churn model')
+  const churn = program.command('churn').description('churn model')
+  withConfigOptions(
+    churn
+      .command('card')
+      .description('the churn model\'s quality card of a running Pulse: AUC, PR-AUC, Brier, lift, calibration, backtest, coefficients')
+      .option('--version <version>', 'the card stored with this value-fit version (default: the latest)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s answer as JSON'),
+  ).action(async (flags: FlagValues) => {
+    const { runChurnCard } = await import('./churn-card-command.ts')
+    return runChurnCard(flags, loadConfig(flags, processEnv()))
+  })
+  churn
     .command('fit')
     .description('train the churn model on a transaction log up to the calibration end and print its quality card (no server needed)')
     .option('--transactions <file>', 'the transaction log')

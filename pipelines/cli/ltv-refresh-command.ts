@@ -65,4 +65,10 @@ export async function runLtvRefresh(flags: { url?: string; asOf?: string; json?:
     { model: 'BG/NBD', parameter: 'b', value: f(b.b), se: f(b.se.b) },
     ...(fit.gammagamma ? [{ model: 'Gamma-Gamma', parameter: 'p', value: f(fit.gammagamma.p), se: '' }, { model: 'Gamma-Gamma', parameter: 'q', value: f(fit.gammagamma.q), se: '' }, { model: 'Gamma-Gamma', parameter: 'v', value: f(fit.gammagamma.v), se: '' }] : []),
   ]))
+  const c = fit.churn
+  if (c) {
+    console.log(c.problem
+      ? `churn model: no scores (${c.problem})`
+      : `churn model: ${c.scored.toLocaleString('en-US')} customers scored; AUC ${f(c.auc)}, Brier ${f(c.brier)} (on the backtest when the history allows one; pulse churn card shows the whole card)`)
+  }
 }

@@ -9,6 +9,8 @@ import type { EncodedRows } from '../../sql/clickhouse-client.ts'
 import { encodeScores } from '../../sql/writers/customer-scores-writer.ts'
 import { writeSpoolFileSync } from '../../sql/spool-folder.ts'
 import { deprioritiseThisThread } from '../runtime/batch-thread-priority.ts'
+import type { ChurnCard } from '../../models/churn/churn-card.ts'
+import { fitChurn, type ChurnFitRequest } from './churn-fit-step.ts'
 
 export interface LtvFitRequest {
   /** JSONCompactEachRow lines of purchase_period_summaries: customer, x, t_x, T, m. */
@@ -18,6 +20,8 @@ export interface LtvFitRequest {
   scoring: ScoringOptions
   modelVersion: string
   fittedAtMs: number
+  /** The churn fit that follows a converged value fit; null: none. */
+  churn: ChurnFitRequest | null
   /** Where the encoded scores go (embedded engine), or null to hand them back as bytes. */
   spoolFile: string | null
 }
@@ -28,6 +32,8 @@ export interface LtvFitReply {
   gammagamma: GammaGammaFit | null
   /** The scores, only when both fits converged. */
   rows: EncodedRows | null
+  /** The churn fit's card, or why there is none (null when no churn fit was asked or the value fit failed). */
+  churn: { card: ChurnCard | null; problem: string | null; scored: number } | null
   error?: string
 }
 
@@ -49,17 +55,19 @@ function fit(req: LtvFitRequest): Omit<LtvFitReply, 'error'> {
   const bgnbd = fitBgNbd(customers)
   const repeat = customers.filter((c) => c.x > 0 && c.m > 0)
   const gammagamma = repeat.length ? fitGammaGamma(repeat) : null
-  if (!bgnbd.converged || (gammagamma && !gammagamma.converged)) return { customers: customers.length, bgnbd, gammagamma, rows: null }
+  if (!bgnbd.converged || (gammagamma && !gammagamma.converged)) return { customers: customers.length, bgnbd, gammagamma, rows: null, churn: null }
   const activity = new Map<string, CustomerActivity>()
   for (const [customer, inactive, recent, before] of lines(req.activity)) {
     activity.set(String(customer), { inactiveDays: Number(inactive), spendRecent: Number(recent), spendBefore: Number(before) })
   }
-  const bytes = encodeScores(scoreCustomers(customers, bgnbd, gammagamma, req.scoring, activity), req.modelVersion, req.fittedAtMs)
+  const churnFit = req.churn ? fitChurn(req.churn) : null
+  const churn = churnFit ? { card: churnFit.card, problem: churnFit.problem, scored: churnFit.scores?.size ?? 0 } : null
+  const bytes = encodeScores(scoreCustomers(customers, bgnbd, gammagamma, req.scoring, activity), req.modelVersion, req.fittedAtMs, churnFit?.scores ?? undefined)
   // Written like the processor's batches (private file; a failed write hands the bytes back).
   if (req.spoolFile && writeSpoolFileSync(req.spoolFile, bytes)) {
-    return { customers: customers.length, bgnbd, gammagamma, rows: { file: req.spoolFile } }
+    return { customers: customers.length, bgnbd, gammagamma, rows: { file: req.spoolFile }, churn }
   }
-  return { customers: customers.length, bgnbd, gammagamma, rows: { bytes } }
+  return { customers: customers.length, bgnbd, gammagamma, rows: { bytes }, churn }
 }
 
 parentPort!.once('message', (req: LtvFitRequest) => {

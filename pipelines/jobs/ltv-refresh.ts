@@ -10,9 +10,11 @@ import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { SCORES_TARGET } from '../../sql/writers/customer-scores-writer.ts'
 import { query } from '../../sql/sql-files.ts'
 import type { PulseConfig } from '../config.ts'
+import { churnFitRequest, storeChurnModel, type ChurnFitSummary } from './churn-refit.ts'
 import { fitOnWorkerThread } from './ltv-fit-thread.ts'
 
-export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvAmountProperty' | 'ltvActivityEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'>
+export type LtvSettings = Pick<PulseConfig, 'ltvPurchaseEvents' | 'ltvAmountProperty' | 'ltvActivityEvents' | 'ltvUnitDays' | 'ltvHorizon' | 'ltvMonths' | 'ltvDiscount'> &
+  Partial<Pick<PulseConfig, 'churnHorizonDays' | 'churnPurchaseOnly' | 'profilesSettings'>>
 
 type Se = { r: number | null; alpha: number | null; a: number | null; b: number | null }
 
@@ -24,6 +26,8 @@ export interface LtvRefreshResult {
   /** Standard errors are null when the Hessian is singular (a parameter the data do not identify). */
   bgnbd: { r: number; alpha: number; a: number; b: number; ll: number; se: Se; converged: boolean }
   gammagamma: { p: number; q: number; v: number; ll: number; converged: boolean } | null
+  /** The churn fit that followed (README, "Churn scores in Pulse"); null when the value fit did not converge. */
+  churn: ChurnFitSummary | null
   seconds: number
 }
 
@@ -59,11 +63,13 @@ export async function refreshLtv(ch: ClickHouse, settings: LtvSettings, asOf: nu
     end: dateTimeParam(asOf),
     window_days: DEFAULT_TIER_THRESHOLDS.spendWindowDays,
   })
+  const churnRequest = await churnFitRequest(ch.client, settings, asOf)
   const version = `bgnbd-gg-${new Date(fittedAt).toISOString()}-as-of-${new Date(asOf).toISOString()}`
   const fit = await fitOnWorkerThread({
     summaries,
     activity,
     scoring: { horizon: settings.ltvHorizon, months: settings.ltvMonths, monthlyDiscount: settings.ltvDiscount, unitsPerMonth: DAYS_PER_MONTH / settings.ltvUnitDays },
+    churn: churnRequest,
     modelVersion: version,
     fittedAtMs: fittedAt,
     spoolFile: ch.spoolFile(),
@@ -71,6 +77,7 @@ export async function refreshLtv(ch: ClickHouse, settings: LtvSettings, asOf: nu
   const { bgnbd: bg, gammagamma: gg } = fit
   const converged = fit.rows !== null
   if (fit.rows) await ch.insertTabSeparated(SCORES_TARGET, fit.rows)
+  const churn = converged && fit.churn ? await storeChurnModel(ch.client, fit.churn, churnRequest, version, fittedAt, asOf) : null
   const seconds = (performance.now() - started) / 1000
   await ch.client.insert({
     table: 'model_fits',
@@ -87,6 +94,7 @@ export async function refreshLtv(ch: ClickHouse, settings: LtvSettings, asOf: nu
     converged,
     bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, ll: bg.ll, se: { r: orNull(bg.se.r), alpha: orNull(bg.se.alpha), a: orNull(bg.se.a), b: orNull(bg.se.b) }, converged: bg.converged },
     gammagamma: gg ? { p: gg.p, q: gg.q, v: gg.gamma, ll: gg.ll, converged: gg.converged } : null,
+    churn,
     seconds,
   }
 }

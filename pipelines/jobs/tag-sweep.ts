@@ -1,7 +1,7 @@
 // The sweep: applies what changes with time alone. Persons whose stored next_change_at has passed
 // are recomputed (silent, churn risk, SLA breaches, windows sliding). Population thresholds (the
-// top 20% of high_value) are reloaded at start and after each value-model refit; when one moved,
-// every person is recomputed, in pages.
+// top 20% of high_value) and the current fit's version (tiers, churn bands) are reloaded at start
+// and after each value-model refit; when one moved, every person is recomputed, in pages.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { SweepSummary } from '../../models/tags/sweep-summary.ts'
 import { personsDueForSweep, personsPage, readValueThresholds, type ValueThresholds } from '../../sql/profiles/profile-store.ts'
@@ -33,7 +33,8 @@ export class TagSweep {
   /** Reads the population thresholds again; true when one moved (every person needs recomputing). */
   async reloadThresholds(): Promise<boolean> {
     const fresh = await readValueThresholds(this.client, this.highValueShare)
-    const moved = fresh.clv !== this.thresholds.clv || fresh.spend365 !== this.thresholds.spend365 || fresh.scored !== this.thresholds.scored
+    const moved =
+      fresh.clv !== this.thresholds.clv || fresh.spend365 !== this.thresholds.spend365 || fresh.scored !== this.thresholds.scored || fresh.version !== this.thresholds.version
     this.thresholds = fresh
     return moved
   }

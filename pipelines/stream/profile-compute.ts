@@ -24,7 +24,7 @@ export interface ComputeJob {
   factsText: string
   /** The stored states of the persons and of the merged ones (none: nothing stored). */
   stored: HeldState[]
-  values: Array<[personId: string, clv: number | null, tier: string | null]>
+  values: Array<[personId: string, clv: number | null, tier: string | null, churnBand: string | null]>
   thresholds: ValueThresholds
   /** Persons that no longer exist (merged into another): each loses its tags. */
   merged: Array<{ personId: string; into: string }>
@@ -53,7 +53,7 @@ export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<
   const { now } = job
   const features: PersonFeatures[] = featuresOfFactsText(job.factsText, job.persons, now, deadlines)
   const stored = new Map(job.stored.map(([p, tags, alertsActive, version]) => [p, { tags, alertsActive, version }]))
-  const values = new Map(job.values.map(([p, clv, tier]) => [p, { clv, tier }]))
+  const values = new Map(job.values.map(([p, clv, tier, churnBand]) => [p, { clv, tier, churnBand }]))
   const changes: TagChange[] = []
   const alerts: Alert[] = []
   const profiles: ProfileRow[] = []

@@ -109,7 +109,7 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
     persons: withIds,
     factsText,
     stored: [...known.values()].map((s) => [s.personId, s.tags, s.alertsActive, s.version]),
-    values: [...values].map(([p, v]) => [p, v.clv, v.tier]),
+    values: [...values].map(([p, v]) => [p, v.clv, v.tier, v.churnBand]),
     thresholds,
     merged,
     version: deps.version(),

@@ -10,7 +10,7 @@ import type { TagSettings } from '../../models/tags/tag-settings.ts'
 import type { ValueThresholds } from '../../sql/profiles/profile-store.ts'
 
 export interface ProfileRules {
-  evaluate(features: PersonFeatures, value: { clv: number | null; tier: string | null }, thresholds: ValueThresholds, now: number): TagEvaluation
+  evaluate(features: PersonFeatures, value: { clv: number | null; tier: string | null; churnBand?: string | null }, thresholds: ValueThresholds, now: number): TagEvaluation
   /** Alert conditions that hold now, by key (`churn`, `sla:<complaint id>`): an alert is raised when its key appears. */
   alerts(features: PersonFeatures, now: number): Map<string, Alert>
   health(features: PersonFeatures): number | null
@@ -22,7 +22,7 @@ export interface ProfileRules {
 export function profileRules(settings: TagSettings): ProfileRules {
   return {
     evaluate: (f, value, thresholds, now) =>
-      evaluateTags(f, { clv: value.clv, tier: value.tier, clvTop20Threshold: thresholds.clv, spend365Top20Threshold: thresholds.spend365 }, settings, now),
+      evaluateTags(f, { clv: value.clv, tier: value.tier, churnBand: value.churnBand ?? null, clvTop20Threshold: thresholds.clv, spend365Top20Threshold: thresholds.spend365 }, settings, now),
     alerts(f, now) {
       const out = new Map<string, Alert>()
       const churn = churnWarning(f, settings, now)

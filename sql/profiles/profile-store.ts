@@ -22,11 +22,18 @@ export async function readProfileStates(client: ClickHouseClient, persons: strin
   return out
 }
 
-export async function readPersonValues(client: ClickHouseClient, persons: string[]): Promise<Map<string, { clv: number | null; tier: string | null }>> {
-  const out = new Map<string, { clv: number | null; tier: string | null }>()
+/** A person's figures of the latest converged fit: CLV, tier, and the churn band of the churn fit that followed. */
+export interface PersonValue {
+  clv: number | null
+  tier: string | null
+  churnBand: string | null
+}
+
+export async function readPersonValues(client: ClickHouseClient, persons: string[]): Promise<Map<string, PersonValue>> {
+  const out = new Map<string, PersonValue>()
   if (persons.length === 0) return out
-  for (const r of await namedQuery<{ person_id: string; clv: number | null; tier: string }>(client, 'person_values', { persons })) {
-    out.set(r.person_id, { clv: r.clv, tier: r.tier || null })
+  for (const r of await namedQuery<{ person_id: string; clv: number | null; tier: string; churn_band: string | null }>(client, 'person_values', { persons })) {
+    out.set(r.person_id, { clv: r.clv, tier: r.tier || null, churnBand: r.churn_band || null })
   }
   return out
 }
@@ -36,12 +43,14 @@ export interface ValueThresholds {
   spend365: number | null
   /** Whether a converged fit has stored scores (CLV, tier) at all. */
   scored?: boolean
+  /** The latest converged fit's model version: a new one brings new tiers and churn bands. */
+  version?: string | null
 }
 
 /** The top-20% lines of the high_value tag (`share` = 0.2). */
 export async function readValueThresholds(client: ClickHouseClient, share: number): Promise<ValueThresholds> {
-  const [r] = await namedQuery<{ scored: number; clv_threshold: number | null; spend365_threshold: number | null }>(client, 'value_thresholds', { quantile: 1 - share })
-  return { clv: r?.clv_threshold ?? null, spend365: r?.spend365_threshold ?? null, scored: Number(r?.scored) === 1 }
+  const [r] = await namedQuery<{ scored: number; model_version: string | null; clv_threshold: number | null; spend365_threshold: number | null }>(client, 'value_thresholds', { quantile: 1 - share })
+  return { clv: r?.clv_threshold ?? null, spend365: r?.spend365_threshold ?? null, scored: Number(r?.scored) === 1, version: r?.model_version || null }
 }
 
 export async function personsDueForSweep(client: ClickHouseClient, now: number): Promise<string[]> {
