@@ -145,6 +145,23 @@ describe('pulse dashboards against the API', () => {
         `${k + 1}. ${s.event}: ${s.drop_off} dropped since the previous step`,
       ]),
     )
+    // The page asks for the histogram and the entry periods too (weeks over this range).
+    const withExtras = (await (
+      await fetch(data.pulse.url + '/api/funnels', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+        body: JSON.stringify({ ...DEFAULT_FUNNELS[0].body, histogram: { bins: 20 }, interval: 'week', from: FROM, to: TO }),
+      })
+    ).json()) as FunnelAnswer
+    expect(withExtras.histogram!.persons).toBe(answer.steps.at(-1)!.persons)
+    expect(csv('data/funnels-funnel-1-time-to-convert.csv')).toEqual(withExtras.histogram!.bins.map((b) => ({ lower_seconds: String(b.lower_seconds), upper_seconds: String(b.upper_seconds), persons: String(b.persons) })))
+    expect(titles(page('funnels.html'), 'funnel-1-time-to-convert').filter((t) => !t.startsWith('median'))).toHaveLength(withExtras.histogram!.bins.length)
+    expect(csv('data/funnels-funnel-1-over-time.csv')).toEqual(
+      withExtras.over_time!.periods.map((p) => ({ period_start: p.period_start, entered: String(p.entered), converted: String(p.converted), conversion: String(p.conversion), incomplete: String(p.incomplete) })),
+    )
+    expect(titles(page('funnels.html'), 'funnel-1-over-time')).toEqual(
+      withExtras.over_time!.periods.filter((p) => p.entered > 0).map((p) => `${p.period_start.slice(0, 10)}: ${p.converted} of ${p.entered} entering converted (${pct(p.conversion)})${p.incomplete ? ', incomplete' : ''}`),
+    )
     const worst = answer.steps.slice(1).reduce((w, s) => (s.conversion_from_previous < w.conversion_from_previous ? s : w))
     expect(page('funnels.html')).toContain(`The largest drop-off is into &quot;${worst.event}&quot;`)
   })
