@@ -6,7 +6,9 @@
 //    run after the engine's caches are dropped, then the median of warm runs, with the process's
 //    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
 // Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
-//        [--bot-events 5000] [--runs 3] [--only NAME]
+//        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
+// --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
+// the queries again on the same data).
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'bot-events': { type: 'string', default: '5000' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    'data-dir': { type: 'string' },
   },
 })
 const DAY = 86_400_000
@@ -159,11 +162,13 @@ const events = Number(values.events)
 const persons = Number(values.persons)
 const runs = Number(values.runs)
 console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; queries on the read session (1 thread)`)
-const dir = mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-analytics-'))
+const dir = values['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-analytics-'))
 const ch = await openClickHouse({ user: 'default', password: '', database: 'bench_analytics', embeddedPath: path.join(dir, 'clickhouse') })
 try {
   await migrate(ch.client)
-  await load(ch, events, persons, Number(values.bots), Number(values['bot-events']))
+  const [before] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
+  if (Number(before.rows) === 0) await load(ch, events, persons, Number(values.bots), Number(values['bot-events']))
+  else console.log(`  reusing the events in ${dir}`)
   await settle(ch)
   const dropCaches = async () => {
     await ch.client.command({ query: query('bench_drop_caches') })
@@ -182,5 +187,5 @@ try {
   console.log(`  engine memory tracked now ${(Number(state.tracked_bytes) / 1024 ** 2).toFixed(0)} MB; process peak RSS ${peakRssMb().toFixed(0)} MB (load included)`)
 } finally {
   await ch.close()
-  rmSync(dir, { recursive: true, force: true })
+  if (!values['data-dir']) rmSync(dir, { recursive: true, force: true })
 }
