@@ -8,6 +8,8 @@ export interface Timing {
   coldMs: number
   warmMs: number[]
   medianWarmMs: number
+  /** CPU time of the whole process (the engine's threads included) in the median warm run: on a busy machine a steadier figure than the wall time. */
+  medianWarmCpuMs: number
   /** Highest RSS seen while the runs ran, and its rise over the RSS before them. */
   peakRssMb: number
   riseMb: number
@@ -29,10 +31,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
+async function timed(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   await run()
-  return performance.now() - started
+  const used = process.cpuUsage(cpu)
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 }
 }
 
 export async function timeAnalysis(run: () => Promise<unknown>, dropCaches: () => Promise<void>, warmRuns: number): Promise<Timing> {
@@ -41,10 +45,14 @@ export async function timeAnalysis(run: () => Promise<unknown>, dropCaches: () =
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 10)
   try {
     await dropCaches()
-    const coldMs = await timed(run)
-    const warmMs: number[] = []
-    for (let i = 0; i < warmRuns; i++) warmMs.push(await timed(run))
-    return { coldMs, warmMs, medianWarmMs: median(warmMs), peakRssMb: Math.max(peak, rssMb()), riseMb: Math.max(peak, rssMb()) - before }
+    const coldMs = (await timed(run)).ms
+    const warm: Array<{ ms: number; cpuMs: number }> = []
+    for (let i = 0; i < warmRuns; i++) warm.push(await timed(run))
+    const warmMs = warm.map((w) => w.ms)
+    return {
+      coldMs, warmMs, medianWarmMs: median(warmMs), medianWarmCpuMs: median(warm.map((w) => w.cpuMs)),
+      peakRssMb: Math.max(peak, rssMb()), riseMb: Math.max(peak, rssMb()) - before,
+    }
   } finally {
     clearInterval(sampler)
   }
@@ -52,5 +60,5 @@ export async function timeAnalysis(run: () => Promise<unknown>, dropCaches: () =
 
 export function timingLine(name: string, t: Timing, answer: string): string {
   const s = (ms: number) => (ms / 1000).toFixed(2)
-  return `  ${name}: cold ${s(t.coldMs)} s, warm median ${s(t.medianWarmMs)} s (${t.warmMs.map(s).join(', ')}); RSS peak ${t.peakRssMb.toFixed(0)} MB (+${t.riseMb.toFixed(0)}); ${answer}`
+  return `  ${name}: cold ${s(t.coldMs)} s, warm median ${s(t.medianWarmMs)} s (${t.warmMs.map(s).join(', ')}; CPU ${s(t.medianWarmCpuMs)} s); RSS peak ${t.peakRssMb.toFixed(0)} MB (+${t.riseMb.toFixed(0)}); ${answer}`
 }

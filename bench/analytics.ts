@@ -7,6 +7,8 @@
 //    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
 // Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
 //        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
+//        [--query-threads 1] [--query-timeout-s 30]
+// --query-threads, --query-timeout-s: the read session's limits as `pulse serve` takes them (defaults 1 and 30).
 // --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
 // the queries again on the same data).
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { parseFunnelRequest } from '../models/analytics/funnel-request.ts'
 import { runFunnel } from '../sql/analytics/funnel-query.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
+import { defaultQueryLimits } from '../sql/read-path/read-session-settings.ts'
 import { insertJsonRows } from '../sql/json-rows-insert.ts'
 import { migrate } from '../sql/migrate.ts'
 import { namedQuery } from '../sql/named-query.ts'
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
     'data-dir': { type: 'string' },
+    'query-threads': { type: 'string', default: String(defaultQueryLimits.threads) },
+    'query-timeout-s': { type: 'string', default: String(defaultQueryLimits.timeoutS) },
   },
 })
 const DAY = 86_400_000
@@ -161,9 +166,10 @@ const ANALYSES: Analysis[] = [
 const events = Number(values.events)
 const persons = Number(values.persons)
 const runs = Number(values.runs)
-console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; queries on the read session (1 thread)`)
+const threads = Number(values['query-threads'])
+console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; queries on the read session (${threads} thread${threads === 1 ? '' : 's'}, its other limits as in pulse serve)`)
 const dir = values['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-analytics-'))
-const ch = await openClickHouse({ user: 'default', password: '', database: 'bench_analytics', embeddedPath: path.join(dir, 'clickhouse') })
+const ch = await openClickHouse({ user: 'default', password: '', database: 'bench_analytics', embeddedPath: path.join(dir, 'clickhouse'), readLimits: { ...defaultQueryLimits, threads, timeoutS: Number(values['query-timeout-s']) } })
 try {
   await migrate(ch.client)
   const [before] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
