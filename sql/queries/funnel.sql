@@ -116,6 +116,8 @@ FROM
                 w[1].5 AS entry_held,
                 arrayMap(x -> x.5 = entry_held, w) AS w_held,
                 arrayEnumerate(w_ts) AS w_index,
+                toUInt32(arrayReduce('groupBitOr', w_masks)) AS w_present,
+                arrayFirstIndex(k -> NOT bitTest(w_present, k - 1), range(2, n_steps + 1)) AS w_gap,
                 if(any_order,
                     bitCount(arrayReduce('groupBitOr', arrayFilter((m, ok) -> ok, w_masks, w_held))),
                     -- (reach of the previous step, steps reached so far)
@@ -127,7 +129,8 @@ FROM
                             arrayPushFront(arrayPopBack(arrayFill(x -> x.1 != 0, arrayMap((x, r, t) -> if(x = 1, (r, t), no_event), acc.1, w_index, w_ts))), no_event),
                             arrayFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k - 1), r, toUInt64(0)), w_xmasks, w_index)),
                             w_index, w_ts)])[1],
-                        range(2, n_steps + 1),
+                        -- Only up to the first step no event of the window names: no chain passes it.
+                        arraySlice(range(2, n_steps + 1), 1, if(w_gap = 0, n_steps - 1, w_gap - 1)),
                         (arrayMap(r -> toUInt8(r = 1), w_index), toUInt64(1))).2
                 ) AS entry_level
             FROM
