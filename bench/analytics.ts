@@ -1,0 +1,197 @@
+// bench/analytics: the analyst's queries on a large data set in the embedded engine.
+// 1. Load: N simulated events of M persons (bench/analytics-data.ts) into a fresh engine in a temp
+//    folder, as TabSeparated batches through the processor's own insert statement (the
+//    materialized view fills events_by_key), and the persons' ids into person_ids.
+// 2. Time each analysis on the read session the query API uses (its limits, one thread): a cold
+//    run after the engine's caches are dropped, then the median of warm runs, with the process's
+//    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
+// Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
+//        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
+//        [--query-threads 1] [--query-timeout-s 30]
+// --query-threads, --query-timeout-s: the read session's limits as `pulse serve` takes them (defaults 1 and 30).
+// --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
+// the queries again on the same data).
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { parseFunnelRequest } from '../models/analytics/funnel-request.ts'
+import { runFunnel } from '../sql/analytics/funnel-query.ts'
+import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
+import { defaultQueryLimits } from '../sql/read-path/read-session-settings.ts'
+import { insertJsonRows } from '../sql/json-rows-insert.ts'
+import { migrate } from '../sql/migrate.ts'
+import { namedQuery } from '../sql/named-query.ts'
+import { query } from '../sql/sql-files.ts'
+import { eventLines, insertEvents } from '../sql/writers/event-writer.ts'
+import { analyticsData, type PersonIdRow } from './analytics-data.ts'
+import { peakRssMb, timeAnalysis, timingLine } from './analytics-timing.ts'
+import { fmt } from './bench-harness.ts'
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000000' },
+    persons: { type: 'string', default: '1000000' },
+    bots: { type: 'string', default: '20' },
+    'bot-events': { type: 'string', default: '5000' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'query-threads': { type: 'string', default: String(defaultQueryLimits.threads) },
+    'query-timeout-s': { type: 'string', default: String(defaultQueryLimits.timeoutS) },
+  },
+})
+const DAY = 86_400_000
+const START = Date.UTC(2026, 0, 1)
+const DAYS = 365
+const NOW = START + DAYS * DAY
+const BATCH_EVENTS = 200_000
+const ID_BATCH = 100_000
+
+async function load(ch: ClickHouse, events: number, persons: number, bots: number, botEvents: number): Promise<void> {
+  const started = performance.now()
+  const idSession = await ch.writeSession()
+  // Rows are encoded as each person is made, so no row object lives long enough to burden the
+  // collector; a batch is the encoded lines of ~BATCH_EVENTS events.
+  let chunks: Buffer[] = []
+  let batchEvents = 0
+  let idRows: PersonIdRow[] = []
+  let seq = 0
+  let inserted = 0
+  // One insert of each kind in flight while the next batch is generated (the engine works on its own threads).
+  let eventsInsert: Promise<void> = Promise.resolve()
+  let idsInsert: Promise<void> = Promise.resolve()
+  const flushEvents = async () => {
+    const bytes = Buffer.concat(chunks)
+    inserted += batchEvents
+    chunks = []
+    batchEvents = 0
+    seq++
+    await eventsInsert
+    eventsInsert = insertEvents(ch, { bytes })
+  }
+  const flushIds = async () => {
+    const rows = idRows as unknown as Record<string, unknown>[]
+    idRows = []
+    await idsInsert
+    idsInsert = insertJsonRows(idSession.client, 'person_ids', rows)
+  }
+  for (const person of analyticsData({ events, persons, bots, botEvents, startMs: START, days: DAYS, seed: 1 })) {
+    chunks.push(eventLines(person.rows, seq, true))
+    batchEvents += person.rows.length
+    for (const r of person.ids) idRows.push(r)
+    if (batchEvents >= BATCH_EVENTS) await flushEvents()
+    if (idRows.length >= ID_BATCH) await flushIds()
+  }
+  await flushEvents()
+  await flushIds()
+  await eventsInsert
+  await idsInsert
+  const seconds = (performance.now() - started) / 1000
+  console.log(`  loaded ${fmt(inserted)} events of ${fmt(persons)} persons (${fmt(bots)} bots of ${fmt(botEvents)} events each) in ${seconds.toFixed(1)} s: ${fmt(inserted / seconds)} events/s`)
+}
+
+/** Waits for the background merges the load left (at most 10 minutes), so they do not run under the timings. */
+async function settle(ch: ClickHouse): Promise<void> {
+  const started = performance.now()
+  let state: EngineState
+  for (;;) {
+    ;[state] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
+    if (Number(state.merges) === 0 || performance.now() - started > 600_000) break
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  console.log(`  events_by_key: ${fmt(Number(state.rows))} rows in ${state.parts} parts, ${(Number(state.bytes_on_disk) / 1024 ** 2).toFixed(0)} MB on disk; merges settled after ${((performance.now() - started) / 1000).toFixed(1)} s (${state.merges} still running)`)
+}
+
+interface EngineState {
+  merges: number
+  parts: number
+  rows: number
+  bytes_on_disk: number
+  tracked_bytes: number
+}
+
+const FIVE_STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Payment Info Entered', 'Order Completed']
+const MONTH = { from: '2026-11-01', to: '2026-12-01' }
+const WHOLE = { from: '2026-01-01', to: '2027-01-01' }
+
+function funnelBody(range: { from: string; to: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { steps: FIVE_STEPS.map((event) => ({ event })), window: '7d', ...range, ...extra }
+}
+
+interface Analysis {
+  name: string
+  run: (ch: ClickHouse) => Promise<string>
+}
+
+function funnel(name: string, body: Record<string, unknown>): Analysis {
+  const request = parseFunnelRequest(body, NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const answer = await runFunnel(ch.readClient!, request, NOW)
+      const groups = answer.breakdown.length > 0 ? `, ${answer.breakdown.length} breakdown values` : ''
+      return `persons per step ${answer.steps.map((s) => fmt(s.persons)).join(' / ')}${groups}`
+    },
+  }
+}
+
+function windowFunnelFloor(name: string, range: { from: string; to: string }): Analysis {
+  const request = parseFunnelRequest(funnelBody(range), NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const rows = await namedQuery<{ level: number; persons: number }>(ch.readClient!, 'bench_window_funnel', {
+        step_events: FIVE_STEPS, window_ms: request.windowMs, from_ms: request.fromMs, to_ms: request.toMs, read_end_ms: request.toMs + request.windowMs,
+      })
+      const reached = FIVE_STEPS.map((_, k) => rows.filter((r) => Number(r.level) >= k + 1).reduce((n, r) => n + Number(r.persons), 0))
+      return `persons per step ${reached.map(fmt).join(' / ')}`
+    },
+  }
+}
+
+// The analyses timed, in order. Retention (a 12 x 12 weekly table), lifecycle and paths are timed
+// here too, each as one more entry, beside the funnels and the floor.
+const ANALYSES: Analysis[] = [
+  windowFunnelFloor('windowFunnel floor, 5 steps, 7d, a month', MONTH),
+  funnel('funnel 5 steps, 7d, a month', funnelBody(MONTH)),
+  funnel('funnel 5 steps, 7d, the whole year', funnelBody(WHOLE)),
+  windowFunnelFloor('windowFunnel floor, 5 steps, 7d, the whole year', WHOLE),
+  funnel('funnel 5 steps, a month, breakdown by channel', funnelBody(MONTH, { breakdown: { property: 'channel', attribution: 'first_touch' } })),
+  funnel('funnel 5 steps, a month, exclusion Cart Emptied 1->3', funnelBody(MONTH, { exclusions: [{ event: 'Cart Emptied', from_step: 1, to_step: 3 }] })),
+  funnel('funnel 5 steps, a month, strict order', funnelBody(MONTH, { order: 'strict' })),
+  funnel('funnel 5 steps, a month, any order', funnelBody(MONTH, { order: 'any' })),
+]
+
+const events = Number(values.events)
+const persons = Number(values.persons)
+const runs = Number(values.runs)
+const threads = Number(values['query-threads'])
+console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; queries on the read session (${threads} thread${threads === 1 ? '' : 's'}, its other limits as in pulse serve)`)
+const dir = values['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-analytics-'))
+const ch = await openClickHouse({ user: 'default', password: '', database: 'bench_analytics', embeddedPath: path.join(dir, 'clickhouse'), readLimits: { ...defaultQueryLimits, threads, timeoutS: Number(values['query-timeout-s']) } })
+try {
+  await migrate(ch.client)
+  const [before] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
+  if (Number(before.rows) === 0) await load(ch, events, persons, Number(values.bots), Number(values['bot-events']))
+  else console.log(`  reusing the events in ${dir}`)
+  await settle(ch)
+  const dropCaches = async () => {
+    await ch.client.command({ query: query('bench_drop_caches') })
+  }
+  for (const analysis of ANALYSES) {
+    if (values.only && !analysis.name.includes(values.only)) continue
+    let answer = ''
+    try {
+      const timing = await timeAnalysis(async () => (answer = await analysis.run(ch)), dropCaches, runs)
+      console.log(timingLine(analysis.name, timing, answer))
+    } catch (err) {
+      console.log(`  ${analysis.name}: failed: ${(err as Error).message.split('\n')[0]}`)
+    }
+  }
+  const [state] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
+  console.log(`  engine memory tracked now ${(Number(state.tracked_bytes) / 1024 ** 2).toFixed(0)} MB; process peak RSS ${peakRssMb().toFixed(0)} MB (load included)`)
+} finally {
+  await ch.close()
+  if (!values['data-dir']) rmSync(dir, { recursive: true, force: true })
+}
