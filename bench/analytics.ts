@@ -15,7 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { parseLifecycleRequest } from '../models/analytics/lifecycle-request.ts'
+import { parseRetentionRequest } from '../models/analytics/retention-request.ts'
 import { parseFunnelRequest } from '../models/analytics/funnel-request.ts'
+import { runLifecycle } from '../sql/analytics/lifecycle-query.ts'
+import { runRetention } from '../sql/analytics/retention-query.ts'
 import { runFunnel } from '../sql/analytics/funnel-query.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { defaultQueryLimits } from '../sql/read-path/read-session-settings.ts'
@@ -150,8 +154,32 @@ function windowFunnelFloor(name: string, range: { from: string; to: string }): A
   }
 }
 
-// The analyses timed, in order. Retention (a 12 x 12 weekly table), lifecycle and paths are timed
-// here too, each as one more entry, beside the funnels and the floor.
+function retention(name: string, body: Record<string, unknown>): Analysis {
+  const request = parseRetentionRequest(body, NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const answer = await runRetention(ch.readClient!, request, NOW)
+      const sizes = answer.cohorts.map((c) => c.size)
+      return `${sizes.length} cohorts, ${fmt(sizes.reduce((a, b) => a + b, 0))} persons`
+    },
+  }
+}
+
+function lifecycle(name: string, body: Record<string, unknown>): Analysis {
+  const request = parseLifecycleRequest(body, NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const answer = await runLifecycle(ch.readClient!, request, NOW)
+      return `${answer.periods.length} periods`
+    },
+  }
+}
+
+// The analyses timed, in order: the funnels beside the floor, a 12 x 12 weekly retention table and a
+// weekly lifecycle over the last quarter.
+const TWELVE_WEEKS = { from: new Date(NOW - 12 * 7 * DAY).toISOString(), to: new Date(NOW).toISOString() }
 const ANALYSES: Analysis[] = [
   windowFunnelFloor('windowFunnel floor, 5 steps, 7d, a month', MONTH),
   funnel('funnel 5 steps, 7d, a month', funnelBody(MONTH)),
@@ -161,6 +189,8 @@ const ANALYSES: Analysis[] = [
   funnel('funnel 5 steps, a month, exclusion Cart Emptied 1->3', funnelBody(MONTH, { exclusions: [{ event: 'Cart Emptied', from_step: 1, to_step: 3 }] })),
   funnel('funnel 5 steps, a month, strict order', funnelBody(MONTH, { order: 'strict' })),
   funnel('funnel 5 steps, a month, any order', funnelBody(MONTH, { order: 'any' })),
+  retention('retention 12 x 12 weekly, Signed Up then Logged In', { cohort_event: { event: 'Signed Up' }, return_event: { event: 'Logged In' }, period: 'week', periods: 12, ...TWELVE_WEEKS }),
+  lifecycle('lifecycle weekly, Logged In, 12 weeks', { event: 'Logged In', period: 'week', ...TWELVE_WEEKS }),
 ]
 
 const events = Number(values.events)
