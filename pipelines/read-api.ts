@@ -1,14 +1,16 @@
-// The read side of Pulse's HTTP API, wired for the composition root (pulse-app.ts): analyst SQL
-// and funnels on the sealed read session; customers, tags, service quality and the dashboards on
-// Pulse's own fixed reads; the tag sweep on demand.
+// The read side of Pulse's HTTP API, wired for the composition root (pulse-app.ts): analyst SQL,
+// funnels, paths and stickiness on the sealed read session; customers, tags, service quality and
+// the dashboards on Pulse's own fixed reads; the tag sweep on demand.
 import type { FastifyInstance } from 'fastify'
 import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
 import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
+import { registerPathsRoutes } from '../ingest/api/paths-routes.ts'
 import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
 import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
+import { registerStickinessRoutes } from '../ingest/api/stickiness-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
@@ -38,6 +40,8 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   const { clickhouse, config, clock, keys } = deps
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
   registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  registerPathsRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  registerStickinessRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
   const tagSettings = config.profilesSettings.tags
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }
