@@ -33,7 +33,8 @@ FROM
             (
                 SELECT
                     key_id,
-                    properties,
+                    -- Without filters the (large) properties column is not read at all.
+                    if(empty(filter_ops), '', properties) AS props,
                     toUnixTimestamp64Milli(ts) AS t,
                     toInt64(floor(t / 86400000)) AS day_index,
                     toInt64(floor((day_index + 3) / 7)) AS week_index,
@@ -45,18 +46,18 @@ FROM
             )
             -- The filters of models/analytics/property-filter.ts, as in funnel.sql.
             WHERE arrayAll(f -> filter_negate[f] != multiIf(
-                filter_ops[f] = 'is_set', JSONType(properties, filter_props[f]) != 'Null',
+                filter_ops[f] = 'is_set', JSONType(props, filter_props[f]) != 'Null',
                 filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-                    kind = 'number', JSONType(properties, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(properties, filter_props[f]) = number,
-                    kind = 'string', JSONType(properties, filter_props[f]) = 'String' AND JSONExtractString(properties, filter_props[f]) = text,
-                    JSONType(properties, filter_props[f]) = 'Bool' AND JSONExtractBool(properties, filter_props[f]) = (text = 'true')),
+                    kind = 'number', JSONType(props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(props, filter_props[f]) = number,
+                    kind = 'string', JSONType(props, filter_props[f]) = 'String' AND JSONExtractString(props, filter_props[f]) = text,
+                    JSONType(props, filter_props[f]) = 'Bool' AND JSONExtractBool(props, filter_props[f]) = (text = 'true')),
                     filter_kinds[f], filter_texts[f], filter_numbers[f]),
-                filter_ops[f] = 'contains', JSONType(properties, filter_props[f]) = 'String' AND position(JSONExtractString(properties, filter_props[f]), filter_texts[f][1]) > 0,
-                JSONType(properties, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-                filter_ops[f] = 'gt', JSONExtractFloat(properties, filter_props[f]) > filter_numbers[f][1],
-                filter_ops[f] = 'gte', JSONExtractFloat(properties, filter_props[f]) >= filter_numbers[f][1],
-                filter_ops[f] = 'lt', JSONExtractFloat(properties, filter_props[f]) < filter_numbers[f][1],
-                JSONExtractFloat(properties, filter_props[f]) <= filter_numbers[f][1]),
+                filter_ops[f] = 'contains', JSONType(props, filter_props[f]) = 'String' AND position(JSONExtractString(props, filter_props[f]), filter_texts[f][1]) > 0,
+                JSONType(props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
+                filter_ops[f] = 'gt', JSONExtractFloat(props, filter_props[f]) > filter_numbers[f][1],
+                filter_ops[f] = 'gte', JSONExtractFloat(props, filter_props[f]) >= filter_numbers[f][1],
+                filter_ops[f] = 'lt', JSONExtractFloat(props, filter_props[f]) < filter_numbers[f][1],
+                JSONExtractFloat(props, filter_props[f]) <= filter_numbers[f][1]),
                 range(1, length(filter_ops) + 1))
             GROUP BY key_id, unit_index, interval_index
         ) AS e
