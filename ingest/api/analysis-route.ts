@@ -42,7 +42,7 @@ export function registerAnalysisRoute<Request, Answer>(app: FastifyInstance, ana
     try {
       deps.keys.require(req.headers.authorization, 'read')
       if (!deps.client) {
-        throw new HttpError(503, 'no_read_user', `${analysis.name} run as the read-only ClickHouse user: run sql/operator/create_read_user.sql on the server and start Pulse with --clickhouse-read-user`)
+        throw new HttpError(503, 'no_read_user', `${analysis.route} runs as the read-only ClickHouse user: run sql/operator/create_read_user.sql on the server and start Pulse with --clickhouse-read-user`)
       }
       let request: Request
       try {
