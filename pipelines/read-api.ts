@@ -1,6 +1,7 @@
 // The read side of Pulse's HTTP API, wired for the composition root (pulse-app.ts): analyst SQL,
-// funnels, retention and lifecycle on the sealed read session; customers, tags, service quality
-// and the dashboards on Pulse's own fixed reads; saved audiences; the tag sweep on demand.
+// funnels, retention, lifecycle, paths and stickiness on the sealed read session; customers, tags,
+// service quality and the dashboards on Pulse's own fixed reads; saved audiences; the tag sweep on
+// demand.
 import type { FastifyInstance } from 'fastify'
 import path from 'node:path'
 import type { ApiKeys } from '../ingest/api/api-keys.ts'
@@ -10,9 +11,11 @@ import { registerCustomerRoutes } from '../ingest/api/customer-routes.ts'
 import { registerDashboardRoutes } from '../ingest/api/dashboard-routes.ts'
 import { registerFunnelPersonsRoutes } from '../ingest/api/funnel-persons-routes.ts'
 import { registerFunnelRoutes } from '../ingest/api/funnel-routes.ts'
+import { registerPathsRoutes } from '../ingest/api/paths-routes.ts'
 import { registerQueryRoutes } from '../ingest/api/query-routes.ts'
 import { registerRetentionRoutes } from '../ingest/api/retention-routes.ts'
 import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
+import { registerStickinessRoutes } from '../ingest/api/stickiness-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
@@ -59,6 +62,8 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
       return audiences.save(tag, request, members, nowMs)
     },
   })
+  registerPathsRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  registerStickinessRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
   const tagSettings = config.profilesSettings.tags
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }

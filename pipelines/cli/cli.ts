@@ -1,4 +1,4 @@
-// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | replay | dead-letters replay | simulate | import | ltv fit | churn fit | churn card | demo`. Flags and environment are read by config.ts.
+// The CLI entry (each command's module loaded only when it runs, so `ltv fit` does not load the server): `pulse serve | sql | customer | tags | audience | dashboards | funnel | retention | lifecycle | paths | stickiness | replay | dead-letters replay | simulate | import | ltv fit | churn fit | churn card | demo`. Flags and environment are read by config.ts.
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig, optionSpecs, processEnv, rangeOf, type FlagValues } from '../config.ts'
 import { rangeText } from '../numeric-range.ts'
@@ -10,7 +10,9 @@ import { numericOption, real, whole } from './numeric-option.ts'
 import type { AudienceFlags } from './audience-command.ts'
 import type { FunnelFlags } from './funnel-command.ts'
 import type { LifecycleFlags } from './lifecycle-command.ts'
+import type { PathsFlags } from './paths-command.ts'
 import type { RetentionFlags } from './retention-command.ts'
+import type { StickinessFlags } from './stickiness-command.ts'
 import { userError } from './user-error.ts'
 
 function withConfigOptions(cmd: Command): Command {
@@ -198,6 +200,42 @@ async function main(argv: string[]): Promise<void> {
   ).action(async (flags: FlagValues) => {
     const { runLifecycleCommand } = await import('./lifecycle-command.ts')
     return runLifecycleCommand(flags as LifecycleFlags, loadConfig(flags, processEnv()))
+  })
+  withConfigOptions(
+    program
+      .command('paths')
+      .description('the paths persons take through their sessions, from a running Pulse: per step the events with their paths and drop-offs, and the links between steps')
+      .option('--start <event>', 'paths from the first time each session does this event')
+      .option('--end <event>', 'paths leading to the first time each session does this event')
+      .option('--steps <n>', 'events per path, the anchor included: 2 to 20 (default 5)')
+      .option('--session-gap <duration>', 'inactivity that ends a session: <n>s|m|h|d|w (default 30m)')
+      .option('--top <n>', 'events kept per step, the rest shown as (other): 1 to 100 (default 20)')
+      .option('--include <events>', 'only these events, comma-separated')
+      .option('--exclude <events>', 'leave out these events, comma-separated')
+      .option('--from <time>', 'a date (YYYY-MM-DD) or an ISO time with its zone (default: 30 days before --to)')
+      .option('--to <time>', 'events before this time (default: now)')
+      .option('--request <file>', 'a JSON paths request; the flags above override it')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer (Sankey nodes and links)'),
+  ).action(async (flags: FlagValues) => {
+    const { runPathsCommand } = await import('./paths-command.ts')
+    return runPathsCommand(flags as PathsFlags, loadConfig(flags, processEnv()))
+  })
+  withConfigOptions(
+    program
+      .command('stickiness')
+      .description('persons by the number of days (weeks, months) they did an event, from a running Pulse')
+      .option('--event <event>', 'the event that makes a person active')
+      .option('--period <period>', 'the unit counted: day, week or month (default day)')
+      .option('--interval <interval>', 'with days: count them in each week or month of the range')
+      .option('--from <time>', 'a date (YYYY-MM-DD) or an ISO time with its zone (default: 30 days before --to)')
+      .option('--to <time>', 'events before this time (default: now)')
+      .option('--request <file>', 'a JSON stickiness request (with filters); the flags above override it')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the API\'s JSON answer'),
+  ).action(async (flags: FlagValues) => {
+    const { runStickinessCommand } = await import('./stickiness-command.ts')
+    return runStickinessCommand(flags as StickinessFlags, loadConfig(flags, processEnv()))
   })
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => {
