@@ -16,9 +16,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseLifecycleRequest } from '../models/analytics/lifecycle-request.ts'
+import { parsePathsRequest } from '../models/analytics/paths-request.ts'
+import { parseStickinessRequest } from '../models/analytics/stickiness-request.ts'
 import { parseRetentionRequest } from '../models/analytics/retention-request.ts'
 import { parseFunnelRequest } from '../models/analytics/funnel-request.ts'
 import { runLifecycle } from '../sql/analytics/lifecycle-query.ts'
+import { runPaths } from '../sql/analytics/paths-query.ts'
+import { runStickiness } from '../sql/analytics/stickiness-query.ts'
 import { runRetention } from '../sql/analytics/retention-query.ts'
 import { runFunnel } from '../sql/analytics/funnel-query.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
@@ -177,8 +181,30 @@ function lifecycle(name: string, body: Record<string, unknown>): Analysis {
   }
 }
 
-// The analyses timed, in order: the funnels beside the floor, a 12 x 12 weekly retention table and a
-// weekly lifecycle over the last quarter.
+function paths(name: string, body: Record<string, unknown>): Analysis {
+  const request = parsePathsRequest(body, NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const answer = await runPaths(ch.readClient!, request)
+      return `${fmt(answer.paths)} paths of ${fmt(answer.persons)} persons, ${answer.links.length} links`
+    },
+  }
+}
+
+function stickiness(name: string, body: Record<string, unknown>): Analysis {
+  const request = parseStickinessRequest(body, NOW)
+  return {
+    name,
+    run: async (ch) => {
+      const answer = await runStickiness(ch.readClient!, request)
+      return `${answer.intervals.length} interval${answer.intervals.length === 1 ? '' : 's'}`
+    },
+  }
+}
+
+// The analyses timed, in order: the funnels beside the floor, a 12 x 12 weekly retention table, a
+// weekly lifecycle, paths from sign-up and daily stickiness over the last quarter.
 const TWELVE_WEEKS = { from: new Date(NOW - 12 * 7 * DAY).toISOString(), to: new Date(NOW).toISOString() }
 const ANALYSES: Analysis[] = [
   windowFunnelFloor('windowFunnel floor, 5 steps, 7d, a month', MONTH),
@@ -191,6 +217,8 @@ const ANALYSES: Analysis[] = [
   funnel('funnel 5 steps, a month, any order', funnelBody(MONTH, { order: 'any' })),
   retention('retention 12 x 12 weekly, Signed Up then Logged In', { cohort_event: { event: 'Signed Up' }, return_event: { event: 'Logged In' }, period: 'week', periods: 12, ...TWELVE_WEEKS }),
   lifecycle('lifecycle weekly, Logged In, 12 weeks', { event: 'Logged In', period: 'week', ...TWELVE_WEEKS }),
+  paths('paths from Signed Up, 5 steps, top 20, 12 weeks', { start_event: 'Signed Up', steps: 5, top: 20, ...TWELVE_WEEKS }),
+  stickiness('stickiness, days active with Logged In, 12 weeks', { event: 'Logged In', period: 'day', ...TWELVE_WEEKS }),
 ]
 
 const events = Number(values.events)
