@@ -1,6 +1,7 @@
-// Property filters (models/analytics/property-filter.ts) as the bound array parameters that
-// retention.sql and lifecycle.sql evaluate per event: filter i belongs to group filter_groups[i]
-// (1-based: which event of the request it applies to).
+// Property filters (models/analytics/property-filter.ts) as the bound array parameters the analysis
+// SQL evaluates per event: in retention.sql and lifecycle.sql filter i belongs to group
+// filter_groups[i] (1-based: which event of the request it applies to); paths and stickiness have
+// one group and no filter_groups.
 import type { FilterValue, PropertyFilter } from '../../models/analytics/property-filter.ts'
 
 /** The SQL evaluates eq, in, is_set, contains and the number comparisons; the rest are their negations. */
@@ -26,4 +27,10 @@ export function filterParams(groups: PropertyFilter[][]): Record<string, unknown
     // Numbers travel as text: the parameter binding refuses integers past 2^53.
     filter_numbers: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? String(v) : '0'))),
   }
+}
+
+/** One group's filters, for a query that has no filter_groups parameter. */
+export function propertyFilterParams(filters: PropertyFilter[]): Record<string, unknown> {
+  const { filter_groups: _groups, ...params } = filterParams([filters])
+  return params
 }

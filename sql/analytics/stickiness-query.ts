@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { stickinessAnswer, type StickinessAnswer, type StickinessCount } from '../../models/analytics/stickiness-answer.ts'
 import type { StickinessRequest } from '../../models/analytics/stickiness-request.ts'
 import { namedQuery } from '../named-query.ts'
-import { propertyFilterParams } from './property-filter-params.ts'
+import { propertyFilterParams } from './filter-params.ts'
 
 export function stickinessParams(request: StickinessRequest): Record<string, unknown> {
   return {
