@@ -7,7 +7,8 @@ import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
-import { countingStatements, InFlightCount } from './read-path/analyst-reads-in-flight.ts'
+import { InFlightCount } from './read-path/analyst-reads-in-flight.ts'
+import { ReplacingReadSession } from './read-path/read-session.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
@@ -140,9 +141,12 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const main = await embeddedSession(target)
   const { client } = main
   const analystReads = new InFlightCount()
-  const { client: sealed } = await embeddedSession(target)
-  await sealReadSession(sealed, target.readLimits ?? defaultQueryLimits)
-  const readClient = countingStatements(sealed, analystReads)
+  const openSealed = async () => {
+    const { client: sealed } = await embeddedSession(target)
+    await sealReadSession(sealed, target.readLimits ?? defaultQueryLimits)
+    return sealed
+  }
+  const readClient = new ReplacingReadSession(await openSealed(), openSealed, analystReads).client()
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
   // spool folder (spool-folder.ts), read with file(), and removed.
