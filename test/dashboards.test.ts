@@ -220,7 +220,7 @@ describe('pulse dashboards against the API', () => {
       rangeParams,
     )
     const section = html.slice(html.indexOf('<section id="churn-alerts"'))
-    const listed = [...section.slice(0, section.indexOf('</section>')).matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]}`)
+    const listed = [...section.slice(0, section.indexOf('</section>')).matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]}`)
     expect(listed).toEqual(latest.map((a) => `${a.person_id} ${round2(Number(a.a7))} / ${round2(Number(a.base))}`))
   })
 

@@ -164,8 +164,8 @@ async function alertsChart(ctx: PageContext): Promise<ChartOutput> {
     rows: days,
     note: days.length ? undefined : 'No churn warnings in this range.',
     table: recent.length ? {
-      columns: ['raised (UTC)', 'person', 'band', 'tier', 'events: last 7 days / usual week'],
-      rows: recent.map((a) => [String(a.at).slice(0, 16), String(a.person_id), String(a.band), String(a.tier), `${figure(num(a.activity_7d))} / ${figure(num(a.baseline_weekly))}`]),
+      columns: ['day', 'person', 'band, tier', 'events: 7 days / usual week'],
+      rows: recent.map((a) => [String(a.at).slice(0, 10), String(a.person_id), [a.band, a.tier].filter((v) => v !== '').join(', '), `${figure(num(a.activity_7d))} / ${figure(num(a.baseline_weekly))}`]),
     } : undefined,
   })
 }

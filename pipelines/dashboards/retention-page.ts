@@ -102,14 +102,15 @@ function lifecycleChart(ctx: PageContext, answer: LifecycleAnswer, event: string
     id: 'lifecycle',
     title: `Lifecycle of "${event}" per ${unit}`,
     axes: `x: ${unit} (UTC${unit === 'week' ? ', from Monday' : ''}) · y: persons: new, returning and resurrecting above 0, dormant (did it the ${unit} before, not this one) below`,
-    reading: `Bars above the line are the persons who did "${event}" that ${unit}, split by whether it was their first time, they also did it the ${unit} before, or they came back after a gap; below, those who stopped${open.length ? `; the shaded last ${unit} is still open` : ''}.`,
+    reading: `Bars above the line are the persons who did "${event}" that ${unit}, split by whether it was their first time, they also did it the ${unit} before, or they came back after a gap; below, those who stopped${open.length ? `; shaded ${unit}s are still open and may grow` : ''}.`,
     plot: {
       x: { type: 'utc', domain: [starts[0] ?? new Date(ctx.from), new Date(end)], label: unit },
       y: { label: 'persons (dormant below 0)', grid: true, ...countTicks(bars.map((b) => b.persons)) },
       color: { domain: [...STATUSES], range: ['#3ca951', '#4269d0', '#efb118', '#d0424f'], legend: true },
       marks: [
-        Plot.rectY(open, { x1: (p) => dayDate(dayOf(p.period_start)), x2: (p) => new Date(addPeriods(Date.parse(p.period_start), 1, unit)), y1: (p) => p.dormant, y2: (p) => p.new + p.returning + p.resurrecting, fill: '#eef0f4' }),
-        Plot.rectY(bars, { x1: (b) => dayDate(b.period), x2: (b) => new Date(addPeriods(Date.parse(`${b.period}T00:00:00Z`), 1, unit)), y: 'persons', fill: 'status', inset: 0.5, title: (b) => `${b.period}: ${Math.abs(b.persons)} ${b.status}${b.incomplete ? ' (still open)' : ''}` }),
+        // Without y, a rect spans the frame's height: the whole column of an open period is shaded.
+        Plot.rect(open, { x1: (p) => dayDate(dayOf(p.period_start)), x2: (p) => new Date(addPeriods(Date.parse(p.period_start), 1, unit)), fill: '#eef0f4' }),
+        Plot.rectY(bars, { x1: (b) => dayDate(b.period), x2: (b) => new Date(addPeriods(Date.parse(`${b.period}T00:00:00Z`), 1, unit)), y: 'persons', fill: 'status', fillOpacity: (b) => (b.incomplete ? 0.55 : 1), inset: 0.5, title: (b) => `${b.period}: ${Math.abs(b.persons)} ${b.status}${b.incomplete ? ' (still open)' : ''}` }),
         Plot.ruleY([0]),
       ],
     },
