@@ -10,7 +10,7 @@ import { num, type PageContext } from './page-context.ts'
 import { countTicks, dayDate, dayInset, figure, labelMargin } from './plot-svg.ts'
 
 /** The latest warnings listed in the table under the alerts chart. */
-export const RECENT_ALERTS = 20
+const RECENT_ALERTS = 20
 const BANDS = ['low', 'medium', 'high'] as const
 const BAND_COLOURS = ['#3ca951', '#efb118', '#d0424f']
 const percent = (share: number) => `${figure(100 * share)}%`
