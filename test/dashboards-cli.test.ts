@@ -27,7 +27,7 @@ describe('pulse dashboards usage errors', () => {
     const file = path.join(dir, 'dashboards.json')
     writeFileSync(file, JSON.stringify({ pages: ['overview', 'funnel'], colour: 'red' }))
     const r = await dashboards('--data-dir', missing, '--out', out, '--config', file)
-    expect(r).toEqual({ code: 1, stderr: `pulse: --config ${file} has 2 problems: colour: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins, funnels; pages[1]: unknown page "funnel"; pages: overview, funnels, customer_value, tags_service` })
+    expect(r).toEqual({ code: 1, stderr: `pulse: --config ${file} has 2 problems: colour: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins, funnels, retention, lifecycle; pages[1]: unknown page "funnel"; pages: overview, funnels, retention, customer_value, churn, tags_service` })
     writeFileSync(file, '{ "pages": [')
     expect((await dashboards('--data-dir', missing, '--config', file)).stderr).toMatch(new RegExp(`^pulse: --config ${file} is not JSON \\(.+\\): fix the file$`))
   })

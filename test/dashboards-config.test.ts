@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { dashboardRange } from '../models/dashboards/dashboard-range.ts'
 import { DASHBOARD_PAGES } from '../models/dashboards/dashboard-pages.ts'
+import { DEFAULT_LIFECYCLE, DEFAULT_RETENTION } from '../models/dashboards/dashboard-retention.ts'
 import { DEFAULT_DASHBOARDS_CONFIG, parseDashboardsConfig } from '../models/dashboards/dashboards-config.ts'
 import { pageHtml } from '../models/dashboards/page-html.ts'
 import { complianceBySeverity } from '../models/dashboards/sla-compliance.ts'
@@ -16,7 +17,21 @@ describe('dashboards config', () => {
     const funnel = { name: ' Trial ', steps: [{ event: 'Signed Up' }, { event: 'Order Completed' }], window: '7d', breakdown: { property: 'channel' } }
     const parsed = parseDashboardsConfig({ title: ' Acme ', pages: ['tags_service', 'overview'], range_days: 7, nps_period: 'month', histogram_bins: 10, funnels: [funnel] })
     const { name: _n, ...body } = funnel
-    expect(parsed).toEqual({ ok: true, config: { title: 'Acme', pages: ['tags_service', 'overview'], rangeDays: 7, npsPeriod: 'month', histogramBins: 10, funnels: [{ name: 'Trial', body }] } })
+    expect(parsed).toEqual({ ok: true, config: { title: 'Acme', pages: ['tags_service', 'overview'], rangeDays: 7, npsPeriod: 'month', histogramBins: 10, funnels: [{ name: 'Trial', body }], retention: DEFAULT_RETENTION, lifecycle: DEFAULT_LIFECYCLE } })
+  })
+
+  it('a retention or lifecycle definition replaces the default whole, and one the API would refuse is refused naming its field', () => {
+    const retention = { cohort_event: { event: 'Order Completed', filters: [{ property: 'coupon', op: 'is_set' }] }, period: 'month', periods: 6, retention_type: 'on_or_after' }
+    const lifecycle = { event: 'Order Completed', period: 'day' }
+    expect(parseDashboardsConfig({ pages: ['churn', 'retention'], retention, lifecycle })).toEqual({ ok: true, config: { ...DEFAULT_DASHBOARDS_CONFIG, pages: ['churn', 'retention'], retention, lifecycle } })
+    const bad = parseDashboardsConfig({ retention: { cohort_event: { event: 'x' }, periods: 54 }, lifecycle: { event: 'x', period: 'quarter' } })
+    expect(bad).toEqual({ ok: false, errors: ['retention.periods: expected a whole number from 1 to 53, got 54', expect.stringMatching(/^lifecycle\.period: /)] })
+    expect(parseDashboardsConfig({ retention: { cohort_event: { event: 'x' }, from: '2026-01-01' }, lifecycle: [] })).toEqual({
+      ok: false,
+      errors: ["retention: takes no from / to: the page's range (--from, --to, range_days) applies", 'lifecycle: must be an object such as { "event": "Logged In", "period": "week" }'],
+    })
+    expect(parseDashboardsConfig({ retention: { cohort_event: { event: 'x' }, breakdown: { property: 'channel' } } })).toEqual({ ok: false, errors: ['retention.breakdown: the Retention page draws no breakdown: use POST /api/retention for one'] })
+    expect(parseDashboardsConfig({ retention: { return_event: { event: 'x' } } })).toEqual({ ok: false, errors: [expect.stringMatching(/^retention\.cohort_event: missing/)] })
   })
 
   it('names every unknown key and every value out of range', () => {
@@ -26,12 +41,12 @@ describe('dashboards config', () => {
       { name: 'b', steps: [{ event: 'x' }, { event: 'y' }], from: '2026-01-01' },
       { steps: [{ event: 'x' }, { event: 'y' }] },
     ]
-    const parsed = parseDashboardsConfig({ titel: 'x', pages: ['overview', 'retention', 'overview'], range_days: 0, nps_period: 'quarter', histogram_bins: 2.5, funnels })
+    const parsed = parseDashboardsConfig({ titel: 'x', pages: ['overview', 'retentions', 'overview'], range_days: 0, nps_period: 'quarter', histogram_bins: 2.5, funnels })
     expect(parsed.ok).toBe(false)
     const errors = parsed.ok ? [] : parsed.errors
     expect(errors).toEqual([
-      'titel: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins, funnels',
-      `pages[1]: unknown page "retention"; pages: ${Object.keys(DASHBOARD_PAGES).join(', ')}`,
+      'titel: unknown key; allowed: title, pages, range_days, nps_period, histogram_bins, funnels, retention, lifecycle',
+      `pages[1]: unknown page "retentions"; pages: ${Object.keys(DASHBOARD_PAGES).join(', ')}`,
       'pages: lists a page twice',
       'range_days: must be a whole number from 1 to 36500 (got 0)',
       'nps_period: must be day, week, month (got "quarter")',
@@ -42,7 +57,7 @@ describe('dashboards config', () => {
       "funnels[2]: takes no from / to: the page's range (--from, --to, range_days) applies",
       'funnels[3].name: must be a non-empty string of at most 100 characters',
     ])
-    expect(parseDashboardsConfig([])).toEqual({ ok: false, errors: ['the dashboards config must be a JSON object with some of title, pages, range_days, nps_period, histogram_bins, funnels'] })
+    expect(parseDashboardsConfig([])).toEqual({ ok: false, errors: ['the dashboards config must be a JSON object with some of title, pages, range_days, nps_period, histogram_bins, funnels, retention, lifecycle'] })
   })
 })
 

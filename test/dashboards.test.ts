@@ -6,11 +6,15 @@ import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FunnelAnswer } from '../models/analytics/funnel-answer.ts'
+import type { LifecycleAnswer } from '../models/analytics/lifecycle-answer.ts'
+import type { RetentionAnswer } from '../models/analytics/retention-answer.ts'
 import { DEFAULT_FUNNELS } from '../models/dashboards/dashboard-funnels.ts'
+import { DEFAULT_LIFECYCLE, DEFAULT_RETENTION } from '../models/dashboards/dashboard-retention.ts'
+import type { ChurnModelBody } from '../ingest/api/churn-model-routes.ts'
 import { runDashboards } from '../pipelines/cli/dashboards-command.ts'
 import type { WrittenDashboards } from '../pipelines/dashboards/write-dashboards.ts'
 import type { PulseConfig } from '../pipelines/config.ts'
-import { SIM_START, SIM_START_MS, startPulseWithDataset, type DashboardDataset } from './helpers/dashboard-data.ts'
+import { SIM_NOW_MS, SIM_START, SIM_START_MS, startPulseWithDataset, type DashboardDataset } from './helpers/dashboard-data.ts'
 import { READ_KEY, sql, tempDir } from './helpers/test-pulse.ts'
 
 let data: DashboardDataset
@@ -53,6 +57,12 @@ async function get<T>(route: string): Promise<T> {
 
 const rangeParams = { from: api.from, to: api.to }
 
+async function post<T>(route: string, body: unknown): Promise<T> {
+  const res = await fetch(data.pulse.url + route, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` }, body: JSON.stringify(body) })
+  expect(res.status, route).toBe(200)
+  return (await res.json()) as T
+}
+
 /** Asks the API about many customers, eight requests at a time. */
 async function inBatches<T>(items: readonly T[], ask: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += 8) await Promise.all(items.slice(i, i + 8).map(ask))
@@ -60,8 +70,8 @@ async function inBatches<T>(items: readonly T[], ask: (item: T) => Promise<unkno
 const round2 = (n: number) => String(Math.round(n * 100) / 100)
 
 describe('pulse dashboards against the API', () => {
-  it('writes the index, the four pages and a CSV per chart', () => {
-    expect(viaApi.pages.map((p) => p.file)).toEqual(['overview.html', 'funnels.html', 'customer-value.html', 'tags-and-service.html'])
+  it('writes the index, the six pages and a CSV per chart', () => {
+    expect(viaApi.pages.map((p) => p.file)).toEqual(['overview.html', 'funnels.html', 'retention.html', 'customer-value.html', 'churn.html', 'tags-and-service.html'])
     const index = page('index.html')
     for (const p of viaApi.pages) expect(index).toContain(`href="${p.file}"`)
     expect(readdirSync(path.join(out, 'data')).sort()).toEqual(viaApi.csvFiles.map((f) => path.basename(f)).sort())
@@ -164,6 +174,71 @@ describe('pulse dashboards against the API', () => {
     )
     const worst = answer.steps.slice(1).reduce((w, s) => (s.conversion_from_previous < w.conversion_from_previous ? s : w))
     expect(page('funnels.html')).toContain(`The largest drop-off is into &quot;${worst.event}&quot;`)
+  })
+
+  it('the cohort triangle, the curves and the lifecycle bars are what POST /api/retention and /api/lifecycle answer over the same range', async () => {
+    const retention = await post<RetentionAnswer>('/api/retention', { ...DEFAULT_RETENTION, from: FROM, to: TO })
+    const cells = retention.cohorts.flatMap((c) => c.cells.map((x) => ({ c, x })))
+    expect(cells.some(({ x }) => x.offset > 0 && x.persons > 0)).toBe(true)
+    expect(csv('data/retention-cohort-triangle.csv')).toEqual(cells.map(({ c, x }) => ({ cohort_start: c.period_start, size: String(c.size), offset: String(x.offset), persons: String(x.persons), rate: String(x.rate), incomplete: String(x.incomplete) })))
+    // A cell is drawn once its week has begun (SIM_NOW is the Pulse's clock), marked while it is open.
+    const WEEK = 7 * 86_400_000
+    const drawn = cells.filter(({ c, x }) => c.size > 0 && Date.parse(c.period_start) + x.offset * WEEK <= SIM_NOW_MS)
+    expect(drawn.some(({ x }) => x.incomplete)).toBe(true)
+    const html = page('retention.html')
+    expect(titles(html, 'cohort-triangle')).toEqual(drawn.map(({ c, x }) => `week of ${c.period_start.slice(0, 10)}, week ${x.offset}: ${x.persons} of ${c.size} persons (${round2(100 * x.rate)}%)${x.incomplete ? ', still open' : ''}`))
+    const curve = csv('data/retention-retention-curves.csv')
+    expect(curve.length).toBe(DEFAULT_RETENTION.periods)
+    for (const m of curve) {
+      const closed = retention.cohorts.filter((c) => c.size > 0 && !c.cells[Number(m.offset)].incomplete)
+      expect(m).toEqual({ offset: m.offset, cohorts: String(closed.length), persons: String(closed.reduce((s, c) => s + c.cells[Number(m.offset)].persons, 0)), size: String(closed.reduce((s, c) => s + c.size, 0)), rate: String(Number(m.persons) / Number(m.size)) })
+    }
+    const lifecycle = await post<LifecycleAnswer>('/api/lifecycle', { ...DEFAULT_LIFECYCLE, from: FROM, to: TO })
+    expect(lifecycle.periods.some((p) => p.returning > 0 && p.dormant < 0)).toBe(true)
+    expect(csv('data/retention-lifecycle.csv')).toEqual(lifecycle.periods.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]))))
+    const statuses = ['new', 'returning', 'resurrecting', 'dormant'] as const
+    expect(titles(html, 'lifecycle')).toEqual(lifecycle.periods.flatMap((p) => statuses.filter((s) => p[s] !== 0).map((s) => `${p.period_start.slice(0, 10)}: ${Math.abs(p[s])} ${s}${p.incomplete ? ' (still open)' : ''}`)))
+  })
+
+  it('the churn page draws the card GET /api/models/churn answers, the stored scores by band and tier, and the stored churn warnings', async () => {
+    const { churn_model: model } = await get<{ churn_model: ChurnModelBody }>('/api/models/churn')
+    const quality = model.card.backtest?.model ?? model.card.inSample
+    const deciles = quality.lift.map((d) => ({ decile: String(d.decile), customers: String(d.customers), churned: String(d.churned), rate: String(d.rate), lift: String(d.lift), cumulative_capture: String(d.cumulativeCapture) }))
+    expect(csv('data/churn-lift.csv')).toEqual(deciles)
+    expect(csv('data/churn-gains.csv')).toEqual(deciles)
+    const asText = (v: number | null) => (v === null ? '' : String(v))
+    expect(csv('data/churn-calibration.csv')).toEqual(quality.calibration.map((c) => ({ from: String(c.from), to: String(c.to), customers: String(c.customers), mean_predicted: asText(c.meanPredicted), observed_rate: asText(c.observedRate) })))
+    const html = page('churn.html')
+    expect(titles(html, 'lift')).toEqual(quality.lift.map((d) => `decile ${d.decile}: lift ${round2(d.lift)}, ${d.churned} of ${d.customers} churned (${round2(100 * d.rate)}%)`))
+    expect(html).toContain(`churn model ${model.version}`)
+    const scores = await sql<{ p: number; band: string; tier: string }>(data.pulse.url, 'SELECT churn_probability AS p, churn_band AS band, tier FROM current_customer_scores WHERE isNotNull(churn_probability)')
+    expect(scores.length).toBe(model.card.scoring.customers)
+    const bins = new Map<string, number>()
+    for (const s of scores) {
+      const bin = Math.min(19, Math.floor(Number(s.p) * 20))
+      const key = `${round2(bin / 20)} to ${round2((bin + 1) / 20)} (${s.band})`
+      bins.set(key, (bins.get(key) ?? 0) + 1)
+    }
+    const drawnBins = titles(html, 'score-distribution')
+    expect(drawnBins.sort()).toEqual([...bins].map(([k, n]) => `${k}: ${n} customers`).sort())
+    const tiers = new Map<string, number>()
+    for (const s of scores) tiers.set(`${s.tier}, ${s.band}`, (tiers.get(`${s.tier}, ${s.band}`) ?? 0) + 1)
+    expect(titles(html, 'risk-by-tier').map((t) => t.replace(/ risk: (\d+) customers, total CLV .*/, ': $1')).sort()).toEqual([...tiers].map(([k, n]) => `${k}: ${n}`).sort())
+    const alerts = await sql<{ day: string; n: number }>(
+      data.pulse.url,
+      "SELECT toString(toDate(at)) AS day, count() AS n FROM (SELECT DISTINCT kind, person_id, at FROM alerts WHERE kind = 'churn' AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64})) GROUP BY day ORDER BY day",
+      rangeParams,
+    )
+    expect(csv('data/churn-churn-alerts.csv')).toEqual(alerts.map((a) => ({ day: a.day, alerts: String(a.n) })))
+    expect(alerts.length).toBeGreaterThan(0)
+    const latest = await sql<{ person_id: string; a7: number; base: number }>(
+      data.pulse.url,
+      "SELECT DISTINCT at, person_id, JSONExtractFloat(reason, 'activity7d') AS a7, JSONExtractFloat(reason, 'activityBaselineWeekly') AS base FROM alerts WHERE kind = 'churn' AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64}) ORDER BY at DESC, person_id LIMIT 20",
+      rangeParams,
+    )
+    const section = html.slice(html.indexOf('<section id="churn-alerts"'))
+    const listed = [...section.slice(0, section.indexOf('</section>')).matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]}`)
+    expect(listed).toEqual(latest.map((a) => `${a.person_id} ${round2(Number(a.a7))} / ${round2(Number(a.base))}`))
   })
 
   it('tag changes per day are the rows of tag_history', async () => {

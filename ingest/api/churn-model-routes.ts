@@ -18,6 +18,13 @@ function headline(m: StoredChurnModel) {
   return { basis: b ? 'backtest' : 'in_sample', auc: q.auc, pr_auc: q.prAuc, brier: q.brier, rows: q.rows }
 }
 
+/** The `churn_model` GET /api/models/churn answers with; the dashboards read a data folder through it too. */
+export function churnModelBody(model: StoredChurnModel) {
+  return { version: model.version, fitted_at: new Date(model.fittedAt).toISOString(), as_of: new Date(model.asOf).toISOString(), quality: headline(model), card: model.card }
+}
+
+export type ChurnModelBody = ReturnType<typeof churnModelBody>
+
 export function registerChurnModelRoutes(app: FastifyInstance, deps: ChurnModelRouteDeps): void {
   app.get<{ Querystring: Record<string, unknown> }>('/api/models/churn', async (req, reply) => {
     try {
@@ -29,9 +36,7 @@ export function registerChurnModelRoutes(app: FastifyInstance, deps: ChurnModelR
         if (asked) throw new HttpError(404, 'unknown_churn_model', `no churn model has version ${JSON.stringify(asked.slice(0, 200))}: leave version out for the latest, or pick one of the version column of the churn_models table`)
         throw new HttpError(404, 'no_churn_model', 'no churn model has been fitted yet: it is fitted after each value-model refit (POST /api/ltv/refresh with an admin key, or every --ltv-refresh-minutes) once customers have purchases')
       }
-      return reply.send({
-        churn_model: { version: model.version, fitted_at: new Date(model.fittedAt).toISOString(), as_of: new Date(model.asOf).toISOString(), quality: headline(model), card: model.card },
-      })
+      return reply.send({ churn_model: churnModelBody(model) })
     } catch (e) {
       if (!(e instanceof HttpError)) throw e
       return reply.code(e.status).send(e.body())

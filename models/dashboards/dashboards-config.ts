@@ -4,6 +4,7 @@
 // allows.
 import { DEFAULT_FUNNELS, parseDashboardFunnels, type DashboardFunnel } from './dashboard-funnels.ts'
 import { DASHBOARD_PAGE_IDS, type DashboardPageId } from './dashboard-pages.ts'
+import { DEFAULT_LIFECYCLE, DEFAULT_RETENTION, parseDashboardLifecycle, parseDashboardRetention, type AnalysisBody } from './dashboard-retention.ts'
 
 export type NpsPeriod = 'day' | 'week' | 'month'
 
@@ -20,6 +21,10 @@ export interface DashboardsConfig {
   histogramBins: number
   /** The funnels of the Funnels page, each over the page's range. */
   funnels: DashboardFunnel[]
+  /** The retention table of the Retention page (a POST /api/retention body without from / to). */
+  retention: AnalysisBody
+  /** The lifecycle bars of the Retention page (a POST /api/lifecycle body without from / to). */
+  lifecycle: AnalysisBody
 }
 
 export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = {
@@ -29,10 +34,12 @@ export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = {
   npsPeriod: 'week',
   histogramBins: 20,
   funnels: structuredClone([...DEFAULT_FUNNELS]),
+  retention: structuredClone(DEFAULT_RETENTION),
+  lifecycle: structuredClone(DEFAULT_LIFECYCLE),
 }
 
 /** The file's keys (snake_case, as the other config files of Pulse) and the field each sets. */
-const KEYS = { title: 'title', pages: 'pages', range_days: 'rangeDays', nps_period: 'npsPeriod', histogram_bins: 'histogramBins', funnels: 'funnels' } as const
+const KEYS = { title: 'title', pages: 'pages', range_days: 'rangeDays', nps_period: 'npsPeriod', histogram_bins: 'histogramBins', funnels: 'funnels', retention: 'retention', lifecycle: 'lifecycle' } as const
 
 const RANGE_DAYS = { min: 1, max: 36_500 }
 const BINS = { min: 2, max: 200 }
@@ -52,7 +59,7 @@ export function parseDashboardsConfig(json: unknown): DashboardsConfigResult {
   for (const key of Object.keys(json)) {
     if (!(key in KEYS)) errors.push(`${key}: unknown key; allowed: ${Object.keys(KEYS).join(', ')}`)
   }
-  const { title, pages, range_days: rangeDays, nps_period: npsPeriod, histogram_bins: bins, funnels } = json
+  const { title, pages, range_days: rangeDays, nps_period: npsPeriod, histogram_bins: bins, funnels, retention, lifecycle } = json
   if (title !== undefined) {
     if (typeof title === 'string' && title.trim() !== '' && title.length <= 200) config.title = title.trim()
     else errors.push(`title: must be a non-empty string of at most 200 characters (got ${shown(title)})`)
@@ -81,5 +88,8 @@ export function parseDashboardsConfig(json: unknown): DashboardsConfigResult {
     else errors.push(`histogram_bins: must be a whole number from ${BINS.min} to ${BINS.max} (got ${shown(bins)})`)
   }
   if (funnels !== undefined) config.funnels = parseDashboardFunnels(funnels, errors)
+  // A body given replaces the default whole: the API's own defaults fill the fields it leaves out.
+  if (retention !== undefined) config.retention = parseDashboardRetention(retention, errors) ?? config.retention
+  if (lifecycle !== undefined) config.lifecycle = parseDashboardLifecycle(lifecycle, errors) ?? config.lifecycle
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }
 }

@@ -5,6 +5,9 @@
 import type { ComplaintRecord, NpsPeriod } from '../../sql/profiles/service-reads.ts'
 import type { HeldTag } from '../../sql/profiles/tag-holder-reads.ts'
 import type { FunnelAnswer } from '../../models/analytics/funnel-answer.ts'
+import type { LifecycleAnswer } from '../../models/analytics/lifecycle-answer.ts'
+import type { RetentionAnswer } from '../../models/analytics/retention-answer.ts'
+import type { ChurnModelBody } from '../../ingest/api/churn-model-routes.ts'
 import type { NpsPeriod as Period } from '../../models/dashboards/dashboards-config.ts'
 
 export type Row = Record<string, unknown>
@@ -20,6 +23,12 @@ export interface DashboardSource {
   nps(range: { from: number; to: number; period: Period }): Promise<NpsPeriod[]>
   /** What POST /api/funnels answers for this body (its from / to included). */
   funnel(body: Record<string, unknown>): Promise<FunnelAnswer>
+  /** What POST /api/retention answers for this body. */
+  retention(body: Record<string, unknown>): Promise<RetentionAnswer>
+  /** What POST /api/lifecycle answers for this body. */
+  lifecycle(body: Record<string, unknown>): Promise<LifecycleAnswer>
+  /** The latest churn model as GET /api/models/churn gives it; null while none is fitted (its 404 no_churn_model). */
+  churnModel(): Promise<ChurnModelBody | null>
 }
 
 /** The largest page the complaints route gives. */

@@ -1,6 +1,12 @@
 // The dashboards' reads on a data folder's engine (no Pulse running): the functions behind the API
 // routes, and named queries through the query API's sealed read session.
 import { parseFunnelRequest } from '../../models/analytics/funnel-request.ts'
+import { parseLifecycleRequest } from '../../models/analytics/lifecycle-request.ts'
+import { parseRetentionRequest } from '../../models/analytics/retention-request.ts'
+import { churnModelBody } from '../../ingest/api/churn-model-routes.ts'
+import { runLifecycle } from '../../sql/analytics/lifecycle-query.ts'
+import { runRetention } from '../../sql/analytics/retention-query.ts'
+import { readChurnModel } from '../../sql/profiles/churn-model-reads.ts'
 import { runFunnel } from '../../sql/analytics/funnel-query.ts'
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
@@ -19,5 +25,11 @@ export function embeddedSource(ch: ClickHouse, tags: TagSettings, now: number): 
     complaints: (range) => readComplaintRecords(ch.client, { ...range, now }, { majorMs: tags.sla.majorHours * 3_600_000, normalMs: tags.sla.normalHours * 3_600_000 }),
     nps: (range) => readNpsByPeriod(ch.client, range, tags.nps),
     funnel: (body) => runFunnel(readClient, parseFunnelRequest(body, now), now),
+    retention: (body) => runRetention(readClient, parseRetentionRequest(body, now), now),
+    lifecycle: (body) => runLifecycle(readClient, parseLifecycleRequest(body, now), now),
+    churnModel: async () => {
+      const model = await readChurnModel(ch.client)
+      return model ? churnModelBody(model) : null
+    },
   }
 }

@@ -9,6 +9,7 @@ import type { DashboardsConfig } from '../../models/dashboards/dashboards-config
 import { freshnessText } from '../../models/dashboards/freshness-text.ts'
 import { INDEX_FILE, indexHtml, pageHtml } from '../../models/dashboards/page-html.ts'
 import { CSV_FOLDER } from './chart-section.ts'
+import { churnVersionLine } from './churn-page.ts'
 import { fitVersionLine, readLatestFit } from './customer-value-page.ts'
 import type { DashboardSource } from './dashboard-source.ts'
 import { readEventTotals } from './overview-page.ts'
@@ -37,14 +38,14 @@ const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/
 export async function writeDashboards(req: DashboardsRequest): Promise<WrittenDashboards> {
   const started = performance.now()
   const ctx: PageContext = { source: req.source, from: req.from, to: req.to, now: req.now, config: req.config, purchaseEvents: req.purchaseEvents }
-  const [totals, fit] = await Promise.all([readEventTotals(ctx), readLatestFit(ctx)])
+  const [totals, fit, churnModel] = await Promise.all([readEventTotals(ctx), readLatestFit(ctx), req.source.churnModel()])
   const facts: PageFacts = {
     siteTitle: req.config.title,
     from: isoSecond(req.from),
     to: isoSecond(req.to),
     generatedAt: isoSecond(req.now),
     freshness: freshnessText(totals.newestEventMs, req.now),
-    modelVersions: fitVersionLine(fit),
+    modelVersions: [...fitVersionLine(fit), ...churnVersionLine(churnModel)],
   }
   const infos: DashboardPageInfo[] = req.config.pages.map((id) => DASHBOARD_PAGES[id])
   await mkdir(path.join(req.out, CSV_FOLDER), { recursive: true })
@@ -52,7 +53,7 @@ export async function writeDashboards(req: DashboardsRequest): Promise<WrittenDa
   const csvFiles: string[] = []
   // One page after another: the engine is shared with ingest, and a page's reads run in parallel already.
   for (const info of infos) {
-    const charts = await PAGE_BUILDERS[info.id](ctx, { totals, fit })
+    const charts = await PAGE_BUILDERS[info.id](ctx, { totals, fit, churnModel })
     for (const c of charts) {
       await writeFile(path.join(req.out, c.csv.file), c.csv.text)
       csvFiles.push(c.csv.file)
