@@ -239,6 +239,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     })
     registerLtvRoutes(app, {
       keys: apiKeys,
+      now: () => clock.now(),
       refresh: async (asOf) => {
         const queued = await refits.refit(asOf)
         if (queued.status === 'busy') return { status: 'busy', waiting: queued.waiting }

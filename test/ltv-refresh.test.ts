@@ -29,6 +29,11 @@ describe('customer-value models refreshed from ClickHouse', () => {
     expect((await refresh({})).status).toBe(409)
     expect((await refresh({}, 'nope')).status).toBe(401)
     expect((await refresh({ as_of: 'yesterday' })).status).toBe(400)
+    expect((await refresh({ as_of: 1 })).status).toBe(400)
+    // A fit's scores and tags become the current ones: a future as_of would lapse everyone.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    const future = await refresh({ as_of: tomorrow })
+    expect([future.status, (future.body as { error: { message: string } }).error.message]).toEqual([400, expect.stringContaining('is after now')])
   })
 
   it('fits the imported CDNOW transactions as the file fit does, and scores every customer', async () => {

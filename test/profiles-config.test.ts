@@ -36,7 +36,17 @@ describe('profiles config', () => {
     expect(errorsOf({ tags: { silent: { days: 3 } } })).toEqual(['tags.silent.days: unknown key; allowed: inactiveDays'])
     expect(errorsOf({ features: { loginEvnt: 'x' } })[0]).toMatch(/^features\.loginEvnt: unknown key; allowed: loginEvent, /)
     expect(errorsOf({ features: { traits: { plan: 'p', tier: 't' } } })).toEqual(['features.traits.tier: unknown key; allowed: region, ageBand, plan'])
-    expect(errorsOf({ webhooks: [{ ...HOOK, retries: 3 }] })).toEqual(['webhooks[0].retries: unknown key; allowed: subjects, url, secret'])
+    expect(errorsOf({ webhooks: [{ ...HOOK, retries: 3 }] })).toEqual(['webhooks[0].retries: unknown key; allowed: subjects, url, secret, name, maxInFlight, timeoutMs, maxRetryAgeMs'])
+  })
+
+  it('takes a webhook\'s name and limits as the README documents them, each in its range', () => {
+    const parsed = parseProfilesConfig({ webhooks: [{ ...HOOK, name: 'crm', maxInFlight: 2, timeoutMs: 2000, maxRetryAgeMs: 3_600_000 }] })
+    expect(parsed.ok && parsed.config.webhooks).toEqual([{ ...HOOK, name: 'crm', maxInFlight: 2, timeoutMs: 2000, maxRetryAgeMs: 3_600_000 }])
+    expect(errorsOf({ webhooks: [{ ...HOOK, name: 'a b', maxInFlight: 0, timeoutMs: 50.5 }] })).toEqual([
+      'webhooks[0].maxInFlight: must be a whole number from 1 to 64 (got 0)',
+      'webhooks[0].timeoutMs: must be a whole number from 100 to 600000 (got 50.5)',
+      'webhooks[0].name: must be 1 to 64 letters, digits, _ or - (got "a b")',
+    ])
   })
 
   it('refuses values out of range, naming the range', () => {

@@ -7,6 +7,8 @@ import type { ApiKeys } from './api-keys.ts'
 
 export interface LtvRouteDeps {
   keys: ApiKeys
+  /** The clock's now: an as_of after it is refused. */
+  now: () => number
   /** Fits on the purchases up to `asOf` (epoch ms; now when absent), after the refits asked before. */
   refresh: (asOf?: number) => Promise<RefreshOutcome>
 }
@@ -35,9 +37,16 @@ export function registerLtvRoutes(app: FastifyInstance, deps: LtvRouteDeps): voi
     const asOfText = (body as { as_of?: unknown } | null)?.as_of
     let asOf: number | undefined
     if (asOfText !== undefined) {
-      const day = asOfTime(String(asOfText))
+      const day = typeof asOfText === 'string' ? asOfTime(asOfText) : NaN
       if (Number.isNaN(day)) {
         const e = new HttpError(400, 'invalid_as_of', `as_of must be a date like 1997-09-30 or an ISO-8601 time, got ${JSON.stringify(asOfText)}`)
+        return reply.code(e.status).send(e.body())
+      }
+      // A fit becomes the current one and its scores and tags replace today's: a future as_of would
+      // score everyone as having lapsed. A date is the end of that day, so today is allowed.
+      const starts = /^\d{4}-\d{2}-\d{2}$/.test(asOfText as string) ? day - 86_399_999 : day
+      if (starts > deps.now()) {
+        const e = new HttpError(400, 'invalid_as_of', `as_of ${JSON.stringify(asOfText)} is after now (${new Date(deps.now()).toISOString()}): a fit's scores and tags become the current ones, so fit as of today or earlier`)
         return reply.code(e.status).send(e.body())
       }
       asOf = day

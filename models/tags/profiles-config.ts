@@ -3,14 +3,13 @@
 // that a typo cannot silently keep a default; each error names the field and what it allows.
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from './feature-config.ts'
 import { DEFAULT_TAG_SETTINGS, TAG_SETTING_RANGES, tagSettingConflicts, type SettingRange, type TagSettings } from './tag-settings.ts'
+import type { WebhookConfig } from './webhook-config.ts'
 
-export interface WebhookSubscription {
-  /** NATS subject pattern of the changes to deliver, e.g. `pulse.tags.*.added` or `pulse.alerts.>`. */
-  subjects: string
-  url: string
-  /** Signs each delivery; at least 16 characters. */
-  secret: string
-}
+/** A webhook of the config file: subjects, url and secret, and optionally its name and limits (webhook-config.ts). */
+export type WebhookSubscription = WebhookConfig
+
+/** The optional limits of a webhook, each a whole number in its range. */
+const WEBHOOK_LIMITS = { maxInFlight: [1, 64], timeoutMs: [100, 600_000], maxRetryAgeMs: [1000, 30 * 86_400_000] } as const
 
 export interface ProfilesConfig {
   features: FeatureConfig
@@ -109,8 +108,19 @@ function parseWebhook(json: unknown, at: string, errors: string[]): WebhookSubsc
     return null
   }
   const before = errors.length
-  unknownKeys(json, ['subjects', 'url', 'secret'], `${at}.`, errors)
-  const { subjects, url, secret } = json
+  unknownKeys(json, ['subjects', 'url', 'secret', 'name', ...Object.keys(WEBHOOK_LIMITS)], `${at}.`, errors)
+  const { subjects, url, secret, name } = json
+  const limits: Partial<Record<keyof typeof WEBHOOK_LIMITS, number>> = {}
+  for (const [key, [min, max]] of Object.entries(WEBHOOK_LIMITS) as Array<[keyof typeof WEBHOOK_LIMITS, readonly [number, number]]>) {
+    const v = json[key]
+    if (v === undefined) continue
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) limits[key] = v
+    else errors.push(`${at}.${key}: must be a whole number from ${min} to ${max} (got ${shown(v)})`)
+  }
+  // The name keys the webhook's durable consumer and its rows in the delivery log.
+  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))) {
+    errors.push(`${at}.name: must be 1 to 64 letters, digits, _ or - (got ${shown(name)})`)
+  }
   if (typeof subjects !== 'string' || !isDeliverableSubject(subjects)) {
     errors.push(`${at}.subjects: must be a subject pattern under pulse.tags, pulse.alerts or pulse.audiences, e.g. "pulse.tags.*.added" (got ${shown(subjects)})`)
   }
@@ -122,7 +132,8 @@ function parseWebhook(json: unknown, at: string, errors: string[]): WebhookSubsc
   if (typeof secret !== 'string' || secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
     errors.push(`${at}.secret: must be a string of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (got ${typeof secret === 'string' ? `${secret.length} characters` : shown(secret)})`)
   }
-  return errors.length === before ? { subjects: subjects as string, url: url as string, secret: secret as string } : null
+  if (errors.length !== before) return null
+  return { subjects: subjects as string, url: url as string, secret: secret as string, ...(name === undefined ? {} : { name: name as string }), ...limits }
 }
 
 /** The config file's contents merged over the defaults, or every problem found in it. */
