@@ -42,6 +42,8 @@ function plainDecimal(b: Uint8Array, s: number, e: number): number {
   return fraction === 0 ? mantissa : mantissa / POW10[fraction]
 }
 
+const DECIMAL = /^\s*\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/
+
 const COLUMNS = {
   frequency: ['frequency', 'x'],
   recency: ['recency', 't_x'],
@@ -77,18 +79,29 @@ export function readSummaryColumns(file: string, delimiter: string, columns?: st
   let n = 0
   const value = (f: FieldSpans, k: number, what: keyof typeof COLUMNS, line: number): number => {
     let v = k < 0 || k >= f.count ? NaN : plainDecimal(bytes, f.start[k], f.end[k])
-    if (v < 0 && k < f.count && f.end[k] > f.start[k]) v = Number(fieldText(bytes, f, k))
+    // Other decimal forms (an exponent, a sign, spaces around) go through Number(), which would also
+    // read hexadecimal, binary and octal literals: those are refused, as the value means something else.
+    if (v < 0 && k < f.count && f.end[k] > f.start[k]) {
+      const text = fieldText(bytes, f, k)
+      v = DECIMAL.test(text) ? Number(text) : NaN
+    }
     if (!Number.isFinite(v) || v < 0) {
       const names = COLUMNS[what]
       throw userError(`line ${line} of the summary: ${what} (${names.join(' or ')}) must be a number >= 0, got ${JSON.stringify(k < 0 ? null : fieldText(bytes, f, k))}`)
     }
+    // Frequency counts repeat purchases (Fader, Hardie & Lee 2005): a fraction is a column mix-up.
+    if (what === 'frequency' && !Number.isInteger(v)) throw userError(`line ${line} of the summary: frequency must be a whole number of repeat purchases, got ${v}: check the column names`)
     return v
   }
   scanDelimitedBytes(bytes, delimiter, file, (f, line) => {
     if (!names) {
       names = Array.from({ length: f.count }, (_, k) => fieldText(bytes, f, k).trim())
+      for (const what of ['frequency', 'recency', 'T'] as const) {
+        if (!COLUMNS[what].some((c) => names!.includes(c))) throw userError(`the summary has no ${what} column (${COLUMNS[what].join(' or ')}); its columns: ${names.join(', ')}: rename the column or pass --columns`)
+      }
       return
     }
+    if (f.count > names.length) throw userError(`line ${line} of the summary has ${f.count} fields, the header ${names.length}: check the delimiter and the quotes of that line`)
     if (!at) {
       const index = (candidates: string[]) => names!.lastIndexOf(candidates.find((c) => names!.includes(c)) ?? '\0')
       at = { frequency: index(COLUMNS.frequency), recency: index(COLUMNS.recency), T: index(COLUMNS.T), monetary: index(COLUMNS.monetary) }
