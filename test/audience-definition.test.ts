@@ -41,4 +41,11 @@ describe('audience definitions', () => {
     expect(parseAudienceDefinition({ name: 'x', value_tiers: ['Gold Tier'] })).toMatchObject({ ok: false, error: expect.stringMatching(/^value_tiers\[0\]:/) })
     expect(parseAudienceDefinition({ name: 'x'.repeat(65), all: ['a'] })).toMatchObject({ ok: false, error: expect.stringMatching(/^name:/) })
   })
+
+  it('refuses tags with control or format characters or a lone surrogate, and takes any other text', () => {
+    for (const bad of ['a\u0001', 'next\u0085line', 'bidi\u202eflip', 'half\ud800']) {
+      expect(parseAudienceDefinition({ name: 'x', all: [bad] }), JSON.stringify(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/^all\[0\]:/) })
+    }
+    expect(parsed({ name: 'x', all: ['region:Zürich 🙂'] }).all).toEqual(['region:Zürich 🙂'])
+  })
 })

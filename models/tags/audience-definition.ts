@@ -27,7 +27,8 @@ export type ParsedAudience = { ok: true; audience: AudienceDefinition } | { ok: 
 
 /** Safe in a URL path, a file name and a NATS subject token (no dots, no wildcards). */
 export const AUDIENCE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/
-const TAG = /^[^\u0000-\u001f\u007f]{1,200}$/
+// No control or format characters (C0, C1, bidi overrides) and well-formed UTF-16 (no lone surrogate).
+const TAG = /^[^\p{Cc}\p{Cf}\p{Cs}]{1,200}$/u
 const SHORT_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/
 export const CHURN_BANDS = ['low', 'medium', 'high'] as const
 const MAX_TAGS = 100
