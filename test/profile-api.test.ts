@@ -350,6 +350,8 @@ describe('GET /api/tags/:tag/customers', () => {
       ['limit=ten', 'invalid_limit'],
       ['limit=2.5', 'invalid_limit'],
       ['cursor=!!', 'invalid_cursor'],
+      // Well-formed base64url, but not of a person id.
+      [`cursor=${Buffer.from('zzz').toString('base64url')}`, 'invalid_cursor'],
     ]
     for (const [query, code] of cases) {
       const res = await get(`/api/tags/lifecycle:active/customers?${query}`)

@@ -3,6 +3,8 @@
 import { HttpError } from '../http-error.ts'
 
 export const DEFAULT_PAGE_LIMIT = 100
+// Pulse makes person ids as p_ and 16 hex digits; the shape is what is checked.
+const PERSON_ID = /^p_\w{1,64}$/
 export const MAX_PAGE_LIMIT = 1000
 
 export function cursorAfter(personId: string): string {
@@ -14,8 +16,9 @@ export function personAfterCursor(cursor: unknown): string {
   if (cursor === undefined || cursor === '') return ''
   const text = String(cursor)
   const personId = Buffer.from(text, 'base64url').toString('utf8')
-  // base64url decoding skips what it cannot read: only a cursor that encodes back to itself is one we gave.
-  if (!personId || cursorAfter(personId) !== text) {
+  // base64url decoding skips what it cannot read: only a cursor that encodes back to itself, to a
+  // person id (models/identity/person-id.ts), is one we gave.
+  if (!PERSON_ID.test(personId) || cursorAfter(personId) !== text) {
     throw new HttpError(400, 'invalid_cursor', 'cursor must be the next_cursor of a previous page, as given; leave it out to start from the first page')
   }
   return personId
