@@ -2,7 +2,7 @@
 // metrics (ties averaged), lift by decile, the calibration table, the logistic regression's
 // closed-form cases, the intercept update, and BG/NBD's probability of no purchase.
 import { describe, expect, it } from 'vitest'
-import { averagePrecision, averagedRanks, brierScore, rocAuc } from '../models/churn/classification-metrics.ts'
+import { averagePrecision, averagedRanks, brierScore, rocAuc, rocCurve } from '../models/churn/classification-metrics.ts'
 import { interceptShiftToMean } from '../models/churn/level-anchor.ts'
 import { fitLogistic, predictLogistic, rawCoefficients, sigmoid } from '../models/churn/logistic-regression.ts'
 import { calibrationTable, liftByDecile } from '../models/churn/score-tables.ts'
@@ -29,6 +29,22 @@ describe('ranking and fit metrics', () => {
     // A tie of a positive and a negative at the top is one threshold with precision 1/2.
     expect(averagePrecision([0.9, 0.9, 0.1], [1, 0, 0])).toBeCloseTo(0.5, 12)
     expect(averagePrecision([0.9, 0.1], [0, 0])).toBeNaN()
+  })
+
+  it('draws the ROC curve point by point over distinct scores, ties moving both rates, thinned with its ends kept', () => {
+    // Positives 0.9, 0.4, 0.4; negatives 0.4, 0.1. At 0.9: 1/3 of the positives, none of the
+    // negatives; at 0.4 (three tied): all positives, half the negatives; at 0.1: everything.
+    expect(rocCurve([0.9, 0.4, 0.4, 0.4, 0.1], [1, 1, 1, 0, 0])).toEqual([
+      { fpr: 0, tpr: 0 },
+      { fpr: 0, tpr: 1 / 3 },
+      { fpr: 0.5, tpr: 1 },
+      { fpr: 1, tpr: 1 },
+    ])
+    expect(rocCurve([0.2, 0.3], [1, 1])).toEqual([])
+    const many = Array.from({ length: 1000 }, (_, i) => i / 1000)
+    const thinned = rocCurve(many, many.map((_, i) => i % 2), 11)
+    expect(thinned).toHaveLength(11)
+    expect([thinned[0], thinned[10]]).toEqual([{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }])
   })
 
   it('computes the Brier score as the mean squared error of the probabilities', () => {

@@ -206,6 +206,8 @@ describe('pulse dashboards against the API', () => {
     const deciles = quality.lift.map((d) => ({ decile: String(d.decile), customers: String(d.customers), churned: String(d.churned), rate: String(d.rate), lift: String(d.lift), cumulative_capture: String(d.cumulativeCapture) }))
     expect(csv('data/churn-lift.csv')).toEqual(deciles)
     expect(csv('data/churn-gains.csv')).toEqual(deciles)
+    expect(quality.roc!.length).toBeGreaterThan(2)
+    expect(csv('data/churn-roc.csv')).toEqual(quality.roc!.map((r) => ({ fpr: String(r.fpr), tpr: String(r.tpr) })))
     const asText = (v: number | null) => (v === null ? '' : String(v))
     expect(csv('data/churn-calibration.csv')).toEqual(quality.calibration.map((c) => ({ from: String(c.from), to: String(c.to), customers: String(c.customers), mean_predicted: asText(c.meanPredicted), observed_rate: asText(c.observedRate) })))
     const html = page('churn.html')

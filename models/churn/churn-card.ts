@@ -3,7 +3,7 @@
 // on the last closed period (the most recent cutoff held out: the whole procedure rerun as if the
 // calibration end were that cutoff, then checked against what happened up to the real one) beside
 // BG/NBD on the same rows; and every customer's score at the calibration end.
-import { averagePrecision, brierScore, rocAuc } from './classification-metrics.ts'
+import { averagePrecision, brierScore, rocAuc, rocCurve, type RocPoint } from './classification-metrics.ts'
 import { rawCoefficients } from './logistic-regression.ts'
 import type { PurchaseHistory } from './purchase-history.ts'
 import { churnedAfter, type ChurnLabel } from './purchase-history.ts'
@@ -18,6 +18,8 @@ export interface ScoreQuality {
   brier: number
   lift: DecileRow[]
   calibration: CalibrationRow[]
+  /** The ROC curve, thinned for drawing; absent on cards stored before it was kept. */
+  roc?: RocPoint[]
 }
 
 export interface ChurnCard {
@@ -49,6 +51,7 @@ export function scoreQuality(probabilities: readonly number[], labels: readonly 
     brier: brierScore(probabilities, labels),
     lift: liftByDecile(probabilities, labels),
     calibration: calibrationTable(probabilities, labels),
+    roc: rocCurve(probabilities, labels),
   }
 }
 

@@ -65,3 +65,32 @@ export function brierScore(probabilities: readonly number[], labels: readonly nu
   if (probabilities.length === 0) return NaN
   return probabilities.reduce((s, p, i) => s + (p - labels[i]) ** 2, 0) / probabilities.length
 }
+
+export interface RocPoint {
+  /** False-positive rate: the share of the non-churners scored at or above the threshold. */
+  fpr: number
+  /** True-positive rate: the share of the churners scored at or above the threshold. */
+  tpr: number
+}
+
+/**
+ * The ROC curve (Fawcett 2006): one point per distinct score, highest first, from (0, 0) to (1, 1);
+ * tied scores move both rates at once. Thinned to at most `maxPoints` evenly spaced points (the
+ * ends kept), enough to draw it. Empty when one class is missing.
+ */
+export function rocCurve(scores: readonly number[], labels: readonly number[], maxPoints = 51): RocPoint[] {
+  const positives = labels.reduce((s, y) => s + y, 0)
+  const negatives = labels.length - positives
+  if (positives === 0 || negatives === 0) return []
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a])
+  const points: RocPoint[] = [{ fpr: 0, tpr: 0 }]
+  let tp = 0
+  let fp = 0
+  for (let k = 0; k < order.length; k++) {
+    if (labels[order[k]] === 1) tp++
+    else fp++
+    if (k === order.length - 1 || scores[order[k + 1]] !== scores[order[k]]) points.push({ fpr: fp / negatives, tpr: tp / positives })
+  }
+  if (points.length <= maxPoints) return points
+  return Array.from({ length: maxPoints }, (_, i) => points[Math.round((i * (points.length - 1)) / (maxPoints - 1))])
+}

@@ -1,7 +1,6 @@
 // The Churn page: the current churn scores per probability bin coloured by band, the latest churn
-// model card's cumulative gains, lift by decile and calibration (GET /api/models/churn; the card
-// keeps deciles, not ROC points, so the gains curve stands in for the ROC), the scored customers
-// per value tier and band, and the churn early warnings of the range (README, "Churn scores in Pulse").
+// model card's ROC curve, cumulative gains, lift by decile and calibration (GET /api/models/churn),
+// the scored customers per value tier and band, and the churn early warnings of the range (README, "Churn scores in Pulse").
 import * as Plot from '@observablehq/plot'
 import type { ChurnModelBody } from '../../ingest/api/churn-model-routes.ts'
 import { CHURN_BAND_CUTS } from '../../models/churn/churn-bands.ts'
@@ -85,12 +84,30 @@ function cardCharts(model: ChurnModelBody | null): ChartOutput[] {
   const calibration = (quality?.calibration ?? []).map((c) => ({ from: c.from, to: c.to, customers: c.customers, mean_predicted: c.meanPredicted, observed_rate: c.observedRate }))
   const drawn = calibration.filter((c) => c.customers > 0 && c.mean_predicted !== null && c.observed_rate !== null)
   const note = model ? undefined : NO_MODEL
+  const roc = quality?.roc ?? []
   return [
+    chartOutput('churn', {
+      id: 'roc',
+      title: 'ROC curve',
+      axes: `x: false-positive rate, the non-churners flagged (%) · y: true-positive rate, the churners flagged (%) · ${basis}`,
+      reading: `Each point is one score threshold; the higher the curve above the diagonal (calling at random), the better the ranking: the area under it is the AUC, ${quality ? figure(quality.auc) : 'unknown'}.`,
+      plot: {
+        x: { label: 'non-churners flagged (%)', domain: [0, 100], grid: true },
+        y: { label: 'churners flagged (%)', domain: [0, 100], grid: true },
+        marks: [
+          Plot.line([[0, 0], [100, 100]], { stroke: '#b8bfcc', strokeDasharray: '4,3' }),
+          Plot.line(roc, { x: (r) => 100 * r.fpr, y: (r) => 100 * r.tpr, stroke: '#4269d0', strokeWidth: 2, title: (r) => `${percent(r.fpr)} of the non-churners and ${percent(r.tpr)} of the churners flagged` }),
+        ],
+      },
+      columns: ['fpr', 'tpr'],
+      rows: roc.map((r) => ({ ...r })),
+      note: note ?? (roc.length ? undefined : 'This card was stored without its ROC points: the next refit adds them.'),
+    }),
     chartOutput('churn', {
       id: 'gains',
       title: 'Churners found by calling the riskiest first',
       axes: `x: share of the customers contacted, riskiest first (%) · y: share of the churners among them (%) · ${basis}`,
-      reading: `The further the curve bows above the diagonal (calling at random), the better the model ranks; its AUC is ${quality ? figure(quality.auc) : 'unknown'} (the card keeps deciles, not ROC points).`,
+      reading: `The further the curve bows above the diagonal (calling at random), the better the model ranks: calling the riskiest fifth finds the share of all churners read at 20%.`,
       plot: {
         x: { label: 'customers contacted (%)', domain: [0, 100], grid: true },
         y: { label: 'churners found (%)', domain: [0, 100], grid: true },
