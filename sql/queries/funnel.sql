@@ -139,7 +139,7 @@ FROM
                 multiIf(period_unit = 'day', toInt64(floor(entry_t / 86400000)) * 86400000,
                         period_unit = 'week', toInt64(floor((entry_t + 3 * 86400000) / 604800000)) * 604800000 - 3 * 86400000,
                         toInt64(0)) AS period,
-                arraySort(x -> x.1, arrayFilter(x -> x.1 >= idx, frame)) AS w,
+                arraySort(x -> x.1, arrayFilter(x -> x.1 >= idx AND x.2 <= t + window_ms, frame)) AS w,
                 arrayMap(x -> x.2, w) AS w_ts,
                 arrayMap(x -> x.3, w) AS w_masks,
                 arrayMap(x -> x.4, w) AS w_xmasks,
@@ -167,8 +167,12 @@ FROM
             (
                 SELECT
                     person, idx, t, is_entry, seen_ids,
-                    -- The events at most `window` after this one (and those tied with it in time).
-                    groupArray((idx, t, mask, xmask, held, bval)) OVER (PARTITION BY person ORDER BY t RANGE BETWEEN CURRENT ROW AND {window_ms:Int64} FOLLOWING) AS frame
+                    -- The events at most `window` after this one (and those tied with it in time), with
+                    -- some more of the second the window ends in: the engine takes a RANGE offset only as a
+                    -- 32-bit integer, so the frame runs in whole seconds (a duration is whole seconds,
+                    -- models/analytics/duration.ts) and the window is cut to the millisecond above.
+                    groupArray((idx, t, mask, xmask, held, bval)) OVER (PARTITION BY person ORDER BY intDiv(t, 1000)
+                        RANGE BETWEEN CURRENT ROW AND intDiv({window_ms:Int64}, 1000) FOLLOWING) AS frame
                 FROM
                 (
                     SELECT
