@@ -95,6 +95,23 @@ describe('POST /api/funnels', () => {
     expect(json.steps.map((s: { persons: number }) => s.persons)).toEqual([1, 1])
   })
 
+  it('keeps a window longer than 2^31 ms to the millisecond', async () => {
+    const start = Date.UTC(2026, 2, 1, 9, 0, 0, 250)
+    const window = 30 * 86_400_000
+    const at = (ms: number) => new Date(start + ms).toISOString()
+    const batch = [
+      // joy pays at the window's last millisecond; kim half a second past it, in the same second.
+      { type: 'track', messageId: 'w1', userId: 'joy', event: 'Trial Started', timestamp: at(0) },
+      { type: 'track', messageId: 'w2', userId: 'joy', event: 'Plan Paid', timestamp: at(window) },
+      { type: 'track', messageId: 'w3', userId: 'kim', event: 'Trial Started', timestamp: at(0) },
+      { type: 'track', messageId: 'w4', userId: 'kim', event: 'Plan Paid', timestamp: at(window + 500) },
+    ]
+    expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'w%'"), (r) => Number(r[0].n) === 4)
+    const { status, json } = await post({ steps: [{ event: 'Trial Started' }, { event: 'Plan Paid' }], window: '30d', from: '2026-03-01', to: '2026-03-02' })
+    expect([status, json.steps?.map((s: { persons: number }) => s.persons)]).toEqual([200, [2, 1]])
+  })
+
   it('compares with numbers past 2^53 in filters', async () => {
     const t = (minute: number) => new Date(Date.UTC(2026, 0, 25, 8, minute)).toISOString()
     const batch = [

@@ -3,8 +3,11 @@
 -- step k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
 -- An exclusion from step a to step b guards the gaps a+1..b: the same as guarding the whole span,
 -- because the request refuses an exclusion naming one of the steps it guards.
--- Per person, events sorted by (time, received time, source, message id); then per entry, over
--- the events of its window only (local index 1 = the entry):
+-- Per person, events are numbered in the order (time, received time, source, message id); each
+-- entry's window (its own event and the later ones at most `window` after it) is a window-function
+-- frame over the person's events by time, cut to the events at or after the entry in that order.
+-- A person thus costs the sum of its entries' window sizes, not entries x all its events.
+-- Then per entry, over the events of its window only (local index 1 = the entry):
 -- ordered / strict: reach_k[r] says some valid chain from the entry ends at r as step k. The
 --   latest reach_{k-1} before r is the best previous step for r (shorter gap, fewer events
 --   between), so each step is one vectorised pass: arrayFill carries the latest index and time
@@ -14,8 +17,7 @@
 --   the path takes the first marked event after the previous one at each step.
 -- any: the distinct steps among the window's events; the k-th step reached is the k-th earliest
 --   of the steps' first matching events.
--- Entries become rows (ARRAY JOIN), each with a copy of its person's arrays: a person costs
--- entries x events (README, "Funnels", cost). Inside, lambdas capture scalars and short arrays only.
+-- Inside, lambdas capture scalars and short arrays only (a captured array is copied per element).
 -- One walk serves every answer, so persons, counts, histogram and periods cannot disagree:
 -- {interval} ('' / day / week) walks each entry period as a funnel of its own (README, "Funnels",
 --   over_time); {persons_of} ('' / dropped / converted) keeps one row per person of furthest step
@@ -52,7 +54,14 @@ WITH
     {after:String} AS after_person,
     {span_from:UInt8} AS span_from,
     {span_to:UInt8} AS span_to,
-    (toUInt64(0), toInt64(0)) AS no_event
+    (toUInt64(0), toInt64(0)) AS no_event,
+    -- Per distinct event name, the bits of the steps it names and of the gaps it is excluded from
+    -- (constants: the per-event work is one lookup each).
+    arrayDistinct(step_events) AS step_names,
+    arrayMap(nm -> toUInt32(arraySum(arrayMap((s, k) -> if(s = nm, bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), step_events, range(1, n_steps + 1)))), step_names) AS step_name_bits,
+    arrayDistinct(exclusion_events) AS exclusion_names,
+    arrayMap(nm -> toUInt32(arraySum(arrayMap(k -> if(arrayExists(x -> exclusion_events[x] = nm AND exclusion_from[x] + 1 < k AND k <= exclusion_to[x] + 1, range(1, length(exclusion_events) + 1)),
+        bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))), exclusion_names) AS exclusion_name_bits
 SELECT
     grouping(bvalue) = 1 AS is_total,
     bvalue AS value,
@@ -76,16 +85,14 @@ FROM
         last_entry,
         period,
         if(persons_of = '', '', person) AS person_key,
-        ts[entry] AS entry_ms,
         seen_ids,
-        ts[entry] + window_ms AS window_end,
-        arrayCount(t -> t <= window_end, ts) - entry + 1 AS n_window,
-        arraySlice(ts, entry, n_window) AS w_ts,
-        arraySlice(masks, entry, n_window) AS w_masks,
-        arraySlice(xmasks, entry, n_window) AS w_xmasks,
-        helds[entry] AS entry_held,
-        arrayMap(h -> h = entry_held, arraySlice(helds, entry, n_window)) AS w_held,
-        arraySlice(bvals, entry, n_window) AS w_bvals,
+        arrayMap(x -> x.2, w) AS w_ts,
+        arrayMap(x -> x.3, w) AS w_masks,
+        arrayMap(x -> x.4, w) AS w_xmasks,
+        w[1].5 AS entry_held,
+        arrayMap(x -> x.5 = entry_held, w) AS w_held,
+        arrayMap(x -> x.6, w) AS w_bvals,
+        w_ts[1] AS entry_ms,
         arrayEnumerate(w_ts) AS w_index,
         -- Step k's bit at r: r can be step k of a path from the entry to `level`.
         arrayFold((f, k) -> arrayMap((fv, m, ok, next, next_x, r, t) -> bitOr(fv, if(r > 1 AND ok AND bitTest(m, k - 1) AND next.1 > 0
@@ -112,32 +119,35 @@ FROM
                 NULL) AS bvalue
     FROM
     (
-        -- Per person (and entry period): the furthest step over its entries, and the earliest entry reaching it.
+        -- Per person (and entry period): the furthest step over its entries, and the window of the
+        -- earliest entry reaching it.
         SELECT
             person,
             period,
             max(entry_level) AS level,
-            argMin(entry_index, (-toInt64(entry_level), entry_index)) AS entry,
-            any(ts) AS ts, any(masks) AS masks, any(xmasks) AS xmasks, any(helds) AS helds, any(bvals) AS bvals,
-            max(entry_ts) AS last_entry,
+            argMin(w, (-toInt64(entry_level), entry_index)) AS w,
+            max(entry_t) AS last_entry,
             any(seen_ids) AS seen_ids
         FROM
         (
             SELECT
-                person, ts, masks, xmasks, helds, bvals, seen_ids, entry_index,
-                ts[entry_index] AS entry_ts,
+                person,
+                seen_ids,
+                idx AS entry_index,
+                t AS entry_t,
                 -- Weeks start on Monday: 1970-01-01 was a Thursday.
-                multiIf(period_unit = 'day', toInt64(floor(entry_ts / 86400000)) * 86400000,
-                        period_unit = 'week', toInt64(floor((entry_ts + 3 * 86400000) / 604800000)) * 604800000 - 3 * 86400000,
+                multiIf(period_unit = 'day', toInt64(floor(entry_t / 86400000)) * 86400000,
+                        period_unit = 'week', toInt64(floor((entry_t + 3 * 86400000) / 604800000)) * 604800000 - 3 * 86400000,
                         toInt64(0)) AS period,
-                ts[entry_index] + window_ms AS window_end,
-                arrayCount(t -> t <= window_end, ts) - entry_index + 1 AS n_window,
-                arraySlice(ts, entry_index, n_window) AS w_ts,
-                arraySlice(masks, entry_index, n_window) AS w_masks,
-                arraySlice(xmasks, entry_index, n_window) AS w_xmasks,
-                helds[entry_index] AS entry_held,
-                arrayMap(h -> h = entry_held, arraySlice(helds, entry_index, n_window)) AS w_held,
+                arraySort(x -> x.1, arrayFilter(x -> x.1 >= idx AND x.2 <= t + window_ms, frame)) AS w,
+                arrayMap(x -> x.2, w) AS w_ts,
+                arrayMap(x -> x.3, w) AS w_masks,
+                arrayMap(x -> x.4, w) AS w_xmasks,
+                w[1].5 AS entry_held,
+                arrayMap(x -> x.5 = entry_held, w) AS w_held,
                 arrayEnumerate(w_ts) AS w_index,
+                toUInt32(arrayReduce('groupBitOr', w_masks)) AS w_present,
+                arrayFirstIndex(k -> NOT bitTest(w_present, k - 1), range(2, n_steps + 1)) AS w_gap,
                 if(any_order,
                     bitCount(arrayReduce('groupBitOr', arrayFilter((m, ok) -> ok, w_masks, w_held))),
                     -- (reach of the previous step, steps reached so far)
@@ -149,25 +159,29 @@ FROM
                             arrayPushFront(arrayPopBack(arrayFill(x -> x.1 != 0, arrayMap((x, r, t) -> if(x = 1, (r, t), no_event), acc.1, w_index, w_ts))), no_event),
                             arrayFill(x -> x != 0, arrayMap((x, r) -> if(bitTest(x, k - 1), r, toUInt64(0)), w_xmasks, w_index)),
                             w_index, w_ts)])[1],
-                        range(2, n_steps + 1),
+                        -- Only up to the first step no event of the window names: no chain passes it.
+                        arraySlice(range(2, n_steps + 1), 1, if(w_gap = 0, n_steps - 1, w_gap - 1)),
                         (arrayMap(r -> toUInt8(r = 1), w_index), toUInt64(1))).2
                 ) AS entry_level
             FROM
             (
                 SELECT
-                    person,
-                    arrayMap(x -> x.1, sorted) AS ts,
-                    arrayMap(x -> x.5, sorted) AS masks,
-                    arrayMap(x -> x.6, sorted) AS xmasks,
-                    arrayMap(x -> x.7, sorted) AS helds,
-                    arrayMap(x -> x.8, sorted) AS bvals,
-                    seen_ids,
-                    arrayFilter((i, t, m) -> t >= from_ms AND t < to_ms AND if(any_order, m != 0, bitTest(m, 0)), arrayEnumerate(ts), ts, masks) AS entries
+                    person, idx, t, is_entry, seen_ids,
+                    -- The events at most `window` after this one (and those tied with it in time), with
+                    -- some more of the second the window ends in: the engine takes a RANGE offset only as a
+                    -- 32-bit integer, so the frame runs in whole seconds (a duration is whole seconds,
+                    -- models/analytics/duration.ts) and the window is cut to the millisecond above.
+                    groupArray((idx, t, mask, xmask, held, bval)) OVER (PARTITION BY person ORDER BY intDiv(t, 1000)
+                        RANGE BETWEEN CURRENT ROW AND intDiv({window_ms:Int64}, 1000) FOLLOWING) AS frame
                 FROM
                 (
-                    SELECT person, arraySort(groupArray((t, received, src, mid, mask, xmask, held, bval))) AS sorted,
+                    SELECT
+                        person, t, mask, xmask, held, bval,
+                        row_number() OVER (PARTITION BY person ORDER BY t, received, src, mid) AS idx,
+                        t >= from_ms AND t < to_ms AND if(any_order, mask != 0, bitTest(mask, 0)) AS is_entry,
                         -- The ids the events came with: the ids of a person the identity table does not know yet.
-                        arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids
+                        arraySort(groupUniqArrayIf(key_id, persons_of != '') OVER (PARTITION BY person ORDER BY t, received, src, mid
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS seen_ids
                     FROM
                     (
                         SELECT
@@ -191,10 +205,10 @@ FROM
                                 filter_ops[f] = 'lt', JSONExtractFloat(e.properties, filter_props[f]) < filter_numbers[f][1],
                                 JSONExtractFloat(e.properties, filter_props[f]) <= filter_numbers[f][1])),
                                 range(1, length(filter_ops) + 1)) AS passes,
-                            toUInt32(arraySum(arrayMap(k -> if(e.event = step_events[k] AND arrayAll(f -> filter_steps[f] != k OR passes[f] = 1, range(1, length(filter_ops) + 1)),
-                                bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))) AS mask,
-                            toUInt32(arraySum(arrayMap(k -> if(arrayExists(x -> exclusion_events[x] = e.event AND exclusion_from[x] + 1 < k AND k <= exclusion_to[x] + 1, range(1, length(exclusion_events) + 1)),
-                                bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))) AS xmask,
+                            -- The steps named by the event, less those whose filters fail on it.
+                            bitAnd(transform(toString(e.event), step_names, step_name_bits, toUInt32(0)),
+                                bitNot(toUInt32(arrayReduce('groupBitOr', arrayMap((ok, k) -> if(ok = 1, toUInt32(0), bitShiftLeft(toUInt32(1), k - 1)), passes, filter_steps))))) AS mask,
+                            transform(toString(e.event), exclusion_names, exclusion_name_bits, toUInt32(0)) AS xmask,
                             arrayMap(h -> JSONExtractRaw(e.properties, h), held_props) AS held,
                             if(breakdown_prop = '' OR JSONType(e.properties, breakdown_prop) = 'Null', CAST(NULL AS Nullable(String)),
                                 if(JSONType(e.properties, breakdown_prop) = 'String', JSONExtractString(e.properties, breakdown_prop), JSONExtractRaw(e.properties, breakdown_prop))) AS bval
@@ -208,11 +222,9 @@ FROM
                         ) AS e
                         LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = e.key_id
                     )
-                    GROUP BY person
                 )
-                WHERE notEmpty(entries)
             )
-            ARRAY JOIN entries AS entry_index
+            WHERE is_entry
         )
         GROUP BY person, period
         HAVING persons_of = '' OR (person > after_person AND if(persons_of = 'dropped', level = persons_level, level >= persons_level))
