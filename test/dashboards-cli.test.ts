@@ -32,6 +32,15 @@ describe('pulse dashboards usage errors', () => {
     expect((await dashboards('--data-dir', missing, '--config', file)).stderr).toMatch(new RegExp(`^pulse: --config ${file} is not JSON \\(.+\\): fix the file$`))
   })
 
+  it('a range the Retention page cannot draw is refused in one line before anything is written', async () => {
+    const file = path.join(dir, 'century.json')
+    writeFileSync(file, JSON.stringify({ range_days: 36500 }))
+    const r = await dashboards('--data-dir', missing, '--out', path.join(dir, 'century-out'), '--config', file)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^pulse: the Retention page cannot draw .* with the config's retention \(from: the range holds \d+ weeks.*choose a longer retention\.period/)
+    expect(existsSync(path.join(dir, 'century-out'))).toBe(false)
+  })
+
   it('dates that do not exist and an empty range are refused', async () => {
     expect(await dashboards('--data-dir', missing, '--from', '2026-02-30')).toEqual({ code: 1, stderr: 'pulse: --from "2026-02-30" must be a date that exists, like 2026-01-01, or an ISO-8601 time with a zone, like 2026-01-01T00:00:00Z' })
     expect((await dashboards('--data-dir', missing, '--from', '2026-03-01', '--to', '2026-02-01')).stderr).toBe('pulse: --from (2026-03-01T00:00:00.000Z) must be before --to (2026-02-01T00:00:00.000Z)')

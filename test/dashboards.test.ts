@@ -1,7 +1,7 @@
 // `pulse dashboards` on a known dataset: every figure the pages draw (the SVG marks' titles) and
 // every CSV row matches what the HTTP API answers for the same data, through the API (--url) and
 // straight from the stopped Pulse's data folder alike.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -312,5 +312,11 @@ describe('pulse dashboards against the API', () => {
     const written = await runDashboards({ out: again, from: FROM, to: TO }, config)
     expect(written.csvFiles).toEqual(viaApi.csvFiles)
     for (const f of [...viaApi.csvFiles, ...viaApi.pages.map((p) => p.file), 'index.html']) expect(readFileSync(path.join(again, f), 'utf8'), f).toBe(readFileSync(path.join(out, f), 'utf8'))
+    // A later run with fewer pages into the same folder leaves none of the earlier run's pages or CSV files.
+    const configFile = path.join(tempDir('dashboards-fewer'), 'dashboards.json')
+    writeFileSync(configFile, JSON.stringify({ pages: ['overview'] }))
+    const fewer = await runDashboards({ out: again, from: FROM, to: TO, config: configFile }, config)
+    expect(readdirSync(path.join(again, 'data')).sort()).toEqual(fewer.csvFiles.map((f) => path.basename(f)).sort())
+    expect(readdirSync(again).filter((f) => f.endsWith('.html')).sort()).toEqual(['index.html', 'overview.html'])
   })
 })

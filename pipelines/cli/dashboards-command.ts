@@ -3,6 +3,9 @@
 // the data folder's engine.
 import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { parseLifecycleRequest } from '../../models/analytics/lifecycle-request.ts'
+import { AnalysisRequestError } from '../../models/analytics/request-error.ts'
+import { parseRetentionRequest } from '../../models/analytics/retention-request.ts'
 import { dashboardRange } from '../../models/dashboards/dashboard-range.ts'
 import { DEFAULT_DASHBOARDS_CONFIG, parseDashboardsConfig, type DashboardsConfig } from '../../models/dashboards/dashboards-config.ts'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
@@ -39,11 +42,29 @@ export function readDashboardsConfig(file: string | undefined): DashboardsConfig
   return parsed.config
 }
 
+/**
+ * The Retention page's tables hold a bounded number of periods: a range they cannot draw is
+ * refused before anything is read or written, naming what to change.
+ */
+function checkRetentionRange(dashboards: DashboardsConfig, range: { from: number; to: number }, now: number): void {
+  if (!dashboards.pages.includes('retention')) return
+  const span = { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }
+  for (const [key, parse] of [['retention', parseRetentionRequest], ['lifecycle', parseLifecycleRequest]] as const) {
+    try {
+      parse({ ...dashboards[key], ...span }, now)
+    } catch (e) {
+      if (!(e instanceof AnalysisRequestError)) throw e
+      throw userError(`the Retention page cannot draw ${span.from} to ${span.to} with the config's ${key} (${e.message}): narrow --from / --to or range_days, choose a longer ${key}.period, or leave "retention" out of pages`)
+    }
+  }
+}
+
 export async function runDashboards(opts: DashboardsOptions, config: PulseConfig): Promise<WrittenDashboards> {
   const dashboards = readDashboardsConfig(opts.config)
   const now = config.now ?? Date.now()
   const range = dashboardRange({ from: opts.from, to: opts.to }, now, dashboards.rangeDays)
   if (!range.ok) throw userError(range.error)
+  checkRetentionRange(dashboards, range, now)
   const server = opts.url !== undefined ? { url: opts.url } : runningServer(config.dataDir)
   // Checked before the output folder is made, so a mistyped --data-dir leaves nothing behind.
   if (!server && !config.clickhouseUrl) requireEmbeddedStore(config.dataDir)

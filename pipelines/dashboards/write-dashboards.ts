@@ -1,7 +1,7 @@
 // Writes the dashboards into a folder: index.html, one page per dashboard of the config, and the
 // CSV behind every chart under data/. Every page reads its figures through the same source, so
 // the pages of one run agree with each other and with the API at the time they were read.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DASHBOARD_PAGES, type DashboardPageInfo } from '../../models/dashboards/dashboard-pages.ts'
 import type { PageFacts } from '../../models/dashboards/dashboard-page.ts'
@@ -33,6 +33,16 @@ export interface WrittenDashboards {
   seconds: number
 }
 
+/**
+ * Removes what an earlier run wrote and this one does not (a page left out of the config, the CSV
+ * of a funnel no longer there), so no file in the folder disagrees with the pages: only the page
+ * files Pulse names and the CSV files of its data folder, nothing else a person put there.
+ */
+async function removeStale(out: string, keep: ReadonlySet<string>): Promise<void> {
+  const ours = [...Object.values(DASHBOARD_PAGES).map((p) => p.file), ...(await readdir(path.join(out, CSV_FOLDER))).filter((f) => f.endsWith('.csv')).map((f) => `${CSV_FOLDER}/${f}`)]
+  for (const file of ours) if (!keep.has(file)) await rm(path.join(out, file), { force: true })
+}
+
 const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export async function writeDashboards(req: DashboardsRequest): Promise<WrittenDashboards> {
@@ -48,21 +58,22 @@ export async function writeDashboards(req: DashboardsRequest): Promise<WrittenDa
     modelVersions: [...fitVersionLine(fit), ...churnVersionLine(churnModel)],
   }
   const infos: DashboardPageInfo[] = req.config.pages.map((id) => DASHBOARD_PAGES[id])
-  await mkdir(path.join(req.out, CSV_FOLDER), { recursive: true })
   const pages: WrittenDashboards['pages'] = []
-  const csvFiles: string[] = []
-  // One page after another: the engine is shared with ingest, and a page's reads run in parallel already.
+  const files = new Map<string, string>()
+  // Every page is built before any file is written, so a run that fails leaves the folder as it
+  // was. One page after another: the engine is shared with ingest, and a page's reads run in
+  // parallel already.
   for (const info of infos) {
     const charts = await PAGE_BUILDERS[info.id](ctx, { totals, fit, churnModel })
-    for (const c of charts) {
-      await writeFile(path.join(req.out, c.csv.file), c.csv.text)
-      csvFiles.push(c.csv.file)
-    }
+    for (const c of charts) files.set(c.csv.file, c.csv.text)
     const html = pageHtml({ info, facts, sections: charts.map((c) => c.section), nav: infos })
-    await writeFile(path.join(req.out, info.file), html)
+    files.set(info.file, html)
     pages.push({ file: info.file, bytes: Buffer.byteLength(html), charts: charts.length })
   }
-  const index = path.join(req.out, INDEX_FILE)
-  await writeFile(index, indexHtml(infos, facts))
-  return { index, pages, csvFiles, seconds: (performance.now() - started) / 1000 }
+  files.set(INDEX_FILE, indexHtml(infos, facts))
+  await mkdir(path.join(req.out, CSV_FOLDER), { recursive: true })
+  await removeStale(req.out, new Set(files.keys()))
+  for (const [file, text] of files) await writeFile(path.join(req.out, file), text)
+  const csvFiles = [...files.keys()].filter((f) => f.startsWith(`${CSV_FOLDER}/`))
+  return { index: path.join(req.out, INDEX_FILE), pages, csvFiles, seconds: (performance.now() - started) / 1000 }
 }
