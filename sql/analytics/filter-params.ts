@@ -1,5 +1,5 @@
 // Property filters (models/analytics/property-filter.ts) as the bound array parameters the analysis
-// SQL evaluates per event: in retention.sql and lifecycle.sql filter i belongs to group
+// SQL evaluates per event: in retention.sql and lifecycle.sql (funnel.sql: filter_steps) filter i belongs to group
 // filter_groups[i] (1-based: which event of the request it applies to); paths and stickiness have
 // one group and no filter_groups.
 import type { FilterValue, PropertyFilter } from '../../models/analytics/property-filter.ts'

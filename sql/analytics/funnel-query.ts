@@ -6,7 +6,7 @@ import { conversionOverTime, type ConversionInterval } from '../../models/analyt
 import { conversionTimeHistogram } from '../../models/analytics/conversion-time-histogram.ts'
 import { funnelAnswer, type FunnelAnswer, type FunnelGroup } from '../../models/analytics/funnel-answer.ts'
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
-import type { FilterValue, PropertyFilter } from '../../models/analytics/property-filter.ts'
+import { filterParams } from './filter-params.ts'
 import { namedQuery } from '../named-query.ts'
 
 interface FunnelRow {
@@ -31,30 +31,16 @@ export interface WalkOptions {
   span?: { from: number; to: number }
 }
 
-/** The SQL evaluates eq, in, is_set, contains and the number comparisons; the rest are their negations. */
-const POSITIVE_OP: Record<PropertyFilter['op'], [string, number]> = {
-  eq: ['eq', 0], neq: ['eq', 1], in: ['eq', 0], not_in: ['eq', 1], is_set: ['is_set', 0], is_not_set: ['is_set', 1],
-  gt: ['gt', 0], gte: ['gte', 0], lt: ['lt', 0], lte: ['lte', 0], contains: ['contains', 0],
-}
-
-function kindOf(v: FilterValue): string {
-  return typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : 'bool'
-}
-
 export function funnelParams(request: FunnelRequest, options: WalkOptions = {}): Record<string, unknown> {
-  const filters = request.steps.flatMap((step, s) => step.filters.map((f) => ({ step: s + 1, f })))
+  // Filter i belongs to step filter_steps[i] (1-based), as filter_groups in the other analyses.
+  const { filter_groups: filterSteps, ...filters } = filterParams(request.steps.map((s) => s.filters))
   return {
     step_events: request.steps.map((s) => s.event),
     step_windows_ms: request.stepWindowsMs.map((w) => w ?? -1),
     window_ms: request.windowMs,
     order: request.order,
-    filter_steps: filters.map((x) => x.step),
-    filter_props: filters.map((x) => x.f.property),
-    filter_ops: filters.map((x) => POSITIVE_OP[x.f.op][0]),
-    filter_negate: filters.map((x) => POSITIVE_OP[x.f.op][1]),
-    filter_kinds: filters.map((x) => x.f.values.map(kindOf)),
-    filter_texts: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? '' : String(v)))),
-    filter_numbers: filters.map((x) => x.f.values.map((v) => (typeof v === 'number' ? String(v) : '0'))),
+    filter_steps: filterSteps,
+    ...filters,
     exclusion_events: request.exclusions.map((x) => x.event),
     exclusion_from: request.exclusions.map((x) => x.fromStep),
     exclusion_to: request.exclusions.map((x) => x.toStep),
