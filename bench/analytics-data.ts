@@ -96,7 +96,7 @@ class PersonEvents {
     if (this.full) return
     this.rows.push({
       source: 'bench', message_id: this.nextId(), type, event, anonymous_id: this.anonymousId, user_id: this.userId, distinct_id: '',
-      group_id: '', previous_id: '', session_id: '', ts, original_ts: null, sent_at: ts, received_at: ts + 400,
+      group_id: '', previous_id: '', session_id: '', ts, original_ts: ts - 400, sent_at: ts, received_at: ts + 400,
       properties: JSON.stringify(properties), traits: '{}', context: '{"library":{"name":"bench","version":"1"}}', revenue,
       currency: revenue === null ? '' : 'EUR', url, ip: '', library: 'bench', library_version: '1', warnings: [],
     })

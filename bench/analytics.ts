@@ -108,7 +108,7 @@ async function settle(ch: ClickHouse): Promise<void> {
     if (Number(state.merges) === 0 || performance.now() - started > 600_000) break
     await new Promise((r) => setTimeout(r, 1000))
   }
-  console.log(`  events_by_key: ${fmt(Number(state.rows))} rows in ${state.parts} parts, ${(Number(state.bytes_on_disk) / 1024 ** 2).toFixed(0)} MB on disk; merges settled after ${((performance.now() - started) / 1000).toFixed(1)} s (${state.merges} still running)`)
+  console.log(`  events_by_day: ${fmt(Number(state.rows))} rows in ${state.parts} parts, ${(Number(state.bytes_on_disk) / 1024 ** 2).toFixed(0)} MB on disk; merges settled after ${((performance.now() - started) / 1000).toFixed(1)} s (${state.merges} still running)`)
 }
 
 interface EngineState {

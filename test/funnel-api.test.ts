@@ -46,7 +46,7 @@ describe('POST /api/funnels', () => {
       ev('f8', 'cid', 'Product Viewed', 0, { channel: 'search' }), ev('f9', 'cid', 'Checkout Started', 30),
     ]
     expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-    await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+    await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === batch.length)
     const { status, json } = await post({
       steps: [{ event: 'Product Viewed' }, { event: 'Checkout Started' }, { event: 'Order Completed' }],
       window: '1h',
@@ -90,7 +90,7 @@ describe('POST /api/funnels', () => {
     ]
     expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
     await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM person_ids WHERE id IN ('anon-dee', 'dee')"), (r) => Number(r[0].n) === 2)
-    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'g%'"), (r) => Number(r[0].n) === 3)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_day WHERE message_id LIKE 'g%'"), (r) => Number(r[0].n) === 3)
     const { json } = await post({ steps: [{ event: 'Product Viewed' }, { event: 'Checkout Started' }], window: '1h', from: '2026-01-20', to: '2026-01-21' })
     expect(json.steps.map((s: { persons: number }) => s.persons)).toEqual([1, 1])
   })
@@ -107,7 +107,7 @@ describe('POST /api/funnels', () => {
       { type: 'track', messageId: 'w4', userId: 'kim', event: 'Plan Paid', timestamp: at(window + 500) },
     ]
     expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'w%'"), (r) => Number(r[0].n) === 4)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_day WHERE message_id LIKE 'w%'"), (r) => Number(r[0].n) === 4)
     const { status, json } = await post({ steps: [{ event: 'Trial Started' }, { event: 'Plan Paid' }], window: '30d', from: '2026-03-01', to: '2026-03-02' })
     expect([status, json.steps?.map((s: { persons: number }) => s.persons)]).toEqual([200, [2, 1]])
   })
@@ -121,7 +121,7 @@ describe('POST /api/funnels', () => {
       { type: 'track', messageId: 'h4', userId: 'small', event: 'Review Left', timestamp: t(1) },
     ]
     expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_key WHERE message_id LIKE 'h%'"), (r) => Number(r[0].n) === 4)
+    await waitFor(() => sql(pulse.url, "SELECT count() AS n FROM events_by_day WHERE message_id LIKE 'h%'"), (r) => Number(r[0].n) === 4)
     const steps = (value: number) => [{ event: 'Order Completed', filters: [{ property: 'total', op: 'gt', value }] }, { event: 'Review Left' }]
     for (const [value, persons] of [[1e16, 1], [1e308, 0], [-1e300, 2]] as const) {
       const { status, json } = await post({ steps: steps(value), window: '1h', from: '2026-01-25', to: '2026-01-26' })

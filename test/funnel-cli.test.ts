@@ -22,7 +22,7 @@ beforeAll(async () => {
     { type: 'track', messageId: 'c3', userId: 'bob', event: 'Signed Up', timestamp: at(1), properties: { plan: 'free' } },
   ]
   expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === batch.length)
 })
 afterAll(async () => {
   await pulse?.stop()

@@ -49,7 +49,7 @@ beforeAll(async () => {
     ev('p10', 'eve', 'View', 3),
   ]
   expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === batch.length)
   await waitFor(() => sql(pulse.url, 'SELECT uniqExact(id) AS n FROM person_ids'), (r) => Number(r[0].n) === 5)
 })
 

@@ -156,7 +156,7 @@ describe('POST /api/funnels against the reference', () => {
           if (part.length) expect(await sendBatch(pulse.url, JSON.stringify({ batch: part }))).toBe(200)
         }
         const stored = await waitFor(
-          () => sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM events_by_key WHERE startsWith(key_id, {p:String})', { p: prefix }),
+          () => sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM events_by_day WHERE startsWith(key_id, {p:String})', { p: prefix }),
           (r) => Number(r[0].n) === calls.length,
           60_000,
         )

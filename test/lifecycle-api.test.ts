@@ -42,7 +42,7 @@ let pulse: RunningPulse
 beforeAll(async () => {
   pulse = await startTestPulse('lifecycle-api', { now: NOW })
   expect(await sendBatch(pulse.url, JSON.stringify({ batch: history }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === history.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === history.length)
   await waitFor(() => sql(pulse.url, "SELECT uniqExact(person_id) AS n FROM person_ids WHERE id IN ('anon-eve', 'eve')"), (r) => Number(r[0].n) === 1)
 }, 60_000)
 afterAll(async () => {

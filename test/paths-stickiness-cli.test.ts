@@ -19,7 +19,7 @@ beforeAll(async () => {
   // ann: [Signed Up, Lesson Started] on 03-03, [Lesson Started] on 03-04; bob: [Signed Up] on 03-03.
   const batch = [ev('k1', 'ann', 'Signed Up', 3, 0), ev('k2', 'ann', 'Lesson Started', 3, 10), ev('k3', 'ann', 'Lesson Started', 4, 0), ev('k4', 'bob', 'Signed Up', 3, 1)]
   expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === batch.length)
 })
 afterAll(async () => {
   await pulse?.stop()

@@ -93,14 +93,14 @@ describe('POST /api/paths and /api/stickiness against the references', () => {
             if (part.length) expect(await sendBatch(pulse.url, JSON.stringify({ batch: part }))).toBe(200)
           }
           const stored = await waitFor(
-            () => sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM events_by_key WHERE startsWith(key_id, {p:String})', { p: prefix }),
+            () => sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM events_by_day WHERE startsWith(key_id, {p:String})', { p: prefix }),
             (r) => Number(r[0].n) === calls.length,
           )
           expect(Number(stored[0].n)).toBe(calls.length)
           const rows = await sql<{ key_id: string; event: string; type: string; ts: number; received: number; tie: string; properties: string }>(
             pulse.url,
             `SELECT key_id, event, type, toUnixTimestamp64Milli(ts) AS ts, toUnixTimestamp64Milli(received_at) AS received, toString(cityHash64(source, message_id)) AS tie, properties
-             FROM events_by_key WHERE startsWith(key_id, {p:String})`,
+             FROM events_by_day WHERE startsWith(key_id, {p:String})`,
             { p: prefix },
           )
           const pathEvents: PathEvent[] = rows.map((r) => ({ person: r.key_id, event: r.event, type: r.type, ts: Number(r.ts), receivedAt: Number(r.received), tie: BigInt(r.tie) }))

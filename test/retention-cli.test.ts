@@ -25,7 +25,7 @@ beforeAll(async () => {
     ev('c4', 'bob', 'Lesson Started', '2026-03-10T09:00:00Z'), // two weeks on, the open week
   ]
   expect(await sendBatch(pulse.url, JSON.stringify({ batch }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === batch.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === batch.length)
 }, 60_000)
 afterAll(async () => {
   await pulse?.stop()

@@ -32,7 +32,7 @@ let pulse: RunningPulse
 beforeAll(async () => {
   pulse = await startTestPulse('stickiness-api', {}, { clock: new FixedClock(NOW) })
   expect(await sendBatch(pulse.url, JSON.stringify({ batch: HISTORY }))).toBe(200)
-  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_key'), (r) => Number(r[0].n) === HISTORY.length)
+  await waitFor(() => sql(pulse.url, 'SELECT count() AS n FROM events_by_day'), (r) => Number(r[0].n) === HISTORY.length)
   await waitFor(() => sql(pulse.url, "SELECT uniqExact(person_id) AS p, count() AS n FROM person_ids WHERE id IN ('anon-ann', 'ann')"), (r) => Number(r[0].n) === 2 && Number(r[0].p) === 1)
 })
 afterAll(async () => {

@@ -52,7 +52,8 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
 
   const event = wellFormed(truncate(raw.event.trim(), 200))
   const type: EventType = Object.hasOwn(TYPE_OF_EVENT, event) ? TYPE_OF_EVENT[event] : 'track'
-  let original = parseTime(raw.timestamp)
+  const stated = parseTime(raw.timestamp)
+  let original = stated
   if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${quoted(raw.timestamp)} is not an ISO-8601 date`, givenId)
   // offset: how many ms before sending the event happened (PostHog capture, when no timestamp).
   const offset = readNumber(raw.offset)
@@ -86,7 +87,9 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       previous_id: type === 'alias' ? String(readId(props.alias) ?? '') : '',
       session_id: String(readId(props.$session_id) ?? ''),
       ts,
-      original_ts: original,
+      // The client's own timestamp only: one derived from `offset` moves with the receive time, so
+      // a retried copy would not share it (events_by_day keys on its day, migration 014).
+      original_ts: stated,
       sent_at: meta.sentAt,
       received_at: meta.receivedAt,
       properties: propertiesText,

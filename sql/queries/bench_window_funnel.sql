@@ -1,5 +1,5 @@
 -- bench/analytics only: the engine's own windowFunnel over the rows a funnel reads (the step
--- events of events_by_key in [from, to + window], persons through person_ids, entries before
+-- events of events_by_day in [from, to + window], persons through person_ids, entries before
 -- `to`), as the floor a person funnel is measured against. It has none of the funnel's rules for
 -- ties, exclusions, held properties or times to convert, so it answers a simpler question.
 SELECT level, count() AS persons
@@ -13,7 +13,7 @@ FROM
     FROM
     (
         SELECT key_id, event, ts
-        FROM events_by_key FINAL
+        FROM events_by_day FINAL
         WHERE ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({read_end_ms:Int64}, 'UTC')
             AND event IN {step_events:Array(String)}
     ) AS e

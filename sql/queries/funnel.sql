@@ -215,7 +215,7 @@ FROM
                         FROM
                         (
                             SELECT key_id, source, message_id, event, ts, received_at, properties
-                            FROM events_by_key FINAL
+                            FROM events_by_day FINAL
                             WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts <= fromUnixTimestamp64Milli(read_end_ms, 'UTC') AND key_id != ''
                                 -- strict: every event of the person counts for "the very next event".
                                 AND (strict OR event IN step_events OR event IN exclusion_events)

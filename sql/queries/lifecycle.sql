@@ -45,7 +45,7 @@ FROM
                     multiIf(unit = 'day', toInt64(dateDiff('day', origin, day)),
                             unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),
                             toInt64(toYear(day)) * 12 + toMonth(day) - origin_month) AS period
-                FROM events_by_key AS e FINAL
+                FROM events_by_day AS e FINAL
                 WHERE e.key_id != '' AND e.event = activity_event AND e.ts < fromUnixTimestamp64Milli(end_ms, 'UTC')
                     AND arrayAll(f -> toUInt8(filter_negate[f] != multiIf(
                         filter_ops[f] = 'is_set', JSONType(e.properties, filter_props[f]) != 'Null',

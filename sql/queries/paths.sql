@@ -21,7 +21,7 @@ WITH
     -- Every name the range may hold (read without FINAL: a superset is enough to number them).
     (
         SELECT groupUniqArray(toString(event))
-        FROM events_by_key
+        FROM events_by_day
         WHERE ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
     ) AS names,
     -- 0 when the anchor is not in the range: no session has it.
@@ -70,7 +70,7 @@ FROM
                     groupArray(toUnixTimestamp64Milli(received_at)) AS key_received,
                     groupArray(cityHash64(source, message_id)) AS key_ties,
                     groupArray(indexOf(names, event)) AS key_codes
-                FROM events_by_key FINAL
+                FROM events_by_day FINAL
                 -- Actions only: identify, alias and group calls say who someone is, not what they did.
                 WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts < fromUnixTimestamp64Milli(to_ms, 'UTC') AND key_id != ''
                     AND type IN ('track', 'page', 'screen')

@@ -2,7 +2,7 @@
 -- and value is a bound parameter. Periods are numbered from the range's first period (0): days and
 -- weeks (Monday starts, `origin` is one) count days from `origin`, months count calendar months.
 -- Filter i applies to the cohort event when filter_groups[i] = 1, to the return event when 2.
--- Work runs per key id and period first (events_by_key keeps each id's events together), then per
+-- Work runs per key id and period first, then per
 -- person through person_ids, so the join and the person arrays see one row per id and period, not
 -- one per event. Each (person, cohort) then becomes one row per offset it counts at (-1: the
 -- cohort's size), counted per cohort and offset, and per breakdown value too.
@@ -109,7 +109,7 @@ FROM
                             AND t >= start_ms AND t < read_end_ms) AS is_return,
                         toUInt8(breakdown_prop != '' AND JSONType(e.properties, breakdown_prop) != 'Null') AS bset,
                         if(bset = 0, '', if(JSONType(e.properties, breakdown_prop) = 'String', JSONExtractString(e.properties, breakdown_prop), JSONExtractRaw(e.properties, breakdown_prop))) AS btext
-                    FROM events_by_key AS e FINAL
+                    FROM events_by_day AS e FINAL
                     WHERE e.key_id != ''
                         AND ((e.event = cohort_event AND e.ts < fromUnixTimestamp64Milli(end_ms, 'UTC'))
                             OR (e.event = return_event AND e.ts >= fromUnixTimestamp64Milli(start_ms, 'UTC') AND e.ts < fromUnixTimestamp64Milli(read_end_ms, 'UTC')))

@@ -41,7 +41,7 @@ FROM
                     toInt64(toYear(ts)) * 12 + toMonth(ts) - 1 AS month_index,
                     multiIf(period = 'day', day_index, period = 'week', week_index, month_index) AS unit_index,
                     multiIf(interval_unit = 'week', week_index, interval_unit = 'month', month_index, toInt64(0)) AS interval_index
-                FROM events_by_key FINAL
+                FROM events_by_day FINAL
                 WHERE event = event_name AND ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts < fromUnixTimestamp64Milli(to_ms, 'UTC') AND key_id != ''
             )
             -- The filters of models/analytics/property-filter.ts, as in funnel.sql.
