@@ -137,7 +137,7 @@ function funnel(name: string, body: Record<string, unknown>): Analysis {
   return {
     name,
     run: async (ch) => {
-      const answer = await runFunnel(ch.readClient!, request, NOW)
+      const answer = await runFunnel(ch.analysisClient!, request, NOW)
       const groups = answer.breakdown.length > 0 ? `, ${answer.breakdown.length} breakdown values` : ''
       return `persons per step ${answer.steps.map((s) => fmt(s.persons)).join(' / ')}${groups}`
     },
@@ -149,7 +149,7 @@ function windowFunnelFloor(name: string, range: { from: string; to: string }): A
   return {
     name,
     run: async (ch) => {
-      const rows = await namedQuery<{ level: number; persons: number }>(ch.readClient!, 'bench_window_funnel', {
+      const rows = await namedQuery<{ level: number; persons: number }>(ch.analysisClient!, 'bench_window_funnel', {
         step_events: FIVE_STEPS, window_ms: request.windowMs, from_ms: request.fromMs, to_ms: request.toMs, read_end_ms: request.toMs + request.windowMs,
       })
       const reached = FIVE_STEPS.map((_, k) => rows.filter((r) => Number(r.level) >= k + 1).reduce((n, r) => n + Number(r.persons), 0))
@@ -163,7 +163,7 @@ function retention(name: string, body: Record<string, unknown>): Analysis {
   return {
     name,
     run: async (ch) => {
-      const answer = await runRetention(ch.readClient!, request, NOW)
+      const answer = await runRetention(ch.analysisClient!, request, NOW)
       const sizes = answer.cohorts.map((c) => c.size)
       return `${sizes.length} cohorts, ${fmt(sizes.reduce((a, b) => a + b, 0))} persons`
     },
@@ -175,7 +175,7 @@ function lifecycle(name: string, body: Record<string, unknown>): Analysis {
   return {
     name,
     run: async (ch) => {
-      const answer = await runLifecycle(ch.readClient!, request, NOW)
+      const answer = await runLifecycle(ch.analysisClient!, request, NOW)
       return `${answer.periods.length} periods`
     },
   }
@@ -186,7 +186,7 @@ function paths(name: string, body: Record<string, unknown>): Analysis {
   return {
     name,
     run: async (ch) => {
-      const answer = await runPaths(ch.readClient!, request)
+      const answer = await runPaths(ch.analysisClient!, request)
       return `${fmt(answer.paths)} paths of ${fmt(answer.persons)} persons, ${answer.links.length} links`
     },
   }
@@ -197,7 +197,7 @@ function stickiness(name: string, body: Record<string, unknown>): Analysis {
   return {
     name,
     run: async (ch) => {
-      const answer = await runStickiness(ch.readClient!, request)
+      const answer = await runStickiness(ch.analysisClient!, request)
       return `${answer.intervals.length} interval${answer.intervals.length === 1 ? '' : 's'}`
     },
   }

@@ -50,11 +50,11 @@ function tagDefinitions(settings: TagSettings): Array<{ id: string; layer: strin
 export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): Promise<void> {
   const { clickhouse, config, clock, keys } = deps
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
-  registerFunnelRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
-  registerRetentionRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  registerFunnelRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
+  registerRetentionRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
   const audiences = new FunnelAudiences({ client: clickhouse.client, insert: clickhouse, changes: deps.changes })
   registerFunnelPersonsRoutes(app, {
-    client: clickhouse.readClient,
+    client: clickhouse.analysisClient,
     keys,
     now: () => clock.now(),
     saveAudience: async (tag, request, members, nowMs) => {
@@ -62,8 +62,8 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
       return audiences.save(tag, request, members, nowMs)
     },
   })
-  registerPathsRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
-  registerStickinessRoutes(app, { client: clickhouse.readClient, keys, now: () => clock.now() })
+  registerPathsRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
+  registerStickinessRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
   // Pulse's own fixed reads (no analyst SQL), so they use the main session rather than the sealed one.
   const tagSettings = config.profilesSettings.tags
   const deadlines = { major: tagSettings.sla.majorHours * 3_600_000, normal: tagSettings.sla.normalHours * 3_600_000 }

@@ -9,6 +9,7 @@ import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
 import { InFlightCount } from './read-path/analyst-reads-in-flight.ts'
 import { ReplacingReadSession } from './read-path/read-session.ts'
+import { analysisClient } from './read-path/analysis-session.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
@@ -35,6 +36,13 @@ export interface ClickHouse {
    * settings profile holds the limits; null when no read user is configured.
    */
   readClient: ClickHouseClient | null
+  /**
+   * For Pulse's analyses (funnels, retention, lifecycle, paths, stickiness). Embedded: a third
+   * session, sealed like the read session, whose statements bind no parameters
+   * (read-path/analysis-session.ts), so an analysis runs beside the other reads and inserts
+   * instead of holding them. Server: the read client.
+   */
+  analysisClient: ClickHouseClient | null
   /** Inserts rows already encoded as TabSeparated in `target`'s column order; a spooled file is removed afterwards. */
   insertTabSeparated(target: TabSeparatedTarget, rows: EncodedRows): Promise<void>
   /**
@@ -136,7 +144,7 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       await client.close()
     }
     const writeSession = async () => ({ client, insertTabSeparated })
-    return { client, readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, writeSession, close: closeBoth }
+    return { client, readClient, analysisClient: readClient, insertTabSeparated, spoolFile: () => null, embedded: false, database: target.database, writeSession, close: closeBoth }
   }
   const main = await embeddedSession(target)
   const { client } = main
@@ -147,6 +155,13 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
     return sealed
   }
   const readClient = new ReplacingReadSession(await openSealed(), openSealed, analystReads).client()
+  // Its statements hold no parameter guard, so they do not count among the analyst reads inserts step around.
+  const requests = await embeddedSession(target)
+  const storeParams = async (id: string, params: string) => {
+    await requests.connection.chdb.rawInsert({ table: 'analysis_requests', columns: ['id', 'params'], format: 'JSONEachRow', values: Buffer.from(JSON.stringify({ id, params }) + '\n') })
+  }
+  const analysisSession = new ReplacingReadSession(await openSealed(), openSealed, new InFlightCount())
+  const analysis = analysisClient(analysisSession.client(), storeParams)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
   // spool folder (spool-folder.ts), read with file(), and removed.
@@ -186,9 +201,11 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
     await spool.remove()
     for (const session of extra) await session.close()
     await readClient.close()
+    await analysis.close()
+    await requests.client.close()
     await client.close()
     // Lets the process open another data folder afterwards (chdb: one folder at a time).
     await drainPending()
   }
-  return { client, readClient, insertTabSeparated, spoolFile, embedded: true, database: target.database, writeSession, close }
+  return { client, readClient, analysisClient: analysis, insertTabSeparated, spoolFile, embedded: true, database: target.database, writeSession, close }
 }

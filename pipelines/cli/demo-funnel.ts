@@ -15,7 +15,7 @@ const duration = (seconds: number | null) => (seconds === null ? '' : seconds < 
 
 export async function demoFunnel(pulse: RunningPulse, now: number): Promise<{ rows: Record<string, unknown>[]; biggestDrop: string }> {
   const request = parseFunnelRequest({ ...DEFAULT_FUNNELS[0].body, from: new Date(now - 366 * DAY).toISOString(), to: new Date(now + 1).toISOString() }, now)
-  const answer = await runFunnel(pulse.clickhouse.readClient ?? pulse.clickhouse.client, request, now)
+  const answer = await runFunnel(pulse.clickhouse.analysisClient ?? pulse.clickhouse.client, request, now)
   const rows = answer.steps.map((s) => ({
     step: s.event,
     persons: s.persons,

@@ -18,15 +18,16 @@ import type { DashboardSource } from './dashboard-source.ts'
 
 export function embeddedSource(ch: ClickHouse, tags: TagSettings, now: number): DashboardSource {
   const readClient = ch.readClient
-  if (!readClient) throw new Error('the dashboards need the read session of the engine')
+  const analysisClient = ch.analysisClient
+  if (!readClient || !analysisClient) throw new Error('the dashboards need the read session of the engine')
   return {
     rows: (name, params) => runReadOnlyQuery(readClient, query(name), params, ch.database),
     heldTags: () => readHeldTags(ch.client),
     complaints: (range) => readComplaintRecords(ch.client, { ...range, now }, { majorMs: tags.sla.majorHours * 3_600_000, normalMs: tags.sla.normalHours * 3_600_000 }),
     nps: (range) => readNpsByPeriod(ch.client, range, tags.nps),
-    funnel: (body) => runFunnel(readClient, parseFunnelRequest(body, now), now),
-    retention: (body) => runRetention(readClient, parseRetentionRequest(body, now), now),
-    lifecycle: (body) => runLifecycle(readClient, parseLifecycleRequest(body, now), now),
+    funnel: (body) => runFunnel(analysisClient, parseFunnelRequest(body, now), now),
+    retention: (body) => runRetention(analysisClient, parseRetentionRequest(body, now), now),
+    lifecycle: (body) => runLifecycle(analysisClient, parseLifecycleRequest(body, now), now),
     churnModel: async () => {
       const model = await readChurnModel(ch.client)
       return model ? churnModelBody(model) : null

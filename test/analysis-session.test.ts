@@ -1,0 +1,66 @@
+// Analyses beside the other reads on the embedded engine: an analysis's parameters are stored as a
+// row and read by the statement, so it binds nothing and a parameterized read (the query API, a
+// profile read) answers while it runs instead of after it. Values reach the statement as data,
+// never as SQL text.
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
+import { migrate } from '../sql/migrate.ts'
+import { withStoredParams } from '../sql/read-path/analysis-session.ts'
+import { tempDir } from './helpers/test-pulse.ts'
+
+let ch: ClickHouse
+
+beforeAll(async () => {
+  ch = await openClickHouse({ user: 'default', password: '', database: 'analysis_session', embeddedPath: path.join(tempDir('analysis-session'), 'clickhouse') })
+  await migrate(ch.client)
+})
+afterAll(async () => {
+  await ch?.close()
+})
+
+async function rows<T>(client: NonNullable<ClickHouse['analysisClient']>, query: string, params: Record<string, unknown>): Promise<T[]> {
+  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
+}
+
+describe('the analysis session', () => {
+  it('reads every parameter type the analyses use as binding would, quotes and all', async () => {
+    const params = {
+      s: "it's a \\ 'test'", n: 42, big: -9_007_199_254_740_991, u8: 1, as: ['a', "b'c", ''], ai: [3, -4], aa: [['x'], [], ['y', 'z']], text: 17,
+    }
+    const sql = 'SELECT {s:String} AS s, {n:UInt64} AS n, {big:Int64} AS big, {u8:UInt8} AS u8, {as:Array(String)} AS as, {ai:Array(Int64)} AS ai, {aa:Array(Array(String))} AS aa, {text:String} AS text'
+    const [viaAnalysis] = await rows<Record<string, unknown>>(ch.analysisClient!, sql, params)
+    const [viaBinding] = await rows<Record<string, unknown>>(ch.readClient!, sql, params)
+    expect(viaAnalysis).toEqual(viaBinding)
+    expect(viaAnalysis.s).toBe(params.s)
+  })
+
+  it('puts no value and no type with a quote into the statement', () => {
+    const id = 'a'.repeat(32)
+    expect(withStoredParams("SELECT {x:String} = 'x'", id)).toBe(`SELECT JSONExtract(ifNull((SELECT params FROM analysis_requests WHERE id = '${id}' LIMIT 1), ''), 'x', 'String') = 'x'`)
+    expect(() => withStoredParams("SELECT {x:String') OR 1=1 --}", id)).toThrow(/type not supported/)
+    expect(() => withStoredParams('SELECT {x:String}', "a' OR 1=1")).toThrow(/32 hex digits/)
+  })
+
+  it('answers a parameterized read while an analysis runs', async () => {
+    // Seconds of work on one thread (the sealed sessions run one thread each).
+    let analysisDone = false
+    const analysis = rows(ch.analysisClient!, 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {m:UInt8}', { n: 400_000_000, m: 3 }).then((r) => {
+      analysisDone = true
+      return r
+    })
+    // Poll until the analysis is underway: its row is stored just before its statement starts.
+    for (;;) {
+      const [stored] = await rows<{ n: number }>(ch.readClient!, 'SELECT count() AS n FROM analysis_requests WHERE params LIKE {p:String}', { p: '%400000000%' })
+      if (Number(stored.n) > 0 || analysisDone) break
+    }
+    const started = performance.now()
+    const [answer] = await rows<{ v: string }>(ch.readClient!, 'SELECT {v:String} AS v', { v: 'beside' })
+    const readMs = performance.now() - started
+    expect(answer.v).toBe('beside')
+    expect(analysisDone).toBe(false)
+    const [counted] = await analysis
+    expect(Number((counted as { n: number }).n)).toBeGreaterThan(50_000_000)
+    expect(readMs).toBeLessThan(2000)
+  })
+})
