@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     console.log(line('freshness, analyst running funnels back to back', underAnalysis))
     for (const [name, ms] of times) {
       ms.sort((a, b) => a - b)
-      console.log(`  analyst: ${name}: ${ms.length} runs, median ${ms[Math.floor(ms.length / 2)]?.toFixed(0)} ms, max ${ms.at(-1)?.toFixed(0)} ms`)
+      if (ms.length === 0) console.log(`  analyst: ${name}: not reached before the load ended`)
+      else console.log(`  analyst: ${name}: ${ms.length} runs, median ${ms[Math.floor(ms.length / 2)].toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms`)
     }
     const lost = accepted - (await committed(url))
     console.log(`  zero loss: ${lost === 0 ? 'yes' : `NO, ${lost} accepted events missing`}`)

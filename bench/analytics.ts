@@ -2,13 +2,13 @@
 // 1. Load: N simulated events of M persons (bench/analytics-data.ts) into a fresh engine in a temp
 //    folder, as TabSeparated batches through the processor's own insert statement (the
 //    materialized view fills events_by_key), and the persons' ids into person_ids.
-// 2. Time each analysis on the read session the query API uses (its limits, one thread): a cold
+// 2. Time each analysis on the analysis session the API uses (sealed with the read limits, one thread): a cold
 //    run after the engine's caches are dropped, then the median of warm runs, with the process's
 //    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
 // Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
 //        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
 //        [--query-threads 1] [--query-timeout-s 30]
-// --query-threads, --query-timeout-s: the read session's limits as `pulse serve` takes them (defaults 1 and 30).
+// --query-threads, --query-timeout-s: the sealed sessions' limits as `pulse serve` takes them (defaults 1 and 30).
 // --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
 // the queries again on the same data).
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -225,7 +225,7 @@ const events = Number(values.events)
 const persons = Number(values.persons)
 const runs = Number(values.runs)
 const threads = Number(values['query-threads'])
-console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; queries on the read session (${threads} thread${threads === 1 ? '' : 's'}, its other limits as in pulse serve)`)
+console.log(`bench/analytics: ${fmt(events)} events, ${fmt(persons)} persons, ${os.cpus().length} cores; analyses on the analysis session (${threads} thread${threads === 1 ? '' : 's'}, its other limits as in pulse serve)`)
 const dir = values['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-analytics-'))
 const ch = await openClickHouse({ user: 'default', password: '', database: 'bench_analytics', embeddedPath: path.join(dir, 'clickhouse'), readLimits: { ...defaultQueryLimits, threads, timeoutS: Number(values['query-timeout-s']) } })
 try {

@@ -37,7 +37,9 @@ describe('the analysis session', () => {
 
   it('puts no value and no type with a quote into the statement', () => {
     const id = 'a'.repeat(32)
-    expect(withStoredParams("SELECT {x:String} = 'x'", id)).toBe(`SELECT JSONExtract(ifNull((SELECT params FROM analysis_requests WHERE id = '${id}' LIMIT 1), ''), 'x', 'String') = 'x'`)
+    const statement = withStoredParams("SELECT {x:String} = 'x'", id)
+    expect(statement).toMatch(new RegExp(`^SELECT JSONExtract\\(.*analysis_requests WHERE id = '${id}'.*, 'x', 'String'\\) = 'x'$`))
+    expect(statement).not.toContain('{')
     expect(() => withStoredParams("SELECT {x:String') OR 1=1 --}", id)).toThrow(/type not supported/)
     expect(() => withStoredParams('SELECT {x:String}', "a' OR 1=1")).toThrow(/32 hex digits/)
   })

@@ -8,6 +8,7 @@
 // here. The statement then binds nothing and runs on its own sealed session beside the others.
 import { randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
+import { query } from '../sql-files.ts'
 
 /** Stores one analysis's parameters (JSON object text) under `id`. */
 export type StoreParams = (id: string, params: string) => Promise<void>
@@ -20,7 +21,8 @@ const TYPE = /^[A-Za-z][A-Za-z0-9(), ]*$/
 /** The statement with each `{name:Type}` read from the stored row `id`. */
 export function withStoredParams(sql: string, id: string): string {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`analysis request id ${JSON.stringify(id)} is not 32 hex digits`)
-  const row = `ifNull((SELECT params FROM analysis_requests WHERE id = '${id}' LIMIT 1), '')`
+  const expression = query('analysis_request_params').split('\n').filter((line) => !line.startsWith('--')).join(' ')
+  const row = expression.replace('{request_id:String}', `'${id}'`)
   return sql.replace(PARAMETER, (_, name: string, type: string) => {
     if (!TYPE.test(type)) throw new Error(`parameter {${name}:${type}}: type not supported by the analysis session`)
     return `JSONExtract(${row}, '${name}', '${type}')`
