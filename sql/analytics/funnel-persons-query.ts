@@ -3,7 +3,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
 import { namedQuery } from '../named-query.ts'
-import { funnelParams } from './funnel-query.ts'
+import { funnelRows } from './funnel-query.ts'
 
 export type FunnelPersonStatus = 'dropped' | 'converted'
 
@@ -47,7 +47,7 @@ export async function idsOfPersons(client: ClickHouseClient, persons: readonly s
 export async function runFunnelPersons(client: ClickHouseClient, request: FunnelRequest, page: FunnelPersonsPage): Promise<FunnelPerson[]> {
   // A breakdown value per person is not part of this answer: leave it out of the walk.
   const plain = { ...request, breakdown: null }
-  const rows = await namedQuery<PersonRow>(client, 'funnel', funnelParams(plain, { persons: page }))
+  const rows = await funnelRows<PersonRow>(client, plain, { persons: page })
   const idsOf = await idsOfPersons(client, rows.map((r) => r.person_id))
   return rows.map((r) => ({
     person_id: r.person_id,

@@ -7,7 +7,8 @@ import { conversionTimeHistogram } from '../../models/analytics/conversion-time-
 import { funnelAnswer, type FunnelAnswer, type FunnelGroup } from '../../models/analytics/funnel-answer.ts'
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
 import { filterParams } from './filter-params.ts'
-import { namedQuery } from '../named-query.ts'
+import { statementQuery } from '../named-query.ts'
+import { query } from '../sql-files.ts'
 
 interface FunnelRow {
   is_total: number
@@ -62,6 +63,22 @@ export function funnelParams(request: FunnelRequest, options: WalkOptions = {}):
   }
 }
 
+/**
+ * The funnel statement for `request`: the greedy walk where it is exact (ordered, no exclusion,
+ * no step window, nothing held, the range walked as one), else the frames walk
+ * (sql/queries/funnel.sql, its header).
+ */
+export function funnelStatement(request: FunnelRequest, options: WalkOptions = {}): string {
+  const greedy = request.order === 'ordered' && request.exclusions.length === 0 && request.holdConstant.length === 0
+    && request.stepWindowsMs.every((w) => w === null) && !options.interval
+  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames')).replace('-- @events', query('funnel_events'))
+}
+
+/** Runs the funnel statement for `request` with these options. */
+export async function funnelRows<T>(client: ClickHouseClient, request: FunnelRequest, options: WalkOptions = {}): Promise<T[]> {
+  return statementQuery<T>(client, funnelStatement(request, options), funnelParams(request, options))
+}
+
 function groupOf(row: FunnelRow): FunnelGroup {
   return { persons: row.persons.map(Number), medianSeconds: row.median_seconds, meanSeconds: row.mean_seconds, p90Seconds: row.p90_seconds }
 }
@@ -73,7 +90,7 @@ function groupOf(row: FunnelRow): FunnelGroup {
  */
 export async function runFunnel(client: ClickHouseClient, request: FunnelRequest, nowMs: number): Promise<FunnelAnswer> {
   const hist = request.histogram
-  const rows = await namedQuery<FunnelRow>(client, 'funnel', funnelParams(request, hist ? { span: { from: hist.fromStep, to: hist.toStep } } : {}))
+  const rows = await funnelRows<FunnelRow>(client, request, hist ? { span: { from: hist.fromStep, to: hist.toStep } } : {})
   const total = rows.find((r) => Number(r.is_total) === 1)
   const empty: FunnelGroup = { persons: request.steps.map(() => 0), medianSeconds: [], meanSeconds: [], p90Seconds: [] }
   const lastEntry = total ? Number(total.last_entry_ms) : 0
@@ -88,7 +105,7 @@ export async function runFunnel(client: ClickHouseClient, request: FunnelRequest
 /** The walk again with each entry period a funnel of its own: one row per period (without breakdown). */
 async function runOverTime(client: ClickHouseClient, request: FunnelRequest, interval: ConversionInterval, nowMs: number) {
   const plain = { ...request, breakdown: null }
-  const rows = await namedQuery<FunnelRow>(client, 'funnel', funnelParams(plain, { interval }))
+  const rows = await funnelRows<FunnelRow>(client, plain, { interval })
   const counts = rows
     .filter((r) => Number(r.is_total) === 1)
     .map((r) => ({ periodMs: Number(r.period_ms), persons: r.persons.map(Number), lastEntryMs: Number(r.last_entry_ms) }))

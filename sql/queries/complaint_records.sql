@@ -26,6 +26,6 @@ FROM
     GROUP BY id, complaint_id
     HAVING countIf(f.complaint = 'filed') > 0 AND filed_at >= {from:Int64} AND filed_at < {to:Int64}
 ) AS c
-LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = c.id
+LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = c.id
 ORDER BY filed_at, person_id, complaint_id
 LIMIT {limit:UInt32}

@@ -64,7 +64,7 @@ FROM
             )
             GROUP BY key_id
         ) AS k
-        LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = k.key_id
+        LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
         GROUP BY person
         HAVING notEmpty(active)
     )

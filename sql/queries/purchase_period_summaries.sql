@@ -26,7 +26,7 @@ FROM
         FROM events FINAL
         WHERE event IN {events:Array(String)} AND raw_id != '' AND ts <= {end:DateTime64(3)}
     ) AS e
-    LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = e.raw_id
+    LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.raw_id
     GROUP BY customer, period
 )
 GROUP BY customer

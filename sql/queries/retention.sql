@@ -117,7 +117,7 @@ FROM
                 WHERE is_cohort = 1 OR is_return = 1
                 GROUP BY key_id, period
             ) AS k
-            LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = k.key_id
+            LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
         )
         GROUP BY person
     )

@@ -61,7 +61,7 @@ FROM
                 range(1, length(filter_ops) + 1))
             GROUP BY key_id, unit_index, interval_index
         ) AS e
-        LEFT JOIN (SELECT id, argMax(person_id, version) AS person_id FROM person_ids GROUP BY id) AS p ON p.id = e.key_id
+        LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.key_id
     )
     GROUP BY person, interval_index
 )

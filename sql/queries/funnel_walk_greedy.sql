@@ -1,0 +1,61 @@
+-- The walk of sql/queries/funnel.sql for ordered funnels without exclusions, step windows or held
+-- properties, over the whole range (funnel-query.ts picks the walk; the rules are in funnel.sql's
+-- header). From an entry, the earliest event of each next step is the best choice: it leaves the
+-- most of the window to the steps after it, and nothing else constrains the gap. So one greedy
+-- chain per entry reaches the furthest step, and its events are the path the rules ask for (the
+-- earliest event at each step that still allows the furthest step). Per person, the chains of all
+-- entries advance one step at a time: the next step-k event after a chain's position p is the
+-- (number of step-k events at or before p) + 1-th one. A person is grouped once per key id before
+-- the identity join (one join row per id, not per event), then its ids' events are put together.
+        SELECT person, period, level, w, last_entry, seen_ids,
+            -- The chosen entry's chain: at each step the first event of the step after the previous one.
+            arrayMap(x -> x.3, w) AS w_masks,
+            arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((m, r) -> r > p[-1] AND bitTest(m, k - 1), w_masks, arrayEnumerate(w_masks)))),
+                range(2, toUInt64(level) + 1), [toUInt64(1)]) AS path
+        FROM
+        (
+            SELECT
+                person,
+                toInt64(0) AS period,
+                arraySort(x -> (x.2, x.7, x.8, x.9), arrayFlatten(groupArray(key_events))) AS ev,
+                arraySort(groupArrayIf(key_id, persons_of != '')) AS seen_ids,
+                toUInt64(length(ev) + 1) AS none,
+                arrayMap(x -> x.2, ev) AS ts,
+                arrayMap(x -> x.3, ev) AS masks,
+                arrayMap(i -> toUInt64(i), arrayEnumerate(ev)) AS idx,
+                arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
+                arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
+                -- (each entry's chain position, the steps it has reached within the window)
+                arrayFold((acc, k) -> arrayMap(d -> arrayMap(c -> (
+                            arrayMap(j -> if(j <= length(d), d[j].1, none), c),
+                            arrayMap((j, l, t0) -> toUInt8(l + (l = k - 1 AND j <= length(d) AND d[j].2 - t0 <= window_ms)), c, acc.2, entry_ts)),
+                        [arrayMap(q -> toUInt64(arrayCount(x -> x.1 <= q, d) + 1), acc.1)])[1],
+                    [arrayFilter((x, m) -> bitTest(m, k - 1), arrayZip(idx, ts), masks)])[1],
+                    range(2, n_steps + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
+                arrayMax(levels) AS level,
+                entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,
+                ts[chosen] + window_ms AS window_end,
+                arrayMap((x, i) -> i >= chosen AND x.2 <= window_end, ev, idx) AS in_window,
+                arrayMap((x, i) -> (i, x.2, x.3, x.4, x.5, x.6), arrayFilter((x, f) -> f, ev, in_window), arrayFilter((i, f) -> f, idx, in_window)) AS w,
+                entry_ts[-1] AS last_entry
+            FROM
+            (
+                SELECT
+                    if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(k.key_id))), 1, 16))) AS person,
+                    k.key_id AS key_id,
+                    k.key_events AS key_events
+                FROM
+                (
+                    SELECT key_id, groupArray((toUInt64(0), t, mask, xmask, held, bval, received, src, mid)) AS key_events
+                    FROM
+                    (
+                        -- @events
+                    )
+                    GROUP BY key_id
+                ) AS k
+                LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
+            )
+            GROUP BY person
+        )
+        WHERE length(entries) > 0
+            AND (persons_of = '' OR (person > after_person AND if(persons_of = 'dropped', level = persons_level, level >= persons_level)))
