@@ -5,8 +5,7 @@
 -- chain per entry reaches the furthest step, and its events are the path the rules ask for (the
 -- earliest event at each step that still allows the furthest step). Per person, the chains of all
 -- entries advance one step at a time: the next step-k event after a chain's position p is the
--- (number of step-k events at or before p) + 1-th one. A person is grouped once per key id before
--- the identity join (one join row per id, not per event), then its ids' events are put together.
+-- (number of step-k events at or before p) + 1-th one.
         SELECT person, period, level, w, last_entry, seen_ids,
             -- The chosen entry's chain: at each step the first event of the step after the previous one.
             arrayMap(x -> x.3, w) AS w_masks,
@@ -15,10 +14,12 @@
         FROM
         (
             SELECT
-                person,
+                -- An id the identity table does not know yet is a person of its own, named as the
+                -- processor would name it (hashed once per person, not per event).
+                if(known_person != '', known_person, concat('p_', substring(lower(hex(SHA256(unknown_id))), 1, 16))) AS person,
                 toInt64(0) AS period,
-                arraySort(x -> (x.2, x.7, x.8, x.9), arrayFlatten(groupArray(key_events))) AS ev,
-                arraySort(groupArrayIf(key_id, persons_of != '')) AS seen_ids,
+                arraySort(x -> (x.2, x.7, x.8, x.9), groupArray((toUInt64(0), t, mask, xmask, held, bval, received, src, mid))) AS ev,
+                arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
                 toUInt64(length(ev) + 1) AS none,
                 arrayMap(x -> x.2, ev) AS ts,
                 arrayMap(x -> x.3, ev) AS masks,
@@ -41,21 +42,16 @@
             FROM
             (
                 SELECT
-                    if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(k.key_id))), 1, 16))) AS person,
-                    k.key_id AS key_id,
-                    k.key_events AS key_events
+                    p.person_id AS known_person,
+                    if(p.person_id = '', read.key_id, '') AS unknown_id,
+                    read.*
                 FROM
                 (
-                    SELECT key_id, groupArray((toUInt64(0), t, mask, xmask, held, bval, received, src, mid)) AS key_events
-                    FROM
-                    (
-                        -- @events
-                    )
-                    GROUP BY key_id
-                ) AS k
-                LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
+                    -- @events
+                ) AS read
+                LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = read.key_id
             )
-            GROUP BY person
+            GROUP BY known_person, unknown_id
         )
         WHERE length(entries) > 0
             AND (persons_of = '' OR (person > after_person AND if(persons_of = 'dropped', level = persons_level, level >= persons_level)))
