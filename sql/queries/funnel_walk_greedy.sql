@@ -18,11 +18,11 @@
                 -- processor would name it (hashed once per person, not per event).
                 if(known_person != '', known_person, concat('p_', substring(lower(hex(SHA256(unknown_id))), 1, 16))) AS person,
                 toInt64(0) AS period,
-                arraySort(x -> (x.2, x.7, x.8, x.9), groupArray((toUInt64(0), t, mask, xmask, held, bval, received, src, mid))) AS ev,
+                arraySort(x -> (x.1, x.4, x.5, x.6), groupArray((t, mask, bval, received, src, mid))) AS ev,
                 arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
                 toUInt64(length(ev) + 1) AS none,
-                arrayMap(x -> x.2, ev) AS ts,
-                arrayMap(x -> x.3, ev) AS masks,
+                arrayMap(x -> x.1, ev) AS ts,
+                arrayMap(x -> x.2, ev) AS masks,
                 arrayMap(i -> toUInt64(i), arrayEnumerate(ev)) AS idx,
                 arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
                 arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
@@ -36,8 +36,8 @@
                 arrayMax(levels) AS level,
                 entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,
                 ts[chosen] + window_ms AS window_end,
-                arrayMap((x, i) -> i >= chosen AND x.2 <= window_end, ev, idx) AS in_window,
-                arrayMap((x, i) -> (i, x.2, x.3, x.4, x.5, x.6), arrayFilter((x, f) -> f, ev, in_window), arrayFilter((i, f) -> f, idx, in_window)) AS w,
+                arrayMap((i, at) -> i >= chosen AND at <= window_end, idx, ts) AS in_window,
+                arrayMap((x, i) -> (i, x.1, x.2, toUInt32(0), CAST([], 'Array(String)'), x.3), arrayFilter((x, f) -> f, ev, in_window), arrayFilter((i, f) -> f, idx, in_window)) AS w,
                 entry_ts[-1] AS last_entry
             FROM
             (
