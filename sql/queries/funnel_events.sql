@@ -30,7 +30,9 @@ SELECT
         if(JSONType(e.properties, breakdown_prop) = 'String', JSONExtractString(e.properties, breakdown_prop), JSONExtractRaw(e.properties, breakdown_prop))) AS bval
 FROM
 (
-    SELECT key_id, source, message_id, event, ts, received_at, properties
+    SELECT key_id, source, message_id, event, ts, received_at,
+        -- @properties (the column; '{}' when no filter, held property or breakdown reads it)
+        properties
     FROM events_by_day FINAL
     WHERE ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts <= fromUnixTimestamp64Milli(read_end_ms, 'UTC') AND key_id != ''
         -- strict: every event of the person counts for "the very next event".
