@@ -24,9 +24,9 @@ async function rows<T>(client: NonNullable<ClickHouse['analysisClient']>, query:
 }
 
 describe('the analysis session', () => {
-  it('reads every parameter type the analyses use as binding would, quotes and all', async () => {
+  it('reads every parameter type the analyses use as binding would, quotes and lone surrogates and all', async () => {
     const params = {
-      s: "it's a \\ 'test'", n: 42, big: -9_007_199_254_740_991, u8: 1, as: ['a', "b'c", ''], ai: [3, -4], aa: [['x'], [], ['y', 'z']], text: 17,
+      s: "it's a \\ 'test'", n: 42, big: -9_007_199_254_740_991, u8: 1, as: ['a', "b'c", '', 'x\udfffy'], ai: [3, -4], aa: [['x'], [], ['y\ud800', 'z']], text: 17,
     }
     const sql = 'SELECT {s:String} AS s, {n:UInt64} AS n, {big:Int64} AS big, {u8:UInt8} AS u8, {as:Array(String)} AS as, {ai:Array(Int64)} AS ai, {aa:Array(Array(String))} AS aa, {text:String} AS text'
     const [viaAnalysis] = await rows<Record<string, unknown>>(ch.analysisClient!, sql, params)

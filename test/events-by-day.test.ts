@@ -125,6 +125,19 @@ describe('events_by_day', () => {
     expect(Number((await r.json<{ n: string }>())[0].n)).toBe(7 * 4000)
   })
 
+  it('files an event from a clock centuries off on the day of that clock, and a range read by ts still finds it', async () => {
+    const ch = await openClickHouse({ user: 'default', password: '', database: 'by_day_clocks', embeddedPath: path.join(tempDir('by-day-clocks'), 'clickhouse') })
+    running.push({ stop: () => ch.close() })
+    await migrate(ch.client)
+    await ch.client.command({
+      query: `INSERT INTO events (source, message_id, type, event, user_id, ts, original_ts, received_at, properties) VALUES
+        ('web', 'c1', 'track', 'Viewed', 'u-1', '2026-03-10 12:00:00', '1900-01-02 08:00:00', '2026-03-10 12:00:00', '{}'),
+        ('web', 'c2', 'track', 'Viewed', 'u-1', '2026-03-10 12:00:01', '2200-03-01 10:00:00', '2026-03-10 12:00:01', '{}')`,
+    })
+    const r = await ch.client.query({ query: "SELECT message_id, toString(day) AS day FROM events_by_day FINAL WHERE ts >= '2026-03-10 00:00:00' AND ts < '2026-03-11 00:00:00' ORDER BY message_id", format: 'JSONEachRow' })
+    expect(await r.json()).toEqual([{ message_id: 'c1', day: '1900-01-02' }, { message_id: 'c2', day: '2200-03-01' }])
+  })
+
   it('keys each event by the id keyIdOf gives, blocklisted and blank ids skipped', async () => {
     const ch = await openClickHouse({ user: 'default', password: '', database: 'by_day_ids', embeddedPath: path.join(tempDir('by-day-ids'), 'clickhouse') })
     running.push({ stop: () => ch.close() })

@@ -52,8 +52,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
 
   const event = wellFormed(truncate(raw.event.trim(), 200))
   const type: EventType = Object.hasOwn(TYPE_OF_EVENT, event) ? TYPE_OF_EVENT[event] : 'track'
-  const stated = parseTime(raw.timestamp)
-  let original = stated
+  let original = parseTime(raw.timestamp)
   if (Number.isNaN(original)) return rejected('invalid_timestamp', `timestamp ${quoted(raw.timestamp)} is not an ISO-8601 date`, givenId)
   // offset: how many ms before sending the event happened (PostHog capture, when no timestamp).
   const offset = readNumber(raw.offset)
@@ -87,9 +86,7 @@ export function normalizePostHogEvent(raw: unknown, meta: PostHogMeta, limits: E
       previous_id: type === 'alias' ? String(readId(props.alias) ?? '') : '',
       session_id: String(readId(props.$session_id) ?? ''),
       ts,
-      // The client's own timestamp only: one derived from `offset` moves with the receive time, so
-      // a retried copy would not share it (events_by_day keys on its day, migration 014).
-      original_ts: stated,
+      original_ts: original,
       sent_at: meta.sentAt,
       received_at: meta.receivedAt,
       properties: propertiesText,

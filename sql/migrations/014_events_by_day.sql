@@ -9,9 +9,11 @@
 -- new receive time, so its corrected `ts` can differ by the transit time and, near midnight, fall
 -- on another day; the timestamp the SDK stamped is resent as it was. Replays, redeliveries and
 -- dead-letter re-submissions carry the first copy's receive time and are copies in every column.
--- An event the client sent without a timestamp (a bare HTTP call; PostHog's `offset`, relative to
--- the receive time, counts as none) has no time every copy shares: it gets day 1970-01-01, and its
--- rows, sorted by key id there, are read by every range.
+-- An event the client sent without a timestamp has no time every copy shares: it gets day
+-- 1970-01-01, where its rows are read by every range. Not covered: a message id sent again with
+-- another timestamp (not a retry: the event was made again), or a PostHog event with only
+-- `offset` (its time is the receive time less the offset) resent in another request, whose day
+-- differs: each day keeps a row (README, "What is stored").
 --
 -- Reads filter on `ts` (the analysis time); the minmax index on `ts` skips the granules whose
 -- events all lie outside the range. A device whose clock is off puts its events on the day of its
@@ -40,7 +42,8 @@ CREATE TABLE IF NOT EXISTS events_by_day
         user_id != '', user_id,
         anonymous_id != '', anonymous_id,
         distinct_id),
-    day             Date DEFAULT if(isNull(original_ts), toDate(0), toDate(assumeNotNull(original_ts))),
+    -- Date32: its range is the time columns' (1900-2299); Date would wrap the days outside 1970-2149.
+    day             Date32 DEFAULT if(isNull(original_ts), toDate32(0), toDate32(assumeNotNull(original_ts))),
     source          LowCardinality(String),
     message_id      String,
     type            LowCardinality(String),

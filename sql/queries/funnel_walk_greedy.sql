@@ -4,8 +4,8 @@
 -- most of the window to the steps after it, and nothing else constrains the gap. So one greedy
 -- chain per entry reaches the furthest step, and its events are the path the rules ask for (the
 -- earliest event at each step that still allows the furthest step). Per person, the chains of all
--- entries advance one step at a time: the next step-k event after a chain's position p is the
--- (number of step-k events at or before p) + 1-th one.
+-- entries advance one step at a time, each step one sort of the chains' positions with the step's
+-- events, so a person costs (events + entries) x steps, however many entries it has.
         SELECT person, period, level, w, last_entry, seen_ids,
             -- The chosen entry's chain: at each step the first event of the step after the previous one.
             arrayMap(x -> x.3, w) AS w_masks,
@@ -26,12 +26,17 @@
                 arrayMap(i -> toUInt64(i), arrayEnumerate(ev)) AS idx,
                 arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
                 arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
-                -- (each entry's chain position, the steps it has reached within the window)
-                arrayFold((acc, k) -> arrayMap(d -> arrayMap(c -> (
-                            arrayMap(j -> if(j <= length(d), d[j].1, none), c),
-                            arrayMap((j, l, t0) -> toUInt8(l + (l = k - 1 AND j <= length(d) AND d[j].2 - t0 <= window_ms)), c, acc.2, entry_ts)),
-                        [arrayMap(q -> toUInt64(arrayCount(x -> x.1 <= q, d) + 1), acc.1)])[1],
-                    [arrayFilter((x, m) -> bitTest(m, k - 1), arrayZip(idx, ts), masks)])[1],
+                -- (each entry's chain position, the steps it has reached within the window). Per step, the
+                -- chains' positions (sorted: a later entry's chain is never behind an earlier one's) are
+                -- merged with the step's events, data before a chain at the same place, and each chain
+                -- takes the next event after it (arrayReverseFill): a sort of both, not chains x events.
+                arrayFold((acc, k) -> arrayMap(merged -> arrayMap(next -> (
+                            arrayMap(x -> if(x.2 = 1, x.1, none), next),
+                            arrayMap((x, l, t0) -> toUInt8(l + (l = k - 1 AND x.2 = 1 AND x.3 - t0 <= window_ms)), next, acc.2, entry_ts)),
+                        [arrayFilter((x, kind) -> kind = 2, arrayReverseFill(x -> x.2 = 1, merged), arrayMap(x -> x.2, merged))])[1],
+                    [arraySort(arrayConcat(
+                        arrayFilter((x, m) -> bitTest(m, k - 1), arrayMap((p, at) -> (p, toUInt8(1), at), idx, ts), masks),
+                        arrayMap(g -> (g, toUInt8(2), toInt64(0)), acc.1)))])[1],
                     range(2, n_steps + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
                 arrayMax(levels) AS level,
                 entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,

@@ -22,16 +22,28 @@ const TYPE = /^[A-Za-z][A-Za-z0-9(), ]*$/
 export function withStoredParams(sql: string, id: string): string {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`analysis request id ${JSON.stringify(id)} is not 32 hex digits`)
   const expression = query('analysis_request_params').split('\n').filter((line) => !line.startsWith('--')).join(' ')
-  const row = expression.replace('{request_id:String}', `'${id}'`)
+  const row = expression.replaceAll('{request_id:String}', `'${id}'`)
   return sql.replace(PARAMETER, (_, name: string, type: string) => {
     if (!TYPE.test(type)) throw new Error(`parameter {${name}:${type}}: type not supported by the analysis session`)
     return `JSONExtract(${row}, '${name}', '${type}')`
   })
 }
 
-/** The values as binding would read them: a scalar String parameter takes the text of a number or a boolean. */
+/** A value with every text made well-formed, as binding sends it (a lone surrogate becomes U+FFFD). */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed()
+  if (Array.isArray(value)) return value.map(wellFormed)
+  return value
+}
+
+/**
+ * The values as binding would read them: a scalar String parameter takes the text of a number or a
+ * boolean, and texts are well-formed (the engine's JSON reader refuses an escaped lone surrogate,
+ * which would leave every parameter of the row at its default).
+ */
 function asBound(sql: string, values: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...values }
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(values)) out[name] = wellFormed(value)
   for (const [, name, type] of sql.matchAll(PARAMETER)) {
     if (type === 'String' && out[name] !== undefined && out[name] !== null && typeof out[name] !== 'string') out[name] = String(out[name])
   }
