@@ -71,10 +71,7 @@ export function funnelParams(request: FunnelRequest, options: WalkOptions = {}):
 export function funnelStatement(request: FunnelRequest, options: WalkOptions = {}): string {
   const greedy = request.order === 'ordered' && request.exclusions.length === 0 && request.holdConstant.length === 0
     && request.stepWindowsMs.every((w) => w === null) && !options.interval
-  // The properties column is a fifth of the read: left unread when nothing looks into it.
-  const readsProperties = request.steps.some((s) => s.filters.length > 0) || request.holdConstant.length > 0 || request.breakdown !== null
-  const events = readsProperties ? query('funnel_events') : query('funnel_events').replace(/-- @properties[^\n]*\n(\s*)properties\n/, "$1'{}' AS properties\n")
-  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames')).replace('-- @events', events)
+  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames')).replace('-- @events', query('funnel_events'))
 }
 
 /** Runs the funnel statement for `request` with these options. */

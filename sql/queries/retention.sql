@@ -90,26 +90,28 @@ FROM
                                 unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),
                                 toInt64(toYear(day)) * 12 + toMonth(day) - origin_month) AS period,
                         arrayMap(f -> toUInt8(filter_negate[f] != multiIf(
-                            filter_ops[f] = 'is_set', JSONType(e.properties, filter_props[f]) != 'Null',
+                            filter_ops[f] = 'is_set', JSONType(e.props, filter_props[f]) != 'Null',
                             filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-                                kind = 'number', JSONType(e.properties, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.properties, filter_props[f]) = number,
-                                kind = 'string', JSONType(e.properties, filter_props[f]) = 'String' AND JSONExtractString(e.properties, filter_props[f]) = text,
-                                JSONType(e.properties, filter_props[f]) = 'Bool' AND JSONExtractBool(e.properties, filter_props[f]) = (text = 'true')),
+                                kind = 'number', JSONType(e.props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.props, filter_props[f]) = number,
+                                kind = 'string', JSONType(e.props, filter_props[f]) = 'String' AND JSONExtractString(e.props, filter_props[f]) = text,
+                                JSONType(e.props, filter_props[f]) = 'Bool' AND JSONExtractBool(e.props, filter_props[f]) = (text = 'true')),
                                 filter_kinds[f], filter_texts[f], filter_numbers[f]),
-                            filter_ops[f] = 'contains', JSONType(e.properties, filter_props[f]) = 'String' AND position(JSONExtractString(e.properties, filter_props[f]), filter_texts[f][1]) > 0,
-                            JSONType(e.properties, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-                            filter_ops[f] = 'gt', JSONExtractFloat(e.properties, filter_props[f]) > filter_numbers[f][1],
-                            filter_ops[f] = 'gte', JSONExtractFloat(e.properties, filter_props[f]) >= filter_numbers[f][1],
-                            filter_ops[f] = 'lt', JSONExtractFloat(e.properties, filter_props[f]) < filter_numbers[f][1],
-                            JSONExtractFloat(e.properties, filter_props[f]) <= filter_numbers[f][1])),
+                            filter_ops[f] = 'contains', JSONType(e.props, filter_props[f]) = 'String' AND position(JSONExtractString(e.props, filter_props[f]), filter_texts[f][1]) > 0,
+                            JSONType(e.props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
+                            filter_ops[f] = 'gt', JSONExtractFloat(e.props, filter_props[f]) > filter_numbers[f][1],
+                            filter_ops[f] = 'gte', JSONExtractFloat(e.props, filter_props[f]) >= filter_numbers[f][1],
+                            filter_ops[f] = 'lt', JSONExtractFloat(e.props, filter_props[f]) < filter_numbers[f][1],
+                            JSONExtractFloat(e.props, filter_props[f]) <= filter_numbers[f][1])),
                             range(1, length(filter_ops) + 1)) AS passes,
                         toUInt8(e.event = cohort_event AND arrayAll(f -> filter_groups[f] != 1 OR passes[f] = 1, range(1, length(filter_ops) + 1))
                             AND t < end_ms AND (recurring = 0 OR t >= start_ms)) AS is_cohort,
                         toUInt8(e.event = return_event AND arrayAll(f -> filter_groups[f] != 2 OR passes[f] = 1, range(1, length(filter_ops) + 1))
                             AND t >= start_ms AND t < read_end_ms) AS is_return,
-                        toUInt8(breakdown_prop != '' AND JSONType(e.properties, breakdown_prop) != 'Null') AS bset,
-                        if(bset = 0, '', if(JSONType(e.properties, breakdown_prop) = 'String', JSONExtractString(e.properties, breakdown_prop), JSONExtractRaw(e.properties, breakdown_prop))) AS btext
-                    FROM events_by_day AS e FINAL
+                        toUInt8(breakdown_prop != '' AND JSONType(e.props, breakdown_prop) != 'Null') AS bset,
+                        if(bset = 0, '', if(JSONType(e.props, breakdown_prop) = 'String', JSONExtractString(e.props, breakdown_prop), JSONExtractRaw(e.props, breakdown_prop))) AS btext
+                    -- Without filters or a breakdown the (large) properties column is not read at all: the
+                    -- condition is a constant, so the engine drops the column from the read.
+                    FROM (SELECT key_id, source, message_id, event, ts, received_at, if(empty(filter_ops) AND breakdown_prop = '', '{}', properties) AS props FROM events_by_day FINAL) AS e
                     WHERE e.key_id != ''
                         AND ((e.event = cohort_event AND e.ts < fromUnixTimestamp64Milli(end_ms, 'UTC'))
                             OR (e.event = return_event AND e.ts >= fromUnixTimestamp64Milli(start_ms, 'UTC') AND e.ts < fromUnixTimestamp64Milli(read_end_ms, 'UTC')))
