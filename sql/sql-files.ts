@@ -6,11 +6,16 @@ import { fileURLToPath } from 'node:url'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const cache = new Map<string, string>()
 
-/** The text of `sql/queries/<name>.sql`. */
-export function query(name: string): string {
+/**
+ * The text of `sql/queries/<name>.sql`, each line `-- @include <part>` replaced by the text of
+ * `sql/queries/<part>.sql` (an expression several statements share, kept in one place).
+ */
+export function query(name: string, including: string[] = []): string {
   let text = cache.get(name)
   if (text === undefined) {
-    text = readFileSync(path.join(here, 'queries', `${name}.sql`), 'utf8').trim()
+    if (including.includes(name)) throw new Error(`sql/queries/${name}.sql includes itself (${[...including, name].join(' -> ')})`)
+    const raw = readFileSync(path.join(here, 'queries', `${name}.sql`), 'utf8').trim()
+    text = raw.replace(/^[ \t]*-- @include ([a-z0-9_]+)[ \t]*$/gm, (_, part: string) => query(part, [...including, name]))
     cache.set(name, text)
   }
   return text

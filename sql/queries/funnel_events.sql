@@ -7,20 +7,8 @@ SELECT
     toUnixTimestamp64Milli(e.received_at) AS received,
     e.source AS src,
     e.message_id AS mid,
-    arrayMap(f -> toUInt8(filter_negate[f] != multiIf(
-        filter_ops[f] = 'is_set', JSONType(e.props, filter_props[f]) != 'Null',
-        filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-            kind = 'number', JSONType(e.props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.props, filter_props[f]) = number,
-            kind = 'string', JSONType(e.props, filter_props[f]) = 'String' AND JSONExtractString(e.props, filter_props[f]) = text,
-            JSONType(e.props, filter_props[f]) = 'Bool' AND JSONExtractBool(e.props, filter_props[f]) = (text = 'true')),
-            filter_kinds[f], filter_texts[f], filter_numbers[f]),
-        filter_ops[f] = 'contains', JSONType(e.props, filter_props[f]) = 'String' AND position(JSONExtractString(e.props, filter_props[f]), filter_texts[f][1]) > 0,
-        JSONType(e.props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-        filter_ops[f] = 'gt', JSONExtractFloat(e.props, filter_props[f]) > filter_numbers[f][1],
-        filter_ops[f] = 'gte', JSONExtractFloat(e.props, filter_props[f]) >= filter_numbers[f][1],
-        filter_ops[f] = 'lt', JSONExtractFloat(e.props, filter_props[f]) < filter_numbers[f][1],
-        JSONExtractFloat(e.props, filter_props[f]) <= filter_numbers[f][1])),
-        range(1, length(filter_ops) + 1)) AS passes,
+    -- @include property_filter_passes
+    AS passes,
     -- The steps named by the event, less those whose filters fail on it.
     bitAnd(transform(toString(e.event), step_names, step_name_bits, toUInt32(0)),
         bitNot(toUInt32(arrayReduce('groupBitOr', arrayMap((ok, k) -> if(ok = 1, toUInt32(0), bitShiftLeft(toUInt32(1), k - 1)), passes, filter_steps))))) AS mask,

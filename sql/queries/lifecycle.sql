@@ -49,20 +49,9 @@ FROM
                 -- condition is a constant, so the engine drops the column from the read.
                 FROM (SELECT key_id, source, message_id, event, ts, received_at, if(empty(filter_ops), '{}', properties) AS props FROM events_by_day FINAL) AS e
                 WHERE e.key_id != '' AND e.event = activity_event AND e.ts < fromUnixTimestamp64Milli(end_ms, 'UTC')
-                    AND arrayAll(f -> toUInt8(filter_negate[f] != multiIf(
-                        filter_ops[f] = 'is_set', JSONType(e.props, filter_props[f]) != 'Null',
-                        filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-                            kind = 'number', JSONType(e.props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.props, filter_props[f]) = number,
-                            kind = 'string', JSONType(e.props, filter_props[f]) = 'String' AND JSONExtractString(e.props, filter_props[f]) = text,
-                            JSONType(e.props, filter_props[f]) = 'Bool' AND JSONExtractBool(e.props, filter_props[f]) = (text = 'true')),
-                            filter_kinds[f], filter_texts[f], filter_numbers[f]),
-                        filter_ops[f] = 'contains', JSONType(e.props, filter_props[f]) = 'String' AND position(JSONExtractString(e.props, filter_props[f]), filter_texts[f][1]) > 0,
-                        JSONType(e.props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-                        filter_ops[f] = 'gt', JSONExtractFloat(e.props, filter_props[f]) > filter_numbers[f][1],
-                        filter_ops[f] = 'gte', JSONExtractFloat(e.props, filter_props[f]) >= filter_numbers[f][1],
-                        filter_ops[f] = 'lt', JSONExtractFloat(e.props, filter_props[f]) < filter_numbers[f][1],
-                        JSONExtractFloat(e.props, filter_props[f]) <= filter_numbers[f][1])) = 1,
-                        range(1, length(filter_ops) + 1))
+                    AND arrayAll(pass -> pass = 1,
+                        -- @include property_filter_passes
+                    )
             )
             GROUP BY key_id
         ) AS k

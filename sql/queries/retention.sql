@@ -89,20 +89,8 @@ FROM
                         multiIf(unit = 'day', toInt64(dateDiff('day', origin, day)),
                                 unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),
                                 toInt64(toYear(day)) * 12 + toMonth(day) - origin_month) AS period,
-                        arrayMap(f -> toUInt8(filter_negate[f] != multiIf(
-                            filter_ops[f] = 'is_set', JSONType(e.props, filter_props[f]) != 'Null',
-                            filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-                                kind = 'number', JSONType(e.props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(e.props, filter_props[f]) = number,
-                                kind = 'string', JSONType(e.props, filter_props[f]) = 'String' AND JSONExtractString(e.props, filter_props[f]) = text,
-                                JSONType(e.props, filter_props[f]) = 'Bool' AND JSONExtractBool(e.props, filter_props[f]) = (text = 'true')),
-                                filter_kinds[f], filter_texts[f], filter_numbers[f]),
-                            filter_ops[f] = 'contains', JSONType(e.props, filter_props[f]) = 'String' AND position(JSONExtractString(e.props, filter_props[f]), filter_texts[f][1]) > 0,
-                            JSONType(e.props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-                            filter_ops[f] = 'gt', JSONExtractFloat(e.props, filter_props[f]) > filter_numbers[f][1],
-                            filter_ops[f] = 'gte', JSONExtractFloat(e.props, filter_props[f]) >= filter_numbers[f][1],
-                            filter_ops[f] = 'lt', JSONExtractFloat(e.props, filter_props[f]) < filter_numbers[f][1],
-                            JSONExtractFloat(e.props, filter_props[f]) <= filter_numbers[f][1])),
-                            range(1, length(filter_ops) + 1)) AS passes,
+                        -- @include property_filter_passes
+                        AS passes,
                         toUInt8(e.event = cohort_event AND arrayAll(f -> filter_groups[f] != 1 OR passes[f] = 1, range(1, length(filter_ops) + 1))
                             AND t < end_ms AND (recurring = 0 OR t >= start_ms)) AS is_cohort,
                         toUInt8(e.event = return_event AND arrayAll(f -> filter_groups[f] != 2 OR passes[f] = 1, range(1, length(filter_ops) + 1))

@@ -43,22 +43,11 @@ FROM
                     multiIf(interval_unit = 'week', week_index, interval_unit = 'month', month_index, toInt64(0)) AS interval_index
                 FROM events_by_day FINAL
                 WHERE event = event_name AND ts >= fromUnixTimestamp64Milli(from_ms, 'UTC') AND ts < fromUnixTimestamp64Milli(to_ms, 'UTC') AND key_id != ''
+            ) AS e
+            -- The filters of models/analytics/property-filter.ts, as in the other analyses.
+            WHERE arrayAll(pass -> pass = 1,
+                -- @include property_filter_passes
             )
-            -- The filters of models/analytics/property-filter.ts, as in funnel.sql.
-            WHERE arrayAll(f -> filter_negate[f] != multiIf(
-                filter_ops[f] = 'is_set', JSONType(props, filter_props[f]) != 'Null',
-                filter_ops[f] = 'eq', arrayExists((kind, text, number) -> multiIf(
-                    kind = 'number', JSONType(props, filter_props[f]) IN ('Int64', 'UInt64', 'Double') AND JSONExtractFloat(props, filter_props[f]) = number,
-                    kind = 'string', JSONType(props, filter_props[f]) = 'String' AND JSONExtractString(props, filter_props[f]) = text,
-                    JSONType(props, filter_props[f]) = 'Bool' AND JSONExtractBool(props, filter_props[f]) = (text = 'true')),
-                    filter_kinds[f], filter_texts[f], filter_numbers[f]),
-                filter_ops[f] = 'contains', JSONType(props, filter_props[f]) = 'String' AND position(JSONExtractString(props, filter_props[f]), filter_texts[f][1]) > 0,
-                JSONType(props, filter_props[f]) NOT IN ('Int64', 'UInt64', 'Double'), 0,
-                filter_ops[f] = 'gt', JSONExtractFloat(props, filter_props[f]) > filter_numbers[f][1],
-                filter_ops[f] = 'gte', JSONExtractFloat(props, filter_props[f]) >= filter_numbers[f][1],
-                filter_ops[f] = 'lt', JSONExtractFloat(props, filter_props[f]) < filter_numbers[f][1],
-                JSONExtractFloat(props, filter_props[f]) <= filter_numbers[f][1]),
-                range(1, length(filter_ops) + 1))
             GROUP BY key_id, unit_index, interval_index
         ) AS e
         LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.key_id
