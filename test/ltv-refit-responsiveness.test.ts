@@ -36,13 +36,16 @@ function purchaseEvents(customers: number): Record<string, unknown>[] {
 beforeAll(async () => {
   // CLV over 36 months: scoring, the larger part of a refit, takes three times the default's work,
   // so a refit on the HTTP thread would silence it for seconds.
-  pulse = await startTestPulse('ltv-refit-responsiveness', { ltvRefreshMinutes: 0, ltvMonths: 36 })
+  // The refit's re-tag of every person runs on after the answer, and a stop waits for its page in
+  // progress (about 6 s alone, several times that beside the other test files): this test is about
+  // answers during the refit, so its stop may take longer than a test Pulse's usual 30 s.
+  pulse = await startTestPulse('ltv-refit-responsiveness', { ltvRefreshMinutes: 0, ltvMonths: 36, shutdownTimeoutMs: 120_000 })
   // The purchase history straight into the table: through HTTP it would take minutes.
   await pulse.clickhouse.client.insert({ table: 'events', values: purchaseEvents(CUSTOMERS), format: 'JSONEachRow', clickhouse_settings: { date_time_input_format: 'best_effort' } })
 })
 afterAll(async () => {
   await pulse?.stop()
-})
+}, 150_000)
 
 describe('a refit of 200,000 customers', () => {
   it('leaves ingest answering while it runs', async () => {
