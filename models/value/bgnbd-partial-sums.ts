@@ -1,10 +1,11 @@
 // The BG/NBD log-likelihood and its gradient summed over a range of grouped rows: the part one
 // thread computes when the rows are split between threads, and the objective the fit minimises
-// from the sums of all parts. The same terms as bgnbd-objective.ts, each row weighted by the
-// customers that share it.
+// from the sums of all parts, each row weighted by the customers that share it.
 import type { BgNbdRows } from './bgnbd-rows.ts'
-import type { Objective } from './bgnbd-objective.ts'
 import { digamma, lnGamma } from '../numerics/special-functions.ts'
+
+/** What the fit minimises: a value and its gradient at log-parameters theta. */
+export type Objective = (theta: number[]) => { value: number; gradient: number[] }
 
 /** Sums of a range: log-likelihood, then its derivatives in r, alpha, a, b. */
 export const SUM_FIELDS = 5

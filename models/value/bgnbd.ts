@@ -2,8 +2,8 @@
 // 24(2)): purchases at rate lambda ~ Gamma(r, alpha) while alive, drop-out with probability
 // p ~ Beta(a, b) after each purchase. Log-likelihood, its gradient, and the maximum-likelihood fit.
 import { bfgs } from '../numerics/bfgs.ts'
-import { bgnbdObjective, type Objective } from './bgnbd-objective.ts'
-import { bgnbdPartialSums, objectiveFromSums, SUM_FIELDS } from './bgnbd-partial-sums.ts'
+import { bgnbdObjective } from './bgnbd-objective.ts'
+import { bgnbdPartialSums, objectiveFromSums, SUM_FIELDS, type Objective } from './bgnbd-partial-sums.ts'
 import type { BgNbdRows } from './bgnbd-rows.ts'
 import type { CustomerSummary } from './customer-summary.ts'
 import { invert, numericHessian } from '../numerics/hessian.ts'
