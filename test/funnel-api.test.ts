@@ -1,6 +1,7 @@
 // POST /api/funnels: keys, refusals naming the field, and a hand-made history with its table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { postJson } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
 import { READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -13,10 +14,7 @@ afterAll(async () => {
 })
 
 async function post(body: unknown, key: string | null = READ_KEY): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (key) headers.authorization = `Bearer ${key}`
-  const res = await fetch(pulse.url + '/api/funnels', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
+  return postJson(pulse.url, '/api/funnels', body, key)
 }
 
 describe('POST /api/funnels', () => {

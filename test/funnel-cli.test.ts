@@ -1,16 +1,13 @@
 // `pulse funnel`: the same answer as the API (--json), a table with the drop-offs, and a refused
 // request reported in one line naming the field.
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { runPulseCli } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
 import { ADMIN_KEY, READ_KEY, sql, startTestPulse, tempDir, waitFor } from './helpers/test-pulse.ts'
 
-const run = promisify(execFile)
-const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
 
 let pulse: RunningPulse
 beforeAll(async () => {
@@ -31,10 +28,7 @@ afterAll(async () => {
 const funnelArgs = ['funnel', '--steps', 'Signed Up,Lesson Started', '--window', '1h', '--from', '2026-03-03', '--to', '2026-03-04', '--breakdown', 'plan']
 
 async function pulseCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [cli, ...args, '--url', pulse.url, '--read-key', READ_KEY]).then(
-    (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  )
+  return runPulseCli(pulse.url, args)
 }
 
 describe('pulse funnel', () => {

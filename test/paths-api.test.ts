@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FixedClock } from '../pipelines/clock.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { postJson } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
 import { READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -45,10 +46,7 @@ afterAll(async () => {
 })
 
 async function post(body: unknown, key: string | null = READ_KEY): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (key) headers.authorization = `Bearer ${key}`
-  const res = await fetch(pulse.url + '/api/paths', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
+  return postJson(pulse.url, '/api/paths', body, key)
 }
 
 const node = (step: number, event: string | null, paths: number, dropOff: number) => ({ id: `${step}_${event ?? '$other'}`, step, event, paths, drop_off: dropOff })

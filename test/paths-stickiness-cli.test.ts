@@ -1,15 +1,11 @@
 // `pulse paths` and `pulse stickiness`: the same answers as the API (--json), readable tables
 // without it, and a refused request reported in one line naming the field.
-import { execFile } from 'node:child_process'
-import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { postJson, runPulseCli } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
-import { READ_KEY, sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
+import { sql, startTestPulse, waitFor } from './helpers/test-pulse.ts'
 
-const run = promisify(execFile)
-const cli = path.resolve(import.meta.dirname, '../pipelines/pulse.mjs')
 
 let pulse: RunningPulse
 beforeAll(async () => {
@@ -26,15 +22,11 @@ afterAll(async () => {
 })
 
 async function pulseCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [cli, ...args, '--url', pulse.url, '--read-key', READ_KEY]).then(
-    (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  )
+  return runPulseCli(pulse.url, args)
 }
 
 async function api(route: string, body: unknown): Promise<unknown> {
-  const res = await fetch(pulse.url + route, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` }, body: JSON.stringify(body) })
-  return res.json()
+  return (await postJson(pulse.url, route, body)).json
 }
 
 const cells = (stdout: string) => stdout.split('\n').map((l) => l.trim().split(/\s{2,}/))

@@ -3,6 +3,7 @@
 // ids, breakdown, filters), keys, and refusals naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { postJson } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
 import { READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -72,10 +73,7 @@ afterAll(async () => {
 })
 
 async function post(body: unknown, key: string | null = READ_KEY): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (key) headers.authorization = `Bearer ${key}`
-  const res = await fetch(pulse.url + '/api/retention', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
+  return postJson(pulse.url, '/api/retention', body, key)
 }
 
 /** One cohort row as written out below: `open` has a '*' at each offset whose period was open at now. */

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FixedClock } from '../pipelines/clock.ts'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
+import { postJson } from './helpers/api-calls.ts'
 import { sendBatch } from './helpers/event-batches.ts'
 import { READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
@@ -40,10 +41,7 @@ afterAll(async () => {
 })
 
 async function post(body: unknown, key: string | null = READ_KEY): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (key) headers.authorization = `Bearer ${key}`
-  const res = await fetch(pulse.url + '/api/stickiness', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
+  return postJson(pulse.url, '/api/stickiness', body, key)
 }
 
 /** The counts for n = 1..units, from the nonzero ones given. */
