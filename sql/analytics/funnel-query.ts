@@ -71,7 +71,7 @@ export function funnelParams(request: FunnelRequest, options: WalkOptions = {}):
 export function funnelStatement(request: FunnelRequest, options: WalkOptions = {}): string {
   const greedy = request.order === 'ordered' && request.exclusions.length === 0 && request.holdConstant.length === 0
     && request.stepWindowsMs.every((w) => w === null) && !options.interval
-  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames')).replace('-- @events', query('funnel_events'))
+  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames'))
 }
 
 /** Runs the funnel statement for `request` with these options. */

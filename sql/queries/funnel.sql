@@ -3,8 +3,8 @@
 -- step k; bit k-1 of `xmask` says it is an exclusion event guarding the gap into step k (k >= 2).
 -- An exclusion from step a to step b guards the gaps a+1..b: the same as guarding the whole span,
 -- because the request refuses an exclusion naming one of the steps it guards.
--- The statement is put together by funnel-query.ts: the walk takes the place of the @walk marker line and
--- the events read (funnel_events.sql) that of the @events one in it. funnel_walk_frames.sql walks
+-- The statement is put together by funnel-query.ts: the walk takes the place of the @walk marker
+-- line (each walk includes the events read, funnel_events.sql). funnel_walk_frames.sql walks
 -- every request as described below; funnel_walk_greedy.sql, for ordered funnels without
 -- exclusions, step windows or held properties over the whole range, finds the same levels and
 -- paths with one greedy chain per entry (its header says why that is exact there).

@@ -98,7 +98,7 @@
                                     ev.key_id AS key_id, ev.t AS t, ev.received AS received, ev.src AS src, ev.mid AS mid, ev.mask AS mask, ev.xmask AS xmask, ev.held AS held, ev.bval AS bval
                                 FROM
                                 (
-                                    -- @events
+                                    -- @include funnel_events
                                 ) AS ev
                                 LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = ev.key_id
                             )

@@ -52,7 +52,7 @@
                     read.*
                 FROM
                 (
-                    -- @events
+                    -- @include funnel_events
                 ) AS read
                 LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = read.key_id
             )
