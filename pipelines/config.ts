@@ -43,6 +43,7 @@ export interface PulseConfig {
   changesMaxBytes: number
   batchSize: number
   batchAgeMs: number
+  batchAgeBehindMs: number
   maxBodyBytes: number
   maxEventBytes: number
   maxStreamBytes: number
@@ -88,6 +89,8 @@ export interface FaultConfig {
   crashAfterInsert: boolean
   /** The engine answers every insert as unavailable for this long after the first one (0: never). */
   engineOutageMs: number
+  /** Every event insert takes this much longer, as on a loaded engine (0: no delay). */
+  slowInsertsMs: number
   /** Rows whose message id starts with this are written so that the engine refuses them ('' : none). */
   refuseRowsMatching: string
   /** Processing a request whose body holds this text throws ('' : none). */
@@ -138,8 +141,9 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'changesStream', flag: '--changes-stream <name>', env: 'PULSE_CHANGES_STREAM', kind: 'string', help: 'JetStream stream of tag changes and alerts (pulse.tags.>, pulse.alerts.>)', default: 'PULSE_CHANGES' },
   { key: 'changesMaxAgeHours', flag: '--changes-max-age-hours <n>', env: 'PULSE_CHANGES_MAX_AGE_HOURS', kind: 'int', help: 'tag changes and alerts older than this leave the changes stream (webhooks not reached by then miss them)', default: '168', min: 1, max: 87_600 },
   { key: 'changesMaxBytes', flag: '--changes-max-bytes <n>', env: 'PULSE_CHANGES_MAX_BYTES', kind: 'int', help: 'size of the changes stream; when full its oldest messages are dropped', default: String(1024 * 1024 * 1024), min: 1024 * 1024 },
-  { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '20000', min: 1, max: 1_000_000 },
-  { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted', default: '250', min: 1, max: 600_000 },
+  { key: 'batchSize', flag: '--batch-size <n>', env: 'PULSE_BATCH_SIZE', kind: 'int', help: 'events per ClickHouse insert (upper bound)', default: '100000', min: 1, max: 1_000_000 },
+  { key: 'batchAgeMs', flag: '--batch-age-ms <ms>', env: 'PULSE_BATCH_AGE_MS', kind: 'int', help: 'longest an event waits before its batch is inserted, while the processors keep up', default: '250', min: 1, max: 600_000 },
+  { key: 'batchAgeBehindMs', flag: '--batch-age-behind-ms <ms>', env: 'PULSE_BATCH_AGE_BEHIND_MS', kind: 'int', help: 'while a backlog waits in the stream (more requests than one pull of 300), a batch keeps filling up to this age or --batch-size: fewer, larger inserts catch up faster', default: '2000', min: 1, max: 600_000 },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <n>', env: 'PULSE_MAX_BODY_BYTES', kind: 'int', help: 'largest request body, after gunzip (413 above); a request is one NATS message, and NATS takes at most 64 MiB', default: String(5 * 1024 * 1024), min: 1024, max: 64 * 1024 * 1024 - 64 * 1024 },
   { key: 'maxEventBytes', flag: '--max-event-bytes <n>', env: 'PULSE_MAX_EVENT_BYTES', kind: 'int', help: 'largest single event (Segment: 32 KB); larger ones are dead-lettered', default: String(32 * 1024), min: 256, max: 1_073_741_824 },
   // At least four of the largest requests (64 MiB): a request the stream could never hold would get 429 forever.
@@ -176,6 +180,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'faults.failInserts', flag: '--fault-fail-inserts <n>', env: 'PULSE_FAULT_FAIL_INSERTS', kind: 'int', help: 'test only: the first N event inserts fail as if the engine were unreachable', default: '0' },
   { key: 'faults.crashAfterInsert', flag: '--fault-crash-after-insert', env: 'PULSE_FAULT_CRASH_AFTER_INSERT', kind: 'bool', help: 'test only: kill the process right after the first insert, before its ack (env: 1)', default: 'false' },
   { key: 'faults.engineOutageMs', flag: '--fault-engine-outage-ms <ms>', env: 'PULSE_FAULT_ENGINE_OUTAGE_MS', kind: 'int', help: 'test only: every insert fails as if the engine were unreachable for this long after the first one', default: '0' },
+  { key: 'faults.slowInsertsMs', flag: '--fault-slow-inserts-ms <ms>', env: 'PULSE_FAULT_SLOW_INSERTS_MS', kind: 'int', help: 'test only: every event insert takes this much longer, as on a loaded engine', default: '0' },
   { key: 'faults.stuckShutdown', flag: '--fault-stuck-shutdown', env: 'PULSE_FAULT_STUCK_SHUTDOWN', kind: 'bool', help: 'test only: a shutdown step holds the main thread for an hour, as a stuck engine call would (env: 1)', default: 'false' },
   { key: 'faults.failProcessingMatching', flag: '--fault-fail-processing-matching <text>', env: 'PULSE_FAULT_FAIL_PROCESSING_MATCHING', kind: 'string', help: 'test only: processing a request whose body holds this text throws', default: '' },
   { key: 'faults.failProfileComputeMatching', flag: '--fault-fail-profile-compute-matching <text>', env: 'PULSE_FAULT_FAIL_PROFILE_COMPUTE_MATCHING', kind: 'string', help: 'test only: the profile compute fails for any run with a person one of whose ids holds this text', default: '' },

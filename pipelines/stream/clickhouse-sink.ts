@@ -1,5 +1,6 @@
 // The processor's sink on ClickHouse, with the insert faults the fault tests switch on
-// (--fault-fail-inserts, --fault-engine-outage-ms; README, test-only fault injection).
+// (--fault-fail-inserts, --fault-engine-outage-ms, --fault-slow-inserts-ms; README, test-only
+// fault injection).
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
 import { insertDeadLetters, insertEvents } from '../../sql/writers/event-writer.ts'
 import { insertFeatureFacts } from '../../sql/writers/feature-facts-writer.ts'
@@ -31,6 +32,7 @@ export function clickHouseSink(ch: ClickHouse, faults: FaultConfig, facts: Pick<
     async insertEvents(rows) {
       const fault = injectedFault()
       if (fault) throw fault
+      if (faults.slowInsertsMs > 0) await new Promise((r) => setTimeout(r, faults.slowInsertsMs))
       await insertEvents(ch, rows)
     },
     insertDeadLetters: (rows) => insertDeadLetters(ch.client, rows),

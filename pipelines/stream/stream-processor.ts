@@ -12,6 +12,7 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
+import { batchAgeCheck, isBehind, PULL_MESSAGES } from './batch-age.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
 import { insertBatchFacts } from './facts-inserter.ts'
 import { batchIdsOf } from './batch-ids.ts'
@@ -23,6 +24,8 @@ import type { ProcessorMetrics } from './processor-metrics.ts'
 export interface ProcessorOptions {
   batchSize: number
   batchAgeMs: number
+  /** While the processor is behind, a batch keeps filling up to this age (batch-age.ts). */
+  batchAgeBehindMs: number
   maxDeliver: number
   /** The consumer's ack wait: held messages are marked in progress well within it. */
   ackWaitMs: number
@@ -81,6 +84,10 @@ export class StreamProcessor {
   private profileChain: Promise<void> = Promise.resolve()
   private profilesPending = 0
   private timer: NodeJS.Timeout | undefined
+  /** When the open batch's first message arrived (its age bound counts from there). */
+  private timerStarted = 0
+  /** Requests left in the stream, undelivered, when the last message was pulled. */
+  private streamPending = 0
   private messages: ConsumerMessages | undefined
   private loop: Promise<void> | undefined
   private stopping = false
@@ -132,7 +139,7 @@ export class StreamProcessor {
         // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
         // Short pulls with 0.5 s heartbeats (the client's minimum): a consumer leader lost with its
         // node is noticed after two missed heartbeats (~1 s) rather than at the 30 s default expiry.
-        this.messages = await this.consumer.consume({ max_messages: 300, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS })
+        this.messages = await this.consumer.consume({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS })
         void this.watch(this.messages)
         await this.run(this.messages)
       } catch (err) {
@@ -196,7 +203,19 @@ export class StreamProcessor {
       result.then((r) => (b.rowCount += r.rowCount), () => {})
       b.results.push(result)
     }
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.batchAgeMs)
+    this.streamPending = m.info.pending
+    if (!this.timer) {
+      this.timerStarted = Date.now()
+      this.timer = setTimeout(() => this.ageReached(), this.opts.batchAgeMs)
+    }
+  }
+
+  /** The open batch reached an age check (batch-age.ts): inserted now, or checked again later. */
+  private ageReached(): void {
+    const behind = isBehind({ streamPending: this.streamPending, batchesInFlight: this.held.size })
+    const next = batchAgeCheck(Date.now() - this.timerStarted, behind, this.opts)
+    if (next === 'insert') void this.flush()
+    else this.timer = setTimeout(() => this.ageReached(), next)
   }
 
   /** Serialised: one insert at a time, batches in stream order. */
