@@ -102,7 +102,7 @@ async function sustainedSearch(offered: number): Promise<{ rate: number; peakRss
     const trial = await steadyTrial(rate, `steady${attempt++}`, SECONDS)
     peakRss = Math.max(peakRss, trial.peakRss)
     const ok = trial.backlog <= rate * BATCH
-    console.log(`  steady ${fmt(rate * BATCH)} events/s offered for ${trial.seconds.toFixed(0)} s (fresh Pulse): ${fmt(trial.committed / trial.seconds)} events/s committed during the load, backlog at the end ${fmt(trial.backlog)} events (${(trial.backlog / (rate * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${trial.p99.toFixed(1)} ms; all ${fmt(trial.accepted)} accepted stored: ${trial.lost === 0 ? 'yes' : `NO, ${trial.lost} missing`}`)
+    console.log(`  steady ${fmt(rate * BATCH)} events/s offered for ${trial.seconds.toFixed(0)} s (fresh Pulse): ${fmt(trial.committed / trial.seconds)} events/s committed during the load, backlog at the start ${fmt(trial.backlogAtStart)} events (${(trial.backlogAtStart / (rate * BATCH)).toFixed(1)} s), at the end ${fmt(trial.backlog)} events (${(trial.backlog / (rate * BATCH)).toFixed(1)} s) -> ${ok ? 'sustainable' : 'falls behind'}; p99 ${trial.p99.toFixed(1)} ms; all ${fmt(trial.accepted)} accepted stored: ${trial.lost === 0 ? 'yes' : `NO, ${trial.lost} missing`}`)
     if (trial.lost !== 0) process.exitCode = 1
     return ok
   }
@@ -127,6 +127,8 @@ interface SteadyTrial {
   seconds: number
   accepted: number
   committed: number
+  /** Accepted and not yet committed when the measured load began (after the warm-up). */
+  backlogAtStart: number
   backlog: number
   p50: number
   p99: number
@@ -162,7 +164,7 @@ async function steadyTrial(rate: number, runId: string, seconds: number, probeFr
     const drainStart = performance.now()
     while ((await stored()) < accepted && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 100))
     const lost = accepted - (await committed(url))
-    return { seconds: elapsed, accepted, committed: after - before, backlog: accepted - after, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss, freshness }
+    return { seconds: elapsed, accepted, committed: after - before, backlogAtStart: warm.events - before, backlog: accepted - after, p50: steady.p50, p99: steady.p99, max: steady.max, lost, peakRss, freshness }
   } finally {
     clearInterval(sampler)
     await stop(serve)
