@@ -33,7 +33,7 @@ export interface ProcessorOptions {
   afterInsert?: () => void
   /**
    * The profile stage: run on a stored batch's ids and links before its messages are acked, while
-   * the next batch is inserted (at most PROFILE_AHEAD batches wait for it).
+   * the next batch is inserted (at most PROFILE_AHEAD batches, PROFILE_AHEAD_EVENTS events, wait for it).
    */
   afterStore?: (batch: BatchIds) => Promise<void>
 }
@@ -56,6 +56,8 @@ const emptyBatch = (): Batch => ({ id: batchIds++, messages: [], results: [], ro
 
 /** Stored batches waiting for the profile stage before the insert of the next one waits too. */
 const PROFILE_AHEAD = 16
+/** The same bound in events (their messages stay in memory until acked), whatever the batch size. */
+const PROFILE_AHEAD_EVENTS = 320_000
 
 const PULL_EXPIRES_MS = 5000
 const PULL_HEARTBEAT_MS = 500
@@ -83,6 +85,7 @@ export class StreamProcessor {
   /** Stored batches go through the profile stage and are acked here, in order. */
   private profileChain: Promise<void> = Promise.resolve()
   private profilesPending = 0
+  private eventsAwaitingProfiles = 0
   private timer: NodeJS.Timeout | undefined
   /** When the open batch's first message arrived (its age bound counts from there). */
   private timerStarted = 0
@@ -277,7 +280,8 @@ export class StreamProcessor {
       this.profileChain = finished
       handedOn = true
       this.profilesPending++
-      if (this.profilesPending > PROFILE_AHEAD) await finished
+      this.eventsAwaitingProfiles += b.rowCount
+      if (this.profilesPending > PROFILE_AHEAD || this.eventsAwaitingProfiles > PROFILE_AHEAD_EVENTS) await finished
     } catch (err) {
       this.handBack(b, err)
     } finally {
@@ -299,6 +303,7 @@ export class StreamProcessor {
       this.handBack(b, err)
     } finally {
       this.profilesPending--
+      this.eventsAwaitingProfiles -= b.rowCount
       this.settled(b)
     }
   }
