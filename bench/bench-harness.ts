@@ -27,9 +27,12 @@ export function tsChild(file: string, args: string[]): ChildProcess {
   return spawn(process.execPath, [...process.execArgv, path.join(here, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
 }
 
-/** Runs the load generator in its own process: full speed when `rate` (requests/s) is 0. */
-export async function load(url: string, seconds: number, connections: number, rate: number, runId: string): Promise<LoadResult> {
-  const child = tsChild('load-generator.ts', [url, WRITE_KEY, String(seconds), String(connections), String(rate), String(BATCH), runId])
+/**
+ * Runs the load generator in its own process: full speed when `rate` (requests/s) is 0; users new
+ * in every request, or with `persons` > 0 drawn from a pool of that many.
+ */
+export async function load(url: string, seconds: number, connections: number, rate: number, runId: string, persons = 0): Promise<LoadResult> {
+  const child = tsChild('load-generator.ts', [url, WRITE_KEY, String(seconds), String(connections), String(rate), String(BATCH), runId, String(persons)])
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   await new Promise((r) => child.once('exit', r))

@@ -4,10 +4,11 @@
 // the same bodies; Pulse's sustained accepted and committed events/s with zero-loss check; p50/p99
 // latency at full load and at half of it; whether the committed rate holds when offered steadily;
 // the serve process's peak RSS; and at half load, how soon an accepted event is visible in a query.
-// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S] [--tagging on|off] [--serve-arg ARG ...]
+// Usage: npm run bench:ingest -- [--seconds 20] [--connections 32] [--steady EVENTS_PER_S] [--tagging on|off] [--serve-arg ARG ...] [--persons N]
 // (--steady runs only the sustained search, starting at that rate; --tagging off runs Pulse with
 // --no-profiles: the spine alone, without persons, features and tags; each --serve-arg is passed to
-// `pulse serve`, e.g. --serve-arg=--batch-age-behind-ms=250 for batches that never wait.)
+// `pulse serve`, e.g. --serve-arg=--batch-age-behind-ms=250 for batches that never wait; each request
+// brings 10 users never seen before, or with --persons N 10 drawn in turn from a pool of N.)
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,14 +17,15 @@ import { freePort } from '../pipelines/runtime/free-port.ts'
 import { measureFreshness, type Freshness } from './freshness-probe.ts'
 import { BATCH, committed, fmt, load as loadWith, metric, rssMb, serve as serveChild, stop, tsChild, waitHttp } from './bench-harness.ts'
 
-const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId)
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, steady: { type: 'string' }, tagging: { type: 'string', default: 'on' }, 'serve-arg': { type: 'string', multiple: true, default: [] } } })
+const load = (url: string, seconds: number, rate: number, runId: string) => loadWith(url, seconds, CONNECTIONS, rate, runId, PERSONS)
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, steady: { type: 'string' }, tagging: { type: 'string', default: 'on' }, 'serve-arg': { type: 'string', multiple: true, default: [] }, persons: { type: 'string', default: '0' } } })
 const SERVE_ARGS = [...(values.tagging === 'off' ? ['--no-profiles'] : []), ...values['serve-arg']]
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
+const PERSONS = Number(values.persons)
 
 async function main(): Promise<void> {
-  console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores, tagging ${values.tagging === 'off' ? 'off (--no-profiles)' : 'on'}${values['serve-arg'].length ? `, pulse serve ${values['serve-arg'].join(' ')}` : ''}`)
+  console.log(`bench/ingest: ${SECONDS} s per phase, ${CONNECTIONS} connections, ${BATCH} events per request, ${os.cpus().length} cores, tagging ${values.tagging === 'off' ? 'off (--no-profiles)' : 'on'}, ${PERSONS > 0 ? `users from a pool of ${fmt(PERSONS)}` : 'new users in every request'}${values['serve-arg'].length ? `, pulse serve ${values['serve-arg'].join(' ')}` : ''}`)
   if (values.steady) {
     const { rate, found } = await sustainedSearch(Math.floor(Number(values.steady) / BATCH))
     console.log(found ? `  sustained: ${fmt(rate * BATCH)} events/s` : `  sustained: below ${fmt(rate * BATCH)} events/s (none of the four tries held; start lower with --steady)`)

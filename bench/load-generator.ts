@@ -1,9 +1,12 @@
 // Load generator, run as its own process: POSTs Segment batches with unique message ids to one
 // endpoint for a fixed time, at full speed or a fixed request rate, and prints one JSON line.
-// Usage: load-generator.ts <baseUrl> <writeKey> <seconds> <connections> <reqPerSecond|0> <eventsPerBatch> <runId>
+// Usage: load-generator.ts <baseUrl> <writeKey> <seconds> <connections> <reqPerSecond|0> <eventsPerBatch> <runId> [persons]
+// Each request brings 10 users: never seen before, or with `persons` > 0 drawn in turn from a pool
+// of that many (returning customers once the pool has gone round).
 import { Pool } from 'undici'
 
-const [url, key, secondsArg, connArg, rateArg, batchArg, runId] = process.argv.slice(2)
+const [url, key, secondsArg, connArg, rateArg, batchArg, runId, personsArg = '0'] = process.argv.slice(2)
+const persons = Number(personsArg)
 const seconds = Number(secondsArg)
 const connections = Number(connArg)
 const rate = Number(rateArg)
@@ -15,7 +18,7 @@ const template = JSON.stringify({
     type: 'track',
     event: i % 5 === 0 ? 'Order Completed' : 'Lesson Viewed',
     messageId: `${runId}-@R@-${i}`,
-    userId: `user-@R@-${i % 10}`,
+    userId: `user-@U${i % 10}@`,
     timestamp: '2026-11-23T10:00:00.000Z',
     properties: { course: `c-${i % 40}`, price: 19.9 + i, currency: 'EUR', tags: ['bench', 'load'], step: i },
     context: { library: { name: 'bench', version: '1' }, ip: '127.0.0.1' },
@@ -43,7 +46,7 @@ async function worker(): Promise<void> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait))
       if (performance.now() >= endAt) break
     }
-    const body = template.replaceAll('@R@', String(n))
+    const body = template.replaceAll('@R@', String(n)).replace(/@U(\d)@/g, (_, k) => (persons > 0 ? `pool-${(n * 10 + Number(k)) % persons}` : `${n}-${k}`))
     const t0 = performance.now()
     try {
       const res = await pool.request({ path: '/v1/batch', method: 'POST', headers, body })
