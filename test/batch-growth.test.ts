@@ -4,22 +4,26 @@
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startPulse, type RunningPulse } from '../pipelines/pulse-app.ts'
-import { batchAgeCheck, isBehind, PULL_MESSAGES } from '../pipelines/stream/batch-age.ts'
+import { batchAgeCheck, PULL_MESSAGES } from '../pipelines/stream/batch-age.ts'
 import { metricValue, segmentBatch, sendBatch } from './helpers/event-batches.ts'
 import { countEvents, testConfig, waitFor } from './helpers/test-pulse.ts'
 
 describe('batchAgeCheck', () => {
   const opts = { batchAgeMs: 250, batchAgeBehindMs: 2000 }
-  it('inserts at --batch-age-ms when not behind, and at --batch-age-behind-ms at the latest', () => {
-    expect(batchAgeCheck(250, false, opts)).toBe('insert')
-    expect(batchAgeCheck(250, true, opts)).toBe(250)
-    expect(batchAgeCheck(1900, true, opts)).toBe(100)
-    expect(batchAgeCheck(2000, true, opts)).toBe('insert')
+  const idle = { streamPending: 0, insertsInFlight: 0 }
+  it('inserts at --batch-age-ms when nothing is in flight and no backlog waits', () => {
+    expect(batchAgeCheck(250, idle, opts)).toBe('insert')
+    expect(batchAgeCheck(250, { ...idle, streamPending: PULL_MESSAGES }, opts)).toBe('insert')
   })
-  it('counts as behind a stream backlog past one pull, or any batch not yet stored and acked', () => {
-    expect(isBehind({ streamPending: PULL_MESSAGES, batchesInFlight: 0 })).toBe(false)
-    expect(isBehind({ streamPending: PULL_MESSAGES + 1, batchesInFlight: 0 })).toBe(true)
-    expect(isBehind({ streamPending: 0, batchesInFlight: 1 })).toBe(true)
+  it('keeps filling while an insert is in flight, however long that takes', () => {
+    expect(batchAgeCheck(250, { ...idle, insertsInFlight: 1 }, opts)).toBe(250)
+    expect(batchAgeCheck(60_000, { ...idle, insertsInFlight: 1 }, opts)).toBe(250)
+  })
+  it('keeps filling up to --batch-age-behind-ms while a backlog past one pull waits in the stream', () => {
+    const backlog = { ...idle, streamPending: PULL_MESSAGES + 1 }
+    expect(batchAgeCheck(250, backlog, opts)).toBe(250)
+    expect(batchAgeCheck(1900, backlog, opts)).toBe(100)
+    expect(batchAgeCheck(2000, backlog, opts)).toBe('insert')
   })
 })
 

@@ -12,7 +12,7 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
-import { batchAgeCheck, isBehind, PULL_MESSAGES } from './batch-age.ts'
+import { batchAgeCheck, PULL_MESSAGES } from './batch-age.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
 import { insertBatchFacts } from './facts-inserter.ts'
 import { batchIdsOf } from './batch-ids.ts'
@@ -24,7 +24,7 @@ import type { ProcessorMetrics } from './processor-metrics.ts'
 export interface ProcessorOptions {
   batchSize: number
   batchAgeMs: number
-  /** While the processor is behind, a batch keeps filling up to this age (batch-age.ts). */
+  /** While a backlog waits in the stream, a batch keeps filling up to this age (batch-age.ts). */
   batchAgeBehindMs: number
   maxDeliver: number
   /** The consumer's ack wait: held messages are marked in progress well within it. */
@@ -215,10 +215,16 @@ export class StreamProcessor {
 
   /** The open batch reached an age check (batch-age.ts): inserted now, or checked again later. */
   private ageReached(): void {
-    const behind = isBehind({ streamPending: this.streamPending, batchesInFlight: this.held.size })
-    const next = batchAgeCheck(Date.now() - this.timerStarted, behind, this.opts)
+    clearTimeout(this.timer)
+    const next = batchAgeCheck(Date.now() - this.timerStarted, { streamPending: this.streamPending, insertsInFlight: this.flushesPending }, this.opts)
     if (next === 'insert') void this.flush()
     else this.timer = setTimeout(() => this.ageReached(), next)
+  }
+
+  /** An insert is done: an open batch past --batch-age-ms that waited for it goes now. */
+  private insertDone(): void {
+    this.flushesPending--
+    if (this.timer && !this.stopping && Date.now() - this.timerStarted >= this.opts.batchAgeMs) this.ageReached()
   }
 
   /** Serialised: one insert at a time, batches in stream order. */
@@ -236,7 +242,7 @@ export class StreamProcessor {
     this.chain = this.chain
       .then(() => this.insert(b))
       .catch((err) => this.log.error({ err: String(err) }, 'batch handling failed; its messages will be redelivered'))
-      .finally(() => this.flushesPending--)
+      .finally(() => this.insertDone())
     return this.chain
   }
 
