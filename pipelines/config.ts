@@ -5,7 +5,7 @@ import { parseTime } from '../models/events/event-time.ts'
 import path from 'node:path'
 import { KeysFileError, readKeysFile } from './keys/keys-file.ts'
 import type { ClickHouseTarget } from '../sql/clickhouse-client.ts'
-import type { QueryLimits } from '../sql/read-path/read-session-settings.ts'
+import { defaultQueryLimits, type QueryLimits } from '../sql/read-path/read-session-settings.ts'
 import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
 import { readFileSync } from 'node:fs'
 import { parseProfilesConfig, type ProfilesConfig } from '../models/tags/profiles-config.ts'
@@ -158,7 +158,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'queryMaxRows', flag: '--query-max-rows <n>', env: 'PULSE_QUERY_MAX_ROWS', kind: 'int', help: 'row limit of one query API result', default: '100000', min: 1, max: 1_000_000_000 },
   { key: 'queryMaxResultBytes', flag: '--query-max-result-bytes <n>', env: 'PULSE_QUERY_MAX_RESULT_BYTES', kind: 'int', help: 'byte limit of one query API result (uncompressed)', default: String(100 * 1024 * 1024), min: 1024 },
   { key: 'queryMaxMemoryBytes', flag: '--query-max-memory-bytes <n>', env: 'PULSE_QUERY_MAX_MEMORY_BYTES', kind: 'int', help: 'memory one query API call may use', default: String(2 * 1024 ** 3), min: 16 * 1024 * 1024 },
-  { key: 'queryThreads', flag: '--query-threads <n>', env: 'PULSE_QUERY_THREADS', kind: 'int', help: 'threads one query API call may use (ingest keeps the rest)', default: '1', min: 1, max: 256 },
+  { key: 'queryThreads', flag: '--query-threads <n>', env: 'PULSE_QUERY_THREADS', kind: 'int', help: 'threads one query API call or analysis may use (default: one per core); they run at nice 19, below ingest', default: String(defaultQueryLimits.threads), min: 1, max: 256 },
   { key: 'logLevel', flag: '--log-level <level>', env: 'PULSE_LOG_LEVEL', kind: 'string', help: 'pino log level', default: 'info' },
   { key: 'ltvPurchaseEvents', flag: '--ltv-purchase-event <name>', env: 'PULSE_LTV_PURCHASE_EVENTS', kind: 'list', help: 'event names that count as purchases for the value models; their revenue is the amount (repeatable; env: comma separated)', default: 'Order Completed' },
   { key: 'ltvAmountProperty', flag: '--ltv-amount-property <name>', env: 'PULSE_LTV_AMOUNT_PROPERTY', kind: 'string', help: 'property of a purchase event that holds its amount (default: the revenue column, from revenue / total / value)', default: '' },

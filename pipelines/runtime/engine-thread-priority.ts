@@ -1,14 +1,20 @@
 // The embedded ClickHouse engine's threads (inserts, merges, background pools) do batch work in
 // this process; at nice 10 they yield the CPU to the HTTP edge and to nats-server, whose answers
-// clients wait on. Linux only: elsewhere, or without permission, nothing changes.
+// clients wait on. Analyses and query API calls run lower still: their sessions ask the engine for
+// nice 19 (os_thread_priority, sql/read-path/read-session-settings.ts), and the engine puts a pool
+// thread back to nice 0 when such a query lets it go, so every tick looks at all the engine's
+// threads again and lowers those at 0. Linux only: elsewhere, or without permission, nothing changes.
 import { readdirSync, readFileSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { getPriority, setPriority } from 'node:os'
 import { BATCH_NICE } from './batch-thread-priority.ts'
 
 /** Node's own threads (main, V8 helpers, libuv pool, workers) are all named "node". */
 const NODE_THREAD = 'node'
 
-function reniceEngineThreads(seen: Set<number>): void {
+/** Thread id -> whether it is one of Node's own (its name is read once). */
+type KnownThreads = Map<number, boolean>
+
+function reniceEngineThreads(known: KnownThreads): void {
   let tids: string[]
   try {
     tids = readdirSync('/proc/self/task')
@@ -17,22 +23,30 @@ function reniceEngineThreads(seen: Set<number>): void {
   }
   for (const t of tids) {
     const tid = Number(t)
-    if (seen.has(tid)) continue
     try {
-      if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === NODE_THREAD) continue
-      setPriority(tid, BATCH_NICE)
-      seen.add(tid)
+      const isNode = known.get(tid)
+      if (isNode === undefined) {
+        const named = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === NODE_THREAD
+        known.set(tid, named)
+        if (!named) setPriority(tid, BATCH_NICE)
+      } else if (!isNode && getPriority(tid) === 0) {
+        // Handed back by a query that ran lower (at 19 it is running one: left alone).
+        setPriority(tid, BATCH_NICE)
+      }
     } catch {
       // The thread ended meanwhile, or renicing is not allowed.
     }
   }
+  // Forget ended threads (pools shrink and grow); a reused id is looked at afresh.
+  const alive = new Set(tids.map(Number))
+  for (const tid of known.keys()) if (!alive.has(tid)) known.delete(tid)
 }
 
-/** Renices the engine's threads now and as its pools grow; returns a function that stops. */
-export function deprioritiseEngineThreads(intervalMs = 5000): () => void {
-  const seen = new Set<number>()
-  reniceEngineThreads(seen)
-  const timer = setInterval(() => reniceEngineThreads(seen), intervalMs)
+/** Renices the engine's threads now and at every tick; returns a function that stops. */
+export function deprioritiseEngineThreads(intervalMs = 1000): () => void {
+  const known: KnownThreads = new Map()
+  reniceEngineThreads(known)
+  const timer = setInterval(() => reniceEngineThreads(known), intervalMs)
   timer.unref()
   return () => clearInterval(timer)
 }

@@ -7,7 +7,7 @@
 -- readonly = 1 refuses every other setting change, writes, DDL and the table functions that reach
 -- files, URLs or other servers ("Permissions for queries"). Tune the numbers to the server; they
 -- mirror Pulse's defaults (--query-timeout-s, --query-max-rows, --query-max-result-bytes,
--- --query-max-memory-bytes, --query-threads).
+-- --query-max-memory-bytes, --query-threads: one per core, 2 here).
 CREATE SETTINGS PROFILE IF NOT EXISTS pulse_read_profile SETTINGS
     readonly = 1 CONST,
     max_execution_time = 30 CONST,
@@ -16,7 +16,10 @@ CREATE SETTINGS PROFILE IF NOT EXISTS pulse_read_profile SETTINGS
     max_result_bytes = 104857600 CONST,
     result_overflow_mode = 'throw' CONST,
     max_memory_usage = 2147483648 CONST,
-    max_threads = 1 CONST,
+    max_threads = 2 CONST,
+    -- Below the server's own work (inserts, merges): reads take the idle cores and yield under
+    -- load. Needs CAP_SYS_NICE on the server (a no-op without it).
+    os_thread_priority = 19 CONST,
     final = 1 CONST,
     allow_ddl = 0 CONST,
     allow_introspection_functions = 0 CONST;

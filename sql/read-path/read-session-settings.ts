@@ -3,6 +3,7 @@
 // change of setting (SET or a SETTINGS clause, readonly itself included), every write and DDL, and
 // the table functions that reach files, URLs, other servers or processes (ClickHouse docs,
 // "Permissions for queries": readonly=1 allows only reads and no setting changes).
+import { availableParallelism } from 'node:os'
 
 export interface QueryLimits {
   /** max_execution_time of one query, seconds. */
@@ -13,11 +14,19 @@ export interface QueryLimits {
   maxResultBytes: number
   /** Memory one query may use. */
   maxMemoryBytes: number
-  /** Threads one query may use, so ingest keeps a core while an analyst query runs. */
+  /** Threads one query may use; they run at ANALYST_NICE, so ingest comes first on every core. */
   threads: number
 }
 
-export const defaultQueryLimits: QueryLimits = { timeoutS: 30, maxRows: 100_000, maxResultBytes: 100 * 1024 * 1024, maxMemoryBytes: 2 * 1024 ** 3, threads: 1 }
+/**
+ * The nice value of a read's threads (the engine's os_thread_priority; it needs CAP_SYS_NICE and
+ * is a no-op without it). Ingest's engine threads run at 10 and its HTTP edge at 0, so a query
+ * takes the cores they leave idle and yields them under load (Linux CFS weights: 15 at nice 19
+ * against 110 at 10 and 1024 at 0).
+ */
+export const ANALYST_NICE = 19
+
+export const defaultQueryLimits: QueryLimits = { timeoutS: 30, maxRows: 100_000, maxResultBytes: 100 * 1024 * 1024, maxMemoryBytes: 2 * 1024 ** 3, threads: availableParallelism() }
 
 /** Name -> value, in the order they must be set; readonly is the last one. */
 export function readSessionSettings(limits: QueryLimits): Array<[string, number | string]> {
@@ -29,6 +38,7 @@ export function readSessionSettings(limits: QueryLimits): Array<[string, number 
     ['result_overflow_mode', 'throw'],
     ['max_memory_usage', limits.maxMemoryBytes],
     ['max_threads', limits.threads],
+    ['os_thread_priority', ANALYST_NICE],
     // Every ReplacingMergeTree read is exact (one row per key), without asking for FINAL.
     ['final', 1],
     ['output_format_json_quote_64bit_integers', 0],
