@@ -85,29 +85,7 @@ SELECT
     arraySort(groupArrayIf(span, span >= 0)) AS spans_ms
 FROM
 (
-    SELECT
-        level,
-        last_entry,
-        period,
-        if(persons_of = '', '', person) AS person_key,
-        seen_ids,
-        arrayMap(x -> x.2, w) AS w_ts,
-        arrayMap(x -> x.3, w) AS w_masks,
-        arrayMap(x -> x.4, w) AS w_xmasks,
-        w[1].5 AS entry_held,
-        arrayMap(x -> x.5 = entry_held, w) AS w_held,
-        arrayMap(x -> x.6, w) AS w_bvals,
-        w_ts[1] AS entry_ms,
-        arrayEnumerate(w_ts) AS w_index,
-        path,
-        arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> w_ts[p], path)), arrayPopFront(arrayMap(p -> w_ts[p], path))) AS gaps,
-        if(span_to > 0 AND level >= span_to, w_ts[path[span_to]] - w_ts[path[span_from]], toInt64(-1)) AS span,
-        multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
-                attribution = 'first_touch', w_bvals[1],
-                attribution = 'last_touch', w_bvals[path[-1]],
-                any_order, arrayMap(at -> if(at > 0, w_bvals[at], NULL), [arrayFirstIndex((m, ok) -> ok AND bitTest(m, attribution_step - 1), w_masks, w_held)])[1],
-                attribution_step <= length(path), w_bvals[path[attribution_step]],
-                NULL) AS bvalue
+    SELECT level, last_entry, period, if(persons_of = '', '', person) AS person_key, seen_ids, entry_ms, gaps, span, bvalue
     FROM
     (
         -- @walk

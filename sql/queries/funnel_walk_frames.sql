@@ -1,11 +1,21 @@
 -- The walk of sql/queries/funnel.sql for every request (funnel-query.ts picks the walk): per person
 -- (and entry period), the furthest step over its entries, the window of the earliest entry reaching
 -- it, and the path through that window. Its rules are in funnel.sql's header.
-        SELECT person, period, level, w, last_entry, seen_ids, path
+        SELECT person, period, level, last_entry, seen_ids,
+            w_ts[1] AS entry_ms,
+            arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> w_ts[p], path)), arrayPopFront(arrayMap(p -> w_ts[p], path))) AS gaps,
+            if(span_to > 0 AND level >= span_to, w_ts[path[span_to]] - w_ts[path[span_from]], toInt64(-1)) AS span,
+            multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
+                    attribution = 'first_touch', w_bvals[1],
+                    attribution = 'last_touch', w_bvals[path[-1]],
+                    any_order, arrayMap(at -> if(at > 0, w_bvals[at], NULL), [arrayFirstIndex((m, ok) -> ok AND bitTest(m, attribution_step - 1), w_masks, w_held)])[1],
+                    attribution_step <= length(path), w_bvals[path[attribution_step]],
+                    NULL) AS bvalue
         FROM
         (
             SELECT person, period, level, w, last_entry, seen_ids,
                 arrayMap(x -> x.2, w) AS w_ts,
+                arrayMap(x -> x.6, w) AS w_bvals,
                 arrayMap(x -> x.3, w) AS w_masks,
                 arrayMap(x -> x.4, w) AS w_xmasks,
                 w[1].5 AS entry_held,

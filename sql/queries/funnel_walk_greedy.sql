@@ -6,11 +6,19 @@
 -- earliest event at each step that still allows the furthest step). Per person, the chains of all
 -- entries advance one step at a time, each step one sort of the chains' positions with the step's
 -- events, so a person costs (events + entries) x steps, however many entries it has.
-        SELECT person, period, level, w, last_entry, seen_ids,
-            -- The chosen entry's chain: at each step the first event of the step after the previous one.
-            arrayMap(x -> x.3, w) AS w_masks,
-            arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((m, r) -> r > p[-1] AND bitTest(m, k - 1), w_masks, arrayEnumerate(w_masks)))),
-                range(2, toUInt64(level) + 1), [toUInt64(1)]) AS path
+        SELECT person, period, level, last_entry, seen_ids,
+            ts[chosen] AS entry_ms,
+            -- The chosen entry's chain: at each step the first event of the step after the previous
+            -- one. Its first `level` events lie within the window (that is how `level` was counted).
+            arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((m, r) -> r > p[-1] AND bitTest(m, k - 1), masks, idx))),
+                range(2, toUInt64(level) + 1), [chosen]) AS path,
+            arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> ts[p], path)), arrayPopFront(arrayMap(p -> ts[p], path))) AS gaps,
+            if(span_to > 0 AND level >= span_to, ts[path[span_to]] - ts[path[span_from]], toInt64(-1)) AS span,
+            multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
+                    attribution = 'first_touch', ev[chosen].3,
+                    attribution = 'last_touch', ev[path[-1]].3,
+                    attribution_step <= length(path), ev[path[attribution_step]].3,
+                    NULL) AS bvalue
         FROM
         (
             SELECT
@@ -40,9 +48,6 @@
                     range(2, n_steps + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
                 arrayMax(levels) AS level,
                 entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,
-                ts[chosen] + window_ms AS window_end,
-                arrayMap((i, at) -> i >= chosen AND at <= window_end, idx, ts) AS in_window,
-                arrayMap((x, i) -> (i, x.1, x.2, toUInt32(0), CAST([], 'Array(String)'), x.3), arrayFilter((x, f) -> f, ev, in_window), arrayFilter((i, f) -> f, idx, in_window)) AS w,
                 entry_ts[-1] AS last_entry
             FROM
             (
