@@ -2,13 +2,13 @@
 // 1. Load: N simulated events of M persons (bench/analytics-data.ts) into a fresh engine in a temp
 //    folder, as TabSeparated batches through the processor's own insert statement (the
 //    materialized view fills events_by_key), and the persons' ids into person_ids.
-// 2. Time each analysis on the analysis session the API uses (sealed with the read limits, one thread): a cold
+// 2. Time each analysis on the analysis session the API uses (sealed with the read limits: nice 19, one thread per core by default): a cold
 //    run after the engine's caches are dropped, then the median of warm runs, with the process's
 //    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
 // Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
 //        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
-//        [--query-threads 1] [--query-timeout-s 30]
-// --query-threads, --query-timeout-s: the sealed sessions' limits as `pulse serve` takes them (defaults 1 and 30).
+//        [--query-threads N] [--query-timeout-s 30]
+// --query-threads, --query-timeout-s: the sealed sessions' limits as `pulse serve` takes them (defaults: one thread per core, 30 s).
 // --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
 // the queries again on the same data).
 import { mkdtempSync, rmSync } from 'node:fs'
