@@ -68,8 +68,8 @@ WITH
     arrayMap(nm -> toUInt32(arraySum(arrayMap(k -> if(arrayExists(x -> exclusion_events[x] = nm AND exclusion_from[x] + 1 < k AND k <= exclusion_to[x] + 1, range(1, length(exclusion_events) + 1)),
         bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))), exclusion_names) AS exclusion_name_bits
 SELECT
-    grouping(bvalue) = 1 AS is_total,
-    bvalue AS value,
+    is_total,
+    value,
     sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
     arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps)) AS sorted_gaps,
     arrayMap(s -> if(empty(s), NULL, arraySum(s) / length(s) / 1000), sorted_gaps) AS mean_seconds,
@@ -85,13 +85,17 @@ SELECT
     arraySort(groupArrayIf(span, span >= 0)) AS spans_ms
 FROM
 (
-    SELECT level, last_entry, period, if(persons_of = '', '', person) AS person_key, seen_ids, entry_ms, gaps, span, bvalue
+    SELECT level, last_entry, period, if(persons_of = '', '', person) AS person_key, seen_ids, entry_ms, gaps, span,
+        -- Each person counts in the total and, with a breakdown, under its value.
+        arrayJoin(if(breakdown_prop = '', [(true, CAST(NULL AS Nullable(String)))], [(true, NULL), (false, walked.bvalue)])) AS split,
+        split.1 AS is_total,
+        split.2 AS value
     FROM
     (
         -- @walk
-    )
+    ) AS walked
 )
-GROUP BY GROUPING SETS ((period, person_key), (period, person_key, bvalue))
+GROUP BY period, person_key, is_total, value
 HAVING persons_of = '' OR is_total
 ORDER BY person_key
 LIMIT {limit:UInt64}
