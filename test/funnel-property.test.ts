@@ -170,14 +170,14 @@ describe('POST /api/funnels against the reference', () => {
           60_000,
         )
         expect(Number(stored[0].n)).toBe(calls.length)
-        const rows = await sql<{ user_id: string; event: string; ts: number; received: number; source: string; message_id: string; properties: string }>(
+        const rows = await sql<{ user_id: string; event: string; ts: number; received: number; tie: string; properties: string }>(
           pulse.url,
-          `SELECT user_id, event, toUnixTimestamp64Milli(ts) AS ts, toUnixTimestamp64Milli(received_at) AS received, source, message_id, properties
+          `SELECT user_id, event, toUnixTimestamp64Milli(ts) AS ts, toUnixTimestamp64Milli(received_at) AS received, toString(cityHash64(source, message_id)) AS tie, properties
            FROM events WHERE startsWith(user_id, {p:String})`,
           { p: prefix },
         )
         const reference: ReferenceEvent[] = rows.map((r) => ({
-          person: r.user_id, event: r.event, ts: Number(r.ts), receivedAt: Number(r.received), source: r.source, messageId: r.message_id, properties: JSON.parse(r.properties),
+          person: r.user_id, event: r.event, ts: Number(r.ts), receivedAt: Number(r.received), tie: BigInt(r.tie), properties: JSON.parse(r.properties),
         }))
         for (const [i, [template, which]] of requests.entries()) {
           const body = onDay(i >= requests.length / 2 ? greedyShaped(template) : template, run)

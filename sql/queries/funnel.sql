@@ -8,8 +8,8 @@
 -- every request as described below; funnel_walk_greedy.sql, for ordered funnels without
 -- exclusions, step windows or held properties over the whole range, finds the same levels and
 -- paths with one greedy chain per entry (its header says why that is exact there).
--- The frames walk: per person, events are numbered in the order (time, received time, source,
--- message id); each entry's window (its own event and the later ones at most `window` after it) is a window-function
+-- The frames walk: per person, events are numbered in the order (time, received time, tie: a
+-- fixed hash of source and message id, as paths order them); each entry's window (its own event and the later ones at most `window` after it) is a window-function
 -- frame over the person's events by time, cut to the events at or after the entry in that order.
 -- A person thus costs the sum of its entries' window sizes, not entries x all its events.
 -- Then per entry, over the events of its window only (local index 1 = the entry):

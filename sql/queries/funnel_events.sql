@@ -5,8 +5,7 @@ SELECT
     e.key_id AS key_id,
     toUnixTimestamp64Milli(e.ts) AS t,
     toUnixTimestamp64Milli(e.received_at) AS received,
-    e.source AS src,
-    e.message_id AS mid,
+    cityHash64(e.source, e.message_id) AS tie,
     -- @include property_filter_passes
     AS passes,
     -- The steps named by the event, less those whose filters fail on it.

@@ -96,16 +96,16 @@
                         (
                             SELECT
                                 person, t, mask, xmask, held, bval,
-                                row_number() OVER (PARTITION BY person ORDER BY t, received, src, mid) AS idx,
+                                row_number() OVER (PARTITION BY person ORDER BY t, received, tie) AS idx,
                                 t >= from_ms AND t < to_ms AND if(any_order, mask != 0, bitTest(mask, 0)) AS is_entry,
                                 -- The ids the events came with: the ids of a person the identity table does not know yet.
-                                arraySort(groupUniqArrayIf(key_id, persons_of != '') OVER (PARTITION BY person ORDER BY t, received, src, mid
+                                arraySort(groupUniqArrayIf(key_id, persons_of != '') OVER (PARTITION BY person ORDER BY t, received, tie
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS seen_ids
                             FROM
                             (
                                 SELECT
                                     if(p.person_id != '', p.person_id, concat('p_', substring(lower(hex(SHA256(ev.key_id))), 1, 16))) AS person,
-                                    ev.key_id AS key_id, ev.t AS t, ev.received AS received, ev.src AS src, ev.mid AS mid, ev.mask AS mask, ev.xmask AS xmask, ev.held AS held, ev.bval AS bval
+                                    ev.key_id AS key_id, ev.t AS t, ev.received AS received, ev.tie AS tie, ev.mask AS mask, ev.xmask AS xmask, ev.held AS held, ev.bval AS bval
                                 FROM
                                 (
                                     -- @include funnel_events

@@ -26,7 +26,7 @@
                 -- processor would name it (hashed once per person, not per event).
                 if(known_person != '', known_person, concat('p_', substring(lower(hex(SHA256(unknown_id))), 1, 16))) AS person,
                 toInt64(0) AS period,
-                arraySort(x -> (x.1, x.4, x.5, x.6), groupArray((t, mask, bval, received, src, mid))) AS ev,
+                arraySort(x -> (x.1, x.4, x.5), groupArray((t, mask, bval, received, tie))) AS ev,
                 arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
                 toUInt64(length(ev) + 1) AS none,
                 arrayMap(x -> x.1, ev) AS ts,

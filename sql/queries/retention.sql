@@ -54,13 +54,13 @@ FROM
     (
         SELECT
             person,
-            -- (period, cohort event (time, received, source, message id, breakdown set, breakdown text)), by period then time
+            -- (period, cohort event (time, received, tie, breakdown set, breakdown text)), by period then time
             arraySort(groupArrayIf((period, key_first_cohort), key_has_cohort = 1)) AS cohort_events,
             if(recurring = 1,
                 -- The first of each period (a person's ids may each have one).
                 arrayFilter((c, i) -> i = 1 OR cohort_events[i - 1].1 != c.1, cohort_events, arrayEnumerate(cohort_events)),
                 arraySlice(arraySort(c -> c.2, cohort_events), 1, 1)) AS cohort_firsts,
-            arrayFilter(c -> c.1 >= 0 AND c.1 < n_cohorts, arrayMap(c -> (c.1, c.2.1, c.2.5, c.2.6), cohort_firsts)) AS entries,
+            arrayFilter(c -> c.1 >= 0 AND c.1 < n_cohorts, arrayMap(c -> (c.1, c.2.1, c.2.4, c.2.5), cohort_firsts)) AS entries,
             groupArrayIf((period, key_last_return), key_has_return = 1) AS returns
         FROM
         (
@@ -72,7 +72,7 @@ FROM
                 SELECT
                     key_id,
                     period,
-                    minIf((t, received, src, mid, bset, btext), is_cohort) AS key_first_cohort,
+                    minIf((t, received, tie, bset, btext), is_cohort) AS key_first_cohort,
                     max(is_cohort) AS key_has_cohort,
                     maxIf(t, is_return) AS key_last_return,
                     max(is_return) AS key_has_return
@@ -82,9 +82,9 @@ FROM
                         e.key_id AS key_id,
                         toUnixTimestamp64Milli(e.ts) AS t,
                         toUnixTimestamp64Milli(e.received_at) AS received,
-                        -- Source and message id order ties only for the breakdown value.
-                        if(breakdown_prop = '', '', toString(e.source)) AS src,
-                        if(breakdown_prop = '', '', e.message_id) AS mid,
+                        -- The tie order of funnels and paths (a hash of source and message id) matters only
+                        -- for the breakdown value.
+                        if(breakdown_prop = '', toUInt64(0), cityHash64(e.source, e.message_id)) AS tie,
                         toDate32(e.ts) AS day,
                         multiIf(unit = 'day', toInt64(dateDiff('day', origin, day)),
                                 unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),

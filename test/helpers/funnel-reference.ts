@@ -10,8 +10,8 @@ export interface ReferenceEvent {
   event: string
   ts: number
   receivedAt: number
-  source: string
-  messageId: string
+  /** The fixed order of events at the same time and receive time (cityHash64 of source and message id). */
+  tie: bigint
   properties: Record<string, unknown>
 }
 
@@ -154,7 +154,7 @@ export function referenceResults(req: FunnelRequest, events: ReferenceEvent[]): 
   for (const e of events) byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), e])
   const results: PersonResult[] = []
   for (const list of byPerson.values()) {
-    list.sort((a, b) => a.ts - b.ts || a.receivedAt - b.receivedAt || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0))
+    list.sort((a, b) => a.ts - b.ts || a.receivedAt - b.receivedAt || (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0))
     const r = personFunnel(req, list)
     if (r) results.push(r)
   }
