@@ -23,8 +23,9 @@
         (
             SELECT
                 -- An id the identity table does not know yet is a person of its own, named as the
-                -- processor would name it (hashed once per person, not per event).
-                if(known_person != '', known_person, concat('p_', substring(lower(hex(SHA256(unknown_id))), 1, 16))) AS person,
+                -- processor would name it (hashed once per person, not per event). Person ids start
+                -- with 'p_', so the prefix 'u:' keeps such an id apart from them in one grouping key.
+                if(startsWith(group_key, 'u:'), concat('p_', substring(lower(hex(SHA256(substring(group_key, 3)))), 1, 16)), group_key) AS person,
                 toInt64(0) AS period,
                 arraySort(x -> (x.1, x.4, x.5), groupArray((t, mask, bval, received, tie))) AS ev,
                 arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
@@ -34,6 +35,8 @@
                 arrayMap(i -> toUInt64(i), arrayEnumerate(ev)) AS idx,
                 arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
                 arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
+                toUInt32(arrayReduce('groupBitOr', masks)) AS steps_present,
+                arrayFirstIndex(k -> NOT bitTest(steps_present, k - 1), range(2, n_steps + 1)) AS step_gap,
                 -- (each entry's chain position, the steps it has reached within the window). Per step, the
                 -- chains' positions (sorted: a later entry's chain is never behind an earlier one's) are
                 -- merged with the step's events, data before a chain at the same place, and each chain
@@ -45,15 +48,15 @@
                     [arraySort(arrayConcat(
                         arrayFilter((x, m) -> bitTest(m, k - 1), arrayMap((p, at) -> (p, toUInt8(1), at), idx, ts), masks),
                         arrayMap(g -> (g, toUInt8(2), toInt64(0)), acc.1)))])[1],
-                    range(2, n_steps + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
+                    -- Only up to the first step none of the person's events names: no chain passes it.
+                    range(2, if(step_gap = 0, n_steps, step_gap) + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
                 arrayMax(levels) AS level,
                 entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,
                 entry_ts[-1] AS last_entry
             FROM
             (
                 SELECT
-                    p.person_id AS known_person,
-                    if(p.person_id = '', read.key_id, '') AS unknown_id,
+                    if(p.person_id != '', p.person_id, concat('u:', read.key_id)) AS group_key,
                     read.*
                 FROM
                 (
@@ -61,7 +64,7 @@
                 ) AS read
                 LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = read.key_id
             )
-            GROUP BY known_person, unknown_id
+            GROUP BY group_key
         )
         WHERE length(entries) > 0
             AND (persons_of = '' OR (person > after_person AND if(persons_of = 'dropped', level = persons_level, level >= persons_level)))
