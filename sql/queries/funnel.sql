@@ -7,10 +7,14 @@
 -- line (each walk includes the events read, funnel_events.sql). funnel_walk_frames.sql walks
 -- every request as described below; funnel_walk_greedy.sql, for ordered funnels without
 -- exclusions, step windows or held properties over the whole range, finds the same levels and
--- paths with one greedy chain per entry (its header says why that is exact there).
+-- paths with one greedy chain per entry (its header says why that is exact there). Each walk
+-- yields one row per person (and entry period): the furthest step, the chosen entry's time, the
+-- gaps between its path's steps, the histogram span and the breakdown value; below, they are
+-- counted once in the total and, with a breakdown, once under the person's value.
 -- The frames walk: per person, events are numbered in the order (time, received time, tie: a
--- fixed hash of source and message id, as paths order them); each entry's window (its own event and the later ones at most `window` after it) is a window-function
--- frame over the person's events by time, cut to the events at or after the entry in that order.
+-- fixed hash of source and message id, as paths order them); each entry's window (its own event
+-- and the later ones at most `window` after it) is a window-function frame over the person's
+-- events by time, cut to the events at or after the entry in that order.
 -- A person thus costs the sum of its entries' window sizes, not entries x all its events.
 -- Then per entry, over the events of its window only (local index 1 = the entry):
 -- ordered / strict: reach_k[r] says some valid chain from the entry ends at r as step k. The
