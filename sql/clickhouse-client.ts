@@ -1,13 +1,12 @@
 // The ClickHouse client factory: a server when a URL is given, else the in-process engine (chdb)
 // behind the same @clickhouse/client API. Only the composition root and the CLI commands that
 // work on a data folder call it: chdb holds one engine and one data folder per process.
-import { createClient, parseError, type ClickHouseClient } from '@clickhouse/client'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { drainPending } from 'chdb'
 import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
-import { InFlightCount } from './read-path/analyst-reads-in-flight.ts'
 import { ReplacingReadSession } from './read-path/read-session.ts'
 import { analysisClient } from './read-path/analysis-session.ts'
 import { openSpoolFolder } from './spool-folder.ts'
@@ -69,7 +68,7 @@ export interface TabSeparatedTarget {
   columns: readonly string[]
   /** sql/queries statement that inserts the same columns from file({path:String}) (embedded engine). */
   fileStatement: string
-  /** The file statement's SETTINGS clause, for the engine's direct insert (a test holds the two equal). */
+  /** The file statement's SETTINGS clause, which the server-mode insert sends too (a test holds the two equal). */
   settings?: Readonly<Record<string, number>>
 }
 
@@ -125,14 +124,14 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
       password: target.password,
       database: target.database,
     })
-    const insertTabSeparated = async ({ table, columns }: TabSeparatedTarget, rows: EncodedRows) => {
+    const insertTabSeparated = async ({ table, columns, settings }: TabSeparatedTarget, rows: EncodedRows) => {
       // As in the file statement: rows of one insert are not collapsed on insert; FINAL does it.
       await client.insert({
         table,
         columns: [...columns] as [string, ...string[]],
         format: 'TabSeparated',
         values: Readable.from([await bytesOf(rows)], { objectMode: false }),
-        clickhouse_settings: { optimize_on_insert: 0 },
+        clickhouse_settings: { optimize_on_insert: 0, ...settings },
       })
     }
     // Analyst queries never run as the writing user: without a read user there is no query API.
@@ -148,19 +147,20 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   }
   const main = await embeddedSession(target)
   const { client } = main
-  const analystReads = new InFlightCount()
   const openSealed = async () => {
     const { client: sealed } = await embeddedSession(target)
     await sealReadSession(sealed, target.readLimits ?? defaultQueryLimits)
     return sealed
   }
-  const readClient = new ReplacingReadSession(await openSealed(), openSealed, analystReads).client()
-  // Its statements hold no parameter guard, so they do not count among the analyst reads inserts step around.
+  // Where the sealed sessions' statements keep their parameters, so that none binds any
+  // (analysis-session.ts): a long analyst query would otherwise hold every bound statement of the
+  // process behind it, the profile stage's reads and so the storing of events among them.
   const requests = await embeddedSession(target)
   const storeParams = async (id: string, params: string) => {
     await requests.connection.chdb.rawInsert({ table: 'analysis_requests', columns: ['id', 'params'], format: 'JSONEachRow', values: Buffer.from(JSON.stringify({ id, params }) + '\n') })
   }
-  const analysisSession = new ReplacingReadSession(await openSealed(), openSealed, new InFlightCount())
+  const readClient = analysisClient(new ReplacingReadSession(await openSealed(), openSealed).client(), storeParams)
+  const analysisSession = new ReplacingReadSession(await openSealed(), openSealed)
   const analysis = analysisClient(analysisSession.client(), storeParams)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
   // the INSERT (chdb 3.4 scans inline data as query text; bench/RESULTS.md): a batch is written to
@@ -168,21 +168,9 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   // The data folder holds the engine's folder: batches go there when /dev/shm is small or full.
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
-  const inserter = ({ client: session, connection }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
-    // While an analyst query holds the parameter guard, a file() insert (its path is a bound
-    // parameter) would wait for the whole query: the direct insert binds none and runs beside it.
-    // It costs the engine more (it scans the rows as statement text), so it is only taken then.
-    if (analystReads.value > 0) {
-      const values = await bytesOf(rows)
-      if (values.length === 0) return
-      try {
-        await connection.chdb.rawInsert({ table: into.table, columns: [...into.columns], format: 'TabSeparated', settings: into.settings, values })
-      } catch (err) {
-        // The same error shape (and code) as every other statement, so refused rows are told apart.
-        throw parseError(err instanceof Error ? err.message : String(err))
-      }
-      return
-    }
+  const inserter = ({ client: session }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
+    // The file's path is a bound parameter: no statement of the sealed sessions binds one
+    // (analysis-session.ts), so an analyst's query never holds this insert behind it.
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
       await session.command({ query: query(into.fileStatement), query_params: { path: file } })

@@ -1,6 +1,6 @@
-// The embedded engine inserts a TabSeparated body two ways (sql/clickhouse-client.ts): through the
-// target's file statement, or directly with the target's columns and settings while an analyst
-// query runs. Both must name the columns in the order the writer encodes them, with the same settings.
+// A TabSeparated body is inserted two ways (sql/clickhouse-client.ts): through the target's file
+// statement on the embedded engine, or with the target's columns and settings on a server. Both
+// must name the columns in the order the writer encodes them, with the same settings.
 import { describe, expect, it } from 'vitest'
 import type { TabSeparatedTarget } from '../sql/clickhouse-client.ts'
 import { query } from '../sql/sql-files.ts'

@@ -1,31 +1,41 @@
-// The session analyses run on in the embedded engine, beside the other reads instead of in front
-// of them. chdb runs statements with bound parameters one at a time process-wide, so an analysis
-// bound the usual way (a funnel of seconds) held every other parameterized statement behind it:
-// the query API, the profile reads, the file inserts of ingest. Here an analysis's parameters are
+// Statements with parameters on the sealed read sessions of the embedded engine (analyses and the
+// query API), run beside the other statements instead of in front of them. chdb runs statements
+// with bound parameters one at a time process-wide, so a read bound the usual way (a funnel or an
+// analyst's query of seconds) held every other parameterized statement behind it: the profile
+// stage's reads, the file inserts of ingest, and so the storing of events. Here the parameters are
 // stored as a row of analysis_requests (migration 015), and the statement reads each one from
-// that row by name and type: `{name:Type}` becomes JSONExtract(<the row's params>, 'name',
-// 'Type'). The values never enter the SQL text; only the row's id does, a random hex string made
-// here. The statement then binds nothing and runs on its own sealed session beside the others.
+// that row by name and type: `{name:Type}` (outside quotes and comments, placeholder-scan.ts)
+// becomes JSONExtract(<the row's params>, 'name', 'Type'). The values never enter the SQL text;
+// only the row's id does, a random hex string made here. The statement then binds nothing.
 import { randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { query } from '../sql-files.ts'
+import { placeholdersOf, replacePlaceholders } from './placeholder-scan.ts'
 
 /** Stores one analysis's parameters (JSON object text) under `id`. */
 export type StoreParams = (id: string, params: string) => Promise<void>
 
-const PARAMETER = /\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g
-// A type text is copied into a quoted literal of the statement: letters, digits, parentheses and
-// commas only (no quote can pass).
-const TYPE = /^[A-Za-z][A-Za-z0-9(), ]*$/
+// A type text is copied into a quoted literal of the statement, its quotes and backslashes escaped:
+// letters, digits, parentheses, commas, spaces, quotes, `=` and `-` (Enum8('a' = 1), DateTime64(3, 'UTC')).
+const TYPE = /^[A-Za-z][A-Za-z0-9_(), '=.-]*$/
 
-/** The statement with each `{name:Type}` read from the stored row `id`. */
-export function withStoredParams(sql: string, id: string): string {
+/** `text` as the body of a single-quoted literal. */
+function literalBody(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")
+}
+
+/**
+ * The statement with each `{name:Type}` read from the stored row `id`. A parameter `names` lacks
+ * fails as the engine fails an unset one (the stored row would give the type's default instead).
+ */
+export function withStoredParams(sql: string, id: string, names?: ReadonlySet<string>): string {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`analysis request id ${JSON.stringify(id)} is not 32 hex digits`)
   const expression = query('analysis_request_params').split('\n').filter((line) => !line.startsWith('--')).join(' ')
   const row = expression.replaceAll('{request_id:String}', `'${id}'`)
-  return sql.replace(PARAMETER, (_, name: string, type: string) => {
+  return replacePlaceholders(sql, ({ name, type }) => {
     if (!TYPE.test(type)) throw new Error(`parameter {${name}:${type}}: type not supported by the analysis session`)
-    return `JSONExtract(${row}, '${name}', '${type}')`
+    if (names && !names.has(name)) throw new Error(`Substitution \`${name}\` is not set`)
+    return `JSONExtract(${row}, '${name}', '${literalBody(type)}')`
   })
 }
 
@@ -44,23 +54,31 @@ function wellFormed(value: unknown): unknown {
 function asBound(sql: string, values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(values)) out[name] = wellFormed(value)
-  for (const [, name, type] of sql.matchAll(PARAMETER)) {
-    if (type === 'String' && out[name] !== undefined && out[name] !== null && typeof out[name] !== 'string') out[name] = String(out[name])
+  for (const { name, type } of placeholdersOf(sql)) {
+    const value = out[name]
+    if (value === undefined || value === null) continue
+    if (type === 'String' && typeof value !== 'string') out[name] = String(value)
+    // The JSON reader takes only a JSON boolean as Bool; binding also reads its text spellings.
+    const bool = /^(Nullable\()?Bool\)?$/.test(type) && typeof value === 'string' ? BOOL_TEXT[value.trim().toLowerCase()] : undefined
+    if (bool !== undefined) out[name] = bool
   }
   return out
 }
 
+const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false }
+
 /**
- * A client whose `query` with `query_params` stores them and runs the statement without binding;
- * everything else goes to `session` as it is. Only Pulse's own analysis files are sent through it.
+ * A client whose `query` with parameters stores them and runs the statement without binding;
+ * everything else goes to `session` as it is.
  */
 export function analysisClient(session: ClickHouseClient, store: StoreParams): ClickHouseClient {
   const run = async (params: Parameters<ClickHouseClient['query']>[0]) => {
     const bound = params.query_params ?? {}
-    if (Object.keys(bound).length === 0) return session.query(params)
+    if (Object.keys(bound).length === 0 && placeholdersOf(params.query).length === 0) return session.query(params)
     const id = randomBytes(16).toString('hex')
+    const statement = withStoredParams(params.query, id, new Set(Object.keys(bound).filter((k) => bound[k] !== undefined)))
     await store(id, JSON.stringify(asBound(params.query, bound)))
-    return session.query({ ...params, query: withStoredParams(params.query, id), query_params: undefined })
+    return session.query({ ...params, query: statement, query_params: undefined })
   }
   return new Proxy(session, {
     get: (target, prop) => (prop === 'query' ? run : Reflect.get(target, prop, target)),

@@ -74,7 +74,17 @@ export async function runReadOnlyQuery(
   }
   const early = syntaxRefusal(ast, database)
   if (early) throw new QueryRefused(early)
-  const late = treeRefusal(await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params), database)
+  let tree: string[]
+  try {
+    tree = await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params)
+  } catch (e) {
+    // On the embedded engine a parameter is read from its stored row (analysis-session.ts), so an
+    // unknown type surfaces here, in the expression that reads it.
+    const first = (e as Error).message.split('\n')[0].slice(0, 300)
+    if (PARAMETER_ERROR.test(first) && first.includes('analysis_requests')) throw new QueryRefused(`a query parameter does not fit its type: ${first.split(': In scope')[0]}; send each {name:Type} in "params" with a type the engine knows`, 'invalid_params')
+    throw e
+  }
+  const late = treeRefusal(tree, database)
   if (late) throw new QueryRefused(late)
   const result = await client.query({ query: wrapped, query_params: params, format: 'JSONEachRow' })
   return result.json<Record<string, unknown>>()

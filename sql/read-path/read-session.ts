@@ -5,7 +5,6 @@
 // like the first, starts clean. Statements run one at a time here, as the engine runs them per
 // session anyway, so that no statement starts on a session being replaced.
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { InFlightCount } from './analyst-reads-in-flight.ts'
 
 const STATEMENTS = new Set<PropertyKey>(['query', 'command', 'exec'])
 
@@ -15,17 +14,16 @@ export class ReplacingReadSession {
   constructor(
     private current: ClickHouseClient,
     private readonly open: () => Promise<ClickHouseClient>,
-    private readonly inFlight: InFlightCount,
   ) {}
 
-  /** A client whose statements run on the current session and count in `inFlight` until answered. */
+  /** A client whose statements run on the current session, one at a time. */
   client(): ClickHouseClient {
     return new Proxy(this.current, {
       get: (_target, prop) => {
         const value: unknown = Reflect.get(this.current, prop, this.current)
         if (typeof value !== 'function') return value
         if (!STATEMENTS.has(prop)) return (...args: unknown[]) => (Reflect.get(this.current, prop, this.current) as (...a: unknown[]) => unknown).apply(this.current, args)
-        return (...args: unknown[]) => this.inFlight.track(() => this.serially(prop, args))
+        return (...args: unknown[]) => this.serially(prop, args)
       },
     })
   }
