@@ -22,7 +22,7 @@ import { lockDataFolder } from './runtime/data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './runtime/embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
 import { clickHouseSink } from './stream/clickhouse-sink.ts'
-import { deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
+import { canLowerReadThreads, deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
 import { changePublisher } from './stream/change-publisher.ts'
@@ -156,6 +156,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     if (clickhouse.embedded) {
       const stopRenicing = deprioritiseEngineThreads()
       cleanups.push(async () => stopRenicing())
+      if (canLowerReadThreads() === false) log.warn('no CAP_SYS_NICE: analyst queries and analyses run at nice 10 beside ingest\'s engine work, not at 19 below it (give the process CAP_SYS_NICE, or lower --query-threads to 1)')
     }
 
     const registry = new Registry()

@@ -50,3 +50,21 @@ export function deprioritiseEngineThreads(intervalMs = 1000): () => void {
   timer.unref()
   return () => clearInterval(timer)
 }
+
+/** CAP_SYS_NICE's bit in the capability sets of /proc/self/status (linux/capability.h). */
+const CAP_SYS_NICE = 23n
+
+/**
+ * False on Linux when this process lacks CAP_SYS_NICE: the engine then leaves a read's threads at
+ * the nice they had (os_thread_priority is a no-op without it), so analyst queries run at nice 10
+ * beside ingest's engine work instead of below it. Null elsewhere.
+ */
+export function canLowerReadThreads(): boolean | null {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapEff:'))
+    if (!line) return null
+    return ((BigInt('0x' + line.split(/\s+/)[1]) >> CAP_SYS_NICE) & 1n) === 1n
+  } catch {
+    return null
+  }
+}
