@@ -65,6 +65,8 @@ function asBound(sql: string, values: Record<string, unknown>): Record<string, u
   return out
 }
 
+const UNKNOWN_TABLE = /analysis_requests.*(does not exist|UNKNOWN_TABLE)|UNKNOWN_DATABASE|Database .* does not exist/
+
 const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false }
 
 /**
@@ -77,7 +79,14 @@ export function analysisClient(session: ClickHouseClient, store: StoreParams): C
     if (Object.keys(bound).length === 0 && placeholdersOf(params.query).length === 0) return session.query(params)
     const id = randomBytes(16).toString('hex')
     const statement = withStoredParams(params.query, id, new Set(Object.keys(bound).filter((k) => bound[k] !== undefined)))
-    await store(id, JSON.stringify(asBound(params.query, bound)))
+    try {
+      await store(id, JSON.stringify(asBound(params.query, bound)))
+    } catch (err) {
+      // A data folder Pulse has not migrated yet (`pulse sql --data-dir` migrates nothing): bound
+      // the usual way, as before the table existed.
+      if (UNKNOWN_TABLE.test(String((err as Error).message))) return session.query(params)
+      throw err
+    }
     return session.query({ ...params, query: statement, query_params: undefined })
   }
   return new Proxy(session, {
