@@ -65,6 +65,9 @@ function asBound(sql: string, values: Record<string, unknown>): Record<string, u
   return out
 }
 
+/** A stored row is kept a day; reusing it for a minute leaves it there for every statement that reads it. */
+const REUSE_MS = 60_000
+
 const UNKNOWN_TABLE = /analysis_requests.*(does not exist|UNKNOWN_TABLE)|UNKNOWN_DATABASE|Database .* does not exist/
 
 const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false }
@@ -74,13 +77,19 @@ const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true
  * everything else goes to `session` as it is.
  */
 export function analysisClient(session: ClickHouseClient, store: StoreParams): ClickHouseClient {
+  // The query API checks and then runs a statement with the same parameters (EXPLAIN AST, EXPLAIN
+  // QUERY TREE, the query): they share the row stored for the first, one insert instead of three.
+  let last: { params: string; id: string; at: number } | null = null
   const run = async (params: Parameters<ClickHouseClient['query']>[0]) => {
     const bound = params.query_params ?? {}
     if (Object.keys(bound).length === 0 && placeholdersOf(params.query).length === 0) return session.query(params)
-    const id = randomBytes(16).toString('hex')
+    const text = JSON.stringify(asBound(params.query, bound))
+    const reuse = last !== null && last.params === text && Date.now() - last.at < REUSE_MS
+    const id = reuse && last ? last.id : randomBytes(16).toString('hex')
     const statement = withStoredParams(params.query, id, new Set(Object.keys(bound).filter((k) => bound[k] !== undefined)))
     try {
-      await store(id, JSON.stringify(asBound(params.query, bound)))
+      if (!reuse) await store(id, text)
+      last = { params: text, id, at: Date.now() }
     } catch (err) {
       // A data folder Pulse has not migrated yet (`pulse sql --data-dir` migrates nothing): bound
       // the usual way, as before the table existed.
