@@ -8,6 +8,7 @@ import { Readable } from 'node:stream'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import path from 'node:path'
 import { ReplacingReadSession } from './read-path/read-session.ts'
+import { ReadSessionPool } from './read-path/read-session-pool.ts'
 import { analysisClient } from './read-path/analysis-session.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
@@ -113,6 +114,13 @@ async function sealReadSession(readClient: ClickHouseClient, limits: QueryLimits
   if (Number(row?.readonly) !== 1) throw new Error('the read session of the embedded engine did not become read-only; refusing to serve queries')
 }
 
+/**
+ * Sealed sessions of the query API on the embedded engine: a long analyst query leaves the other
+ * to the next analyst or dashboard (read-session-pool.ts). Each holds at most --query-threads
+ * threads at nice 19, so more sessions would only split the same idle cores further.
+ */
+const QUERY_API_SESSIONS = 2
+
 export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHouse> {
   if (target.url) {
     const bootstrap = createClient({ url: target.url, username: target.user, password: target.password })
@@ -159,7 +167,9 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const storeParams = async (id: string, params: string) => {
     await requests.connection.chdb.rawInsert({ table: 'analysis_requests', columns: ['id', 'params'], format: 'JSONEachRow', values: Buffer.from(JSON.stringify({ id, params }) + '\n') })
   }
-  const readClient = analysisClient(new ReplacingReadSession(await openSealed(), openSealed).client(), storeParams)
+  const readSessions: ClickHouseClient[] = []
+  for (let i = 0; i < QUERY_API_SESSIONS; i++) readSessions.push(new ReplacingReadSession(await openSealed(), openSealed).client())
+  const readClient = analysisClient(new ReadSessionPool(readSessions).client(), storeParams)
   const analysisSession = new ReplacingReadSession(await openSealed(), openSealed)
   const analysis = analysisClient(analysisSession.client(), storeParams)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with

@@ -73,6 +73,27 @@ describe('the analysis session', () => {
     expect(Number(stored.n)).toBe(1)
   })
 
+  it('answers a second query API read while a long one runs', async () => {
+    let longDone = false
+    const long = rows<{ n: number }>(ch.readClient!, 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {m:UInt8}', { n: 400_000_000, m: 2 }).then((r) => {
+      longDone = true
+      return r
+    })
+    // Poll until the long read is underway: its row is stored just before its statement starts.
+    for (;;) {
+      const [stored] = await rows<{ n: number }>(ch.client, "SELECT count() AS n FROM analysis_requests WHERE JSONExtractUInt(params, 'm') = 2 AND JSONExtractUInt(params, 'n') = {target:UInt64}", { target: 400_000_000 })
+      if (Number(stored.n) > 0 || longDone) break
+    }
+    const started = performance.now()
+    const [answer] = await rows<{ v: string }>(ch.readClient!, 'SELECT {v:String} AS v', { v: 'second' })
+    const readMs = performance.now() - started
+    expect(answer.v).toBe('second')
+    expect(longDone).toBe(false)
+    const [counted] = await long
+    expect(Number(counted.n)).toBeGreaterThan(50_000_000)
+    expect(readMs).toBeLessThan(2000)
+  })
+
   it('answers a parameterized read while an analysis runs', async () => {
     // Seconds of work (on the sealed session's threads).
     let analysisDone = false
