@@ -24,6 +24,31 @@ async function rows<T>(client: NonNullable<ClickHouse['analysisClient']>, query:
   return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
+/**
+ * Starts seconds of work on `longClient` (its remainder `m` tells its stored row apart), waits
+ * until it is underway, and expects a short query API read to answer within 2 s while it runs.
+ */
+async function expectReadBeside(longClient: NonNullable<ClickHouse['readClient']>, m: number): Promise<void> {
+  let longDone = false
+  const long = rows<{ n: number }>(longClient, 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {m:UInt8}', { n: 400_000_000, m }).then((r) => {
+    longDone = true
+    return r
+  })
+  // Its row is stored just before its statement starts (read on the main session, which stores none).
+  for (;;) {
+    const [stored] = await rows<{ n: number }>(ch.client, "SELECT count() AS n FROM analysis_requests WHERE JSONExtractUInt(params, 'm') = {m:UInt8} AND JSONExtractUInt(params, 'n') = 400000000", { m })
+    if (Number(stored.n) > 0 || longDone) break
+  }
+  const started = performance.now()
+  const [answer] = await rows<{ v: string }>(ch.readClient!, 'SELECT {v:String} AS v', { v: `beside-${m}` })
+  const readMs = performance.now() - started
+  expect(answer.v).toBe(`beside-${m}`)
+  expect(longDone).toBe(false)
+  const [counted] = await long
+  expect(Number(counted.n)).toBeGreaterThan(50_000_000)
+  expect(readMs).toBeLessThan(2000)
+}
+
 describe('the analysis session', () => {
   it('reads every parameter type the analyses use as binding would, quotes and lone surrogates and all', async () => {
     const params = {
@@ -74,46 +99,10 @@ describe('the analysis session', () => {
   })
 
   it('answers a second query API read while a long one runs', async () => {
-    let longDone = false
-    const long = rows<{ n: number }>(ch.readClient!, 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {m:UInt8}', { n: 400_000_000, m: 2 }).then((r) => {
-      longDone = true
-      return r
-    })
-    // Poll until the long read is underway: its row is stored just before its statement starts.
-    for (;;) {
-      const [stored] = await rows<{ n: number }>(ch.client, "SELECT count() AS n FROM analysis_requests WHERE JSONExtractUInt(params, 'm') = 2 AND JSONExtractUInt(params, 'n') = {target:UInt64}", { target: 400_000_000 })
-      if (Number(stored.n) > 0 || longDone) break
-    }
-    const started = performance.now()
-    const [answer] = await rows<{ v: string }>(ch.readClient!, 'SELECT {v:String} AS v', { v: 'second' })
-    const readMs = performance.now() - started
-    expect(answer.v).toBe('second')
-    expect(longDone).toBe(false)
-    const [counted] = await long
-    expect(Number(counted.n)).toBeGreaterThan(50_000_000)
-    expect(readMs).toBeLessThan(2000)
+    await expectReadBeside(ch.readClient!, 2)
   })
 
   it('answers a parameterized read while an analysis runs', async () => {
-    // Seconds of work (on the sealed session's threads).
-    let analysisDone = false
-    const analysis = rows(ch.analysisClient!, 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {m:UInt8}', { n: 400_000_000, m: 3 }).then((r) => {
-      analysisDone = true
-      return r
-    })
-    // Poll until the analysis is underway: its row is stored just before its statement starts.
-    for (;;) {
-      // (This read's own parameters are stored too: under another name, so it does not find itself.)
-      const [stored] = await rows<{ n: number }>(ch.readClient!, "SELECT count() AS n FROM analysis_requests WHERE JSONExtractUInt(params, 'n') = {target:UInt64}", { target: 400_000_000 })
-      if (Number(stored.n) > 0 || analysisDone) break
-    }
-    const started = performance.now()
-    const [answer] = await rows<{ v: string }>(ch.readClient!, 'SELECT {v:String} AS v', { v: 'beside' })
-    const readMs = performance.now() - started
-    expect(answer.v).toBe('beside')
-    expect(analysisDone).toBe(false)
-    const [counted] = await analysis
-    expect(Number((counted as { n: number }).n)).toBeGreaterThan(50_000_000)
-    expect(readMs).toBeLessThan(2000)
+    await expectReadBeside(ch.analysisClient!, 3)
   })
 })
