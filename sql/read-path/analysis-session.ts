@@ -16,7 +16,8 @@ import { placeholdersOf, replacePlaceholders } from './placeholder-scan.ts'
 export type StoreParams = (id: string, params: string) => Promise<void>
 
 // A type text is copied into a quoted literal of the statement, its quotes and backslashes escaped:
-// letters, digits, parentheses, commas, spaces, quotes, `=` and `-` (Enum8('a' = 1), DateTime64(3, 'UTC')).
+// letters, digits, `_`, parentheses, commas, spaces, quotes, `=`, `.` and `-` (Enum8('a' = 1),
+// DateTime64(3, 'UTC'), Decimal(10, 2)); anything else (a brace, a semicolon) is refused.
 const TYPE = /^[A-Za-z][A-Za-z0-9_(), '=.-]*$/
 
 /** `text` as the body of a single-quoted literal. */

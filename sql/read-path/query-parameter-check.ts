@@ -1,8 +1,8 @@
 // Parameter values the engine would read as something else: ClickHouse wraps an integer that does
 // not fit its type (300 as UInt8 is 44) and rolls an impossible date over (2026-02-30 is March 2),
-// so a filter would silently match other rows. Checked here, against each {name:Type} of the query.
-
-const PLACEHOLDER = /\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z0-9_]+(?:\([^{}]*\))?)\s*\}/g
+// so a filter would silently match other rows. Checked here, against each {name:Type} of the query
+// (outside quotes and comments, as the engine reads them: placeholder-scan.ts).
+import { placeholdersOf } from './placeholder-scan.ts'
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
   UInt8: [0n, 255n], UInt16: [0n, 65535n], UInt32: [0n, 4294967295n], UInt64: [0n, 2n ** 64n - 1n],
@@ -33,8 +33,7 @@ function problem(type: string, value: unknown): string | null {
 
 /** A sentence naming the first parameter whose value its type would not hold as given, or null. */
 export function parameterProblem(sql: string, params: Record<string, unknown>): string | null {
-  for (const m of sql.matchAll(PLACEHOLDER)) {
-    const [, name, type] = m
+  for (const { name, type } of placeholdersOf(sql)) {
     if (!(name in params) || params[name] === null) continue
     const wanted = problem(type, params[name])
     if (wanted) return `parameter ${name} must be ${wanted}, got ${JSON.stringify(params[name]).slice(0, 60)}`

@@ -4,8 +4,7 @@
 // the session with the fewest statements running or queued. Every session is sealed the same way
 // and no statement binds a parameter (analysis-session.ts), so any session answers any statement.
 import type { ClickHouseClient } from '@clickhouse/client'
-
-const STATEMENTS = new Set<PropertyKey>(['query', 'command', 'exec'])
+import { STATEMENTS } from './read-session.ts'
 
 export class ReadSessionPool {
   private readonly queued: number[]

@@ -6,7 +6,8 @@
 // session anyway, so that no statement starts on a session being replaced.
 import type { ClickHouseClient } from '@clickhouse/client'
 
-const STATEMENTS = new Set<PropertyKey>(['query', 'command', 'exec'])
+/** The client methods that run a statement on the session. */
+export const STATEMENTS: ReadonlySet<PropertyKey> = new Set<PropertyKey>(['query', 'command', 'exec'])
 
 export class ReplacingReadSession {
   private tail: Promise<unknown> = Promise.resolve()
