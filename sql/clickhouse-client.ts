@@ -10,6 +10,7 @@ import path from 'node:path'
 import { ReplacingReadSession } from './read-path/read-session.ts'
 import { ReadSessionPool } from './read-path/read-session-pool.ts'
 import { analysisClient } from './read-path/analysis-session.ts'
+import { storedParamsFit } from './read-path/stored-param-fit.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
@@ -169,7 +170,7 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   }
   const readSessions: ClickHouseClient[] = []
   for (let i = 0; i < QUERY_API_SESSIONS; i++) readSessions.push(new ReplacingReadSession(await openSealed(), openSealed).client())
-  const readClient = analysisClient(new ReadSessionPool(readSessions).client(), storeParams)
+  const readClient = analysisClient(new ReadSessionPool(readSessions).client(), storeParams, storedParamsFit)
   const analysisSession = new ReplacingReadSession(await openSealed(), openSealed)
   const analysis = analysisClient(analysisSession.client(), storeParams)
   // The engine reads a spooled file about ten times faster than the same bytes passed inline with
@@ -179,8 +180,8 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
   const inserter = ({ client: session }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
-    // The file's path is a bound parameter: no statement of the sealed sessions binds one
-    // (analysis-session.ts), so an analyst's query never holds this insert behind it.
+    // The file's path is a bound parameter: it waits only for a query API statement whose
+    // parameters could not be stored (analysis-session.ts, stored-param-fit.ts).
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
       await session.command({ query: query(into.fileStatement), query_params: { path: file } })

@@ -61,7 +61,7 @@ describe('the analysis session', () => {
     expect(viaAnalysis.s).toBe(params.s)
   })
 
-  it('reads the query API\'s parameters as binding would: types with quotes, Bool texts, placeholders in quotes left as written', async () => {
+  it('answers query API parameters as binding would, stored or bound: types with quotes, Bool texts, placeholders in quotes left as written', async () => {
     const params = { ts: '2026-02-01 10:00:00.123', e: 'b', b: 'true', f: '0', d: '2026-02-01', u: '123e4567-e89b-12d3-a456-426614174000', m: { a: 1 }, x: 'value' }
     const sql = "SELECT {ts:DateTime64(3, 'UTC')} AS ts, {e:Enum8('a' = 1, 'b' = 2)} AS e, {b:Bool} AS b, {f:Bool} AS f, {d:Date} AS d, {u:UUID} AS u, {m:Map(String, UInt8)} AS m, " +
       "'{x:String}' AS in_literal, 1 AS `{x:String}`, 2 AS \"{y:UInt8}\", {x:String} /* {x:String} /* {y:UInt8} */ */ AS x -- {y:UInt8}\n"
@@ -70,6 +70,27 @@ describe('the analysis session', () => {
     expect(viaStoredRow).toEqual(viaBinding)
     expect(viaStoredRow.in_literal).toBe('{x:String}')
     expect(viaStoredRow.x).toBe('value')
+  })
+
+  it('binds the values a stored row would read otherwise, and large ones, storing no row for them', async () => {
+    const cases: Array<[string, unknown]> = [
+      ['Array(UInt8)', [300]], ['Bool', 'yes'], ['Bool', 2], ['Array(String)', "['a','b']"], ['String', { a: 1 }], ['String', [1, 2]],
+      ['Date', 20000], ['UUID', 'not-a-uuid'], ['LowCardinality(UInt8)', 300], ['FixedString(3)', 'abc'], ["DateTime('Europe/Berlin')", '2026-02-01 10:00:00'],
+    ]
+    for (const [type, value] of cases) {
+      const marker = `m${Math.random().toString(36).slice(2)}`
+      const sql = `SELECT toString({v:${type}}) AS v, {marker:String} AS marker`
+      const viaQueryApi = await rows(ch.readClient!, sql, { v: value, marker }).catch((e: Error) => e.message.split(':')[0])
+      const viaBinding = await rows(ch.client, sql, { v: value, marker }).catch((e: Error) => e.message.split(':')[0])
+      expect(viaQueryApi, `${type} ${JSON.stringify(value)}`).toEqual(viaBinding)
+      const [stored] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE position(params, {m:String}) > 0', { m: marker })
+      expect(Number(stored.n), `${type} ${JSON.stringify(value)}`).toBe(0)
+    }
+    const big = 'x'.repeat(10_000)
+    const [answer] = await rows<{ n: number }>(ch.readClient!, 'SELECT length({s:String}) AS n', { s: big })
+    expect(Number(answer.n)).toBe(10_000)
+    const [storedBig] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE length(params) > 10000', {})
+    expect(Number(storedBig.n)).toBe(0)
   })
 
   it('refuses a parameter left unset, as binding does, instead of reading its type\'s default', async () => {

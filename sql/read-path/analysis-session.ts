@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { query } from '../sql-files.ts'
-import { placeholdersOf, replacePlaceholders } from './placeholder-scan.ts'
+import { placeholdersOf, replacePlaceholders, type Placeholder } from './placeholder-scan.ts'
 
 /** Stores one analysis's parameters (JSON object text) under `id`. */
 export type StoreParams = (id: string, params: string) => Promise<void>
@@ -59,38 +59,45 @@ function asBound(sql: string, values: Record<string, unknown>): Record<string, u
     const value = out[name]
     if (value === undefined || value === null) continue
     if (type === 'String' && typeof value !== 'string') out[name] = String(value)
-    // The JSON reader takes only a JSON boolean as Bool; binding also reads its text spellings.
-    const bool = /^(Nullable\()?Bool\)?$/.test(type) && typeof value === 'string' ? BOOL_TEXT[value.trim().toLowerCase()] : undefined
-    if (bool !== undefined) out[name] = bool
   }
   return out
 }
 
 /** A stored row is kept a day; reusing it for a minute leaves it there for every statement that reads it. */
 const REUSE_MS = 60_000
+/** Rows remembered for reuse at once (a bound on memory; more calls each store their own). */
+const REUSE_ENTRIES = 256
 
 const UNKNOWN_TABLE = /analysis_requests.*(does not exist|UNKNOWN_TABLE)|UNKNOWN_DATABASE|Database .* does not exist/
 
-const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false }
+/** Whether a statement's parameters may be read from a stored row (else they are bound as usual). */
+export type StoredParamsFit = (placeholders: Placeholder[], values: Record<string, unknown>, storedText: string) => boolean
 
 /**
- * A client whose `query` with parameters stores them and runs the statement without binding;
- * everything else goes to `session` as it is.
+ * A client whose `query` with parameters stores them and runs the statement without binding, when
+ * `fit` allows (Pulse's own analyses: always); everything else goes to `session` as it is.
  */
-export function analysisClient(session: ClickHouseClient, store: StoreParams): ClickHouseClient {
+export function analysisClient(session: ClickHouseClient, store: StoreParams, fit?: StoredParamsFit): ClickHouseClient {
   // The query API checks and then runs a statement with the same parameters (EXPLAIN AST, EXPLAIN
-  // QUERY TREE, the query): they share the row stored for the first, one insert instead of three.
-  let last: { params: string; id: string; at: number } | null = null
+  // QUERY TREE, the query): they share the row stored for the first, one insert instead of three,
+  // also while other calls run.
+  const recent = new Map<string, { id: string; at: number }>()
   const run = async (params: Parameters<ClickHouseClient['query']>[0]) => {
     const bound = params.query_params ?? {}
-    if (Object.keys(bound).length === 0 && placeholdersOf(params.query).length === 0) return session.query(params)
+    const placeholders = placeholdersOf(params.query)
+    if (Object.keys(bound).length === 0 && placeholders.length === 0) return session.query(params)
     const text = JSON.stringify(asBound(params.query, bound))
-    const reuse = last !== null && last.params === text && Date.now() - last.at < REUSE_MS
-    const id = reuse && last ? last.id : randomBytes(16).toString('hex')
+    if (fit && !fit(placeholders, bound, text)) return session.query(params)
+    const now = Date.now()
+    for (const [key, r] of recent) if (now - r.at >= REUSE_MS) recent.delete(key)
+    const reused = recent.get(text)
+    const id = reused ? reused.id : randomBytes(16).toString('hex')
     const statement = withStoredParams(params.query, id, new Set(Object.keys(bound).filter((k) => bound[k] !== undefined)))
     try {
-      if (!reuse) await store(id, text)
-      last = { params: text, id, at: Date.now() }
+      if (!reused) {
+        await store(id, text)
+        if (recent.size < REUSE_ENTRIES) recent.set(text, { id, at: now })
+      }
     } catch (err) {
       // A data folder Pulse has not migrated yet (`pulse sql --data-dir` migrates nothing): bound
       // the usual way, as before the table existed.

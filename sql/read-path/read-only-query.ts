@@ -61,6 +61,10 @@ export async function runReadOnlyQuery(
   } catch (e) {
     throw new QueryRefused(`send exactly one statement, a SELECT: ${(e as Error).message.split('\n')[0].slice(0, 300)}`)
   }
+  // Checked again on the engine's own text: a placeholder the first check could not see (behind a
+  // heredoc or a # comment, which it does not read) is in plain sight there.
+  const hiddenBadParameter = parameterProblem(canonical, params)
+  if (hiddenBadParameter) throw new QueryRefused(`${hiddenBadParameter}: send a value its type holds`, 'invalid_params')
   if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
   // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).
   const wrapped = query('analyst_subquery').replace(STATEMENT_MARK, () => canonical)
@@ -74,16 +78,7 @@ export async function runReadOnlyQuery(
   }
   const early = syntaxRefusal(ast, database)
   if (early) throw new QueryRefused(early)
-  let tree: string[]
-  try {
-    tree = await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params)
-  } catch (e) {
-    // On the embedded engine a parameter is read from its stored row (analysis-session.ts), so an
-    // unknown type surfaces here, in the expression that reads it.
-    const first = (e as Error).message.split('\n')[0].slice(0, 300)
-    if (PARAMETER_ERROR.test(first) && first.includes('analysis_requests')) throw new QueryRefused(`a query parameter does not fit its type: ${first.split(': In scope')[0]}; send each {name:Type} in "params" with a type the engine knows`, 'invalid_params')
-    throw e
-  }
+  const tree = await lines(client, `${query('explain_query_tree')}\n${wrapped}`, params)
   const late = treeRefusal(tree, database)
   if (late) throw new QueryRefused(late)
   const result = await client.query({ query: wrapped, query_params: params, format: 'JSONEachRow' })
