@@ -1,13 +1,13 @@
 // bench/analytics: the analyst's queries on a large data set in the embedded engine.
 // 1. Load: N simulated events of M persons (bench/analytics-data.ts) into a fresh engine in a temp
-//    folder, as TabSeparated batches through the processor's own insert statement (the
-//    materialized view fills events_by_key), and the persons' ids into person_ids.
+//    folder, in time order as the stream delivers them or person after person as an import of
+//    per-customer histories does (--load-order, bench/analytics-load.ts).
 // 2. Time each analysis on the analysis session the API uses (sealed with the read limits: nice 19, one thread per core by default): a cold
 //    run after the engine's caches are dropped, then the median of warm runs, with the process's
 //    peak RSS; beside them the engine's own windowFunnel over the same rows as the floor.
 // Usage: npm run bench:analytics -- [--events 20000000] [--persons 1000000] [--bots 20]
 //        [--bot-events 5000] [--runs 3] [--only NAME] [--data-dir DIR]
-//        [--query-threads N] [--query-timeout-s 30]
+//        [--query-threads N] [--query-timeout-s 30] [--load-order time|person]
 // --query-threads, --query-timeout-s: the sealed sessions' limits as `pulse serve` takes them (defaults: one thread per core, 30 s).
 // --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
 // the queries again on the same data).
@@ -27,12 +27,10 @@ import { runRetention } from '../sql/analytics/retention-query.ts'
 import { runFunnel } from '../sql/analytics/funnel-query.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { defaultQueryLimits } from '../sql/read-path/read-session-settings.ts'
-import { insertJsonRows } from '../sql/json-rows-insert.ts'
 import { migrate } from '../sql/migrate.ts'
 import { namedQuery } from '../sql/named-query.ts'
 import { query } from '../sql/sql-files.ts'
-import { eventLines, insertEvents } from '../sql/writers/event-writer.ts'
-import { analyticsData, type PersonIdRow } from './analytics-data.ts'
+import { loadAnalyticsData, type LoadOrder } from './analytics-load.ts'
 import { peakRssMb, timeAnalysis, timingLine } from './analytics-timing.ts'
 import { fmt } from './bench-harness.ts'
 
@@ -47,57 +45,13 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'query-threads': { type: 'string', default: String(defaultQueryLimits.threads) },
     'query-timeout-s': { type: 'string', default: String(defaultQueryLimits.timeoutS) },
+    'load-order': { type: 'string', default: 'time' },
   },
 })
 const DAY = 86_400_000
 const START = Date.UTC(2026, 0, 1)
 const DAYS = 365
 const NOW = START + DAYS * DAY
-const BATCH_EVENTS = 200_000
-const ID_BATCH = 100_000
-
-async function load(ch: ClickHouse, events: number, persons: number, bots: number, botEvents: number): Promise<void> {
-  const started = performance.now()
-  const idSession = await ch.writeSession()
-  // Rows are encoded as each person is made, so no row object lives long enough to burden the
-  // collector; a batch is the encoded lines of ~BATCH_EVENTS events.
-  let chunks: Buffer[] = []
-  let batchEvents = 0
-  let idRows: PersonIdRow[] = []
-  let seq = 0
-  let inserted = 0
-  // One insert of each kind in flight while the next batch is generated (the engine works on its own threads).
-  let eventsInsert: Promise<void> = Promise.resolve()
-  let idsInsert: Promise<void> = Promise.resolve()
-  const flushEvents = async () => {
-    const bytes = Buffer.concat(chunks)
-    inserted += batchEvents
-    chunks = []
-    batchEvents = 0
-    seq++
-    await eventsInsert
-    eventsInsert = insertEvents(ch, { bytes })
-  }
-  const flushIds = async () => {
-    const rows = idRows as unknown as Record<string, unknown>[]
-    idRows = []
-    await idsInsert
-    idsInsert = insertJsonRows(idSession.client, 'person_ids', rows)
-  }
-  for (const person of analyticsData({ events, persons, bots, botEvents, startMs: START, days: DAYS, seed: 1 })) {
-    chunks.push(eventLines(person.rows, seq, true))
-    batchEvents += person.rows.length
-    for (const r of person.ids) idRows.push(r)
-    if (batchEvents >= BATCH_EVENTS) await flushEvents()
-    if (idRows.length >= ID_BATCH) await flushIds()
-  }
-  await flushEvents()
-  await flushIds()
-  await eventsInsert
-  await idsInsert
-  const seconds = (performance.now() - started) / 1000
-  console.log(`  loaded ${fmt(inserted)} events of ${fmt(persons)} persons (${fmt(bots)} bots of ${fmt(botEvents)} events each) in ${seconds.toFixed(1)} s: ${fmt(inserted / seconds)} events/s`)
-}
 
 /** Waits for the background merges the load left (at most 10 minutes), so they do not run under the timings. */
 async function settle(ch: ClickHouse): Promise<void> {
@@ -231,7 +185,10 @@ const ch = await openClickHouse({ user: 'default', password: '', database: 'benc
 try {
   await migrate(ch.client)
   const [before] = await namedQuery<EngineState>(ch.client, 'bench_engine_state')
-  if (Number(before.rows) === 0) await load(ch, events, persons, Number(values.bots), Number(values['bot-events']))
+  const order = values['load-order'] as LoadOrder
+  if (order !== 'time' && order !== 'person') throw new Error(`--load-order is time or person, not ${order}`)
+  const data = { events, persons, bots: Number(values.bots), botEvents: Number(values['bot-events']), startMs: START, days: DAYS, seed: 1 }
+  if (Number(before.rows) === 0) await loadAnalyticsData(ch, data, order, path.join(dir, 'load-spool'))
   else console.log(`  reusing the events in ${dir}`)
   await settle(ch)
   const dropCaches = async () => {

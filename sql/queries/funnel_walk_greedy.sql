@@ -30,9 +30,11 @@
                 arraySort(x -> (x.1, x.4, x.5), groupArray((t, mask, bval, received, tie))) AS ev,
                 arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
                 toUInt64(length(ev) + 1) AS none,
-                arrayMap(x -> x.1, ev) AS ts,
-                arrayMap(x -> x.2, ev) AS masks,
-                arrayMap(i -> toUInt64(i), arrayEnumerate(ev)) AS idx,
+                ev.1 AS ts,
+                ev.2 AS masks,
+                range(1, none) AS idx,
+                -- Each event as (position, kind 1 = an event, time), merged below with the chains (kind 2).
+                arrayMap((p, at) -> (p, toUInt8(1), at), idx, ts) AS positioned,
                 arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
                 arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
                 toUInt32(arrayReduce('groupBitOr', masks)) AS steps_present,
@@ -42,11 +44,11 @@
                 -- merged with the step's events, data before a chain at the same place, and each chain
                 -- takes the next event after it (arrayReverseFill): a sort of both, not chains x events.
                 arrayFold((acc, k) -> arrayMap(merged -> arrayMap(next -> (
-                            arrayMap(x -> if(x.2 = 1, x.1, none), next),
-                            arrayMap((x, l, t0) -> toUInt8(l + (l = k - 1 AND x.2 = 1 AND x.3 - t0 <= window_ms)), next, acc.2, entry_ts)),
-                        [arrayFilter((x, kind) -> kind = 2, arrayReverseFill(x -> x.2 = 1, merged), arrayMap(x -> x.2, merged))])[1],
+                            arrayMap((kind, p) -> if(kind = 1, p, none), next.2, next.1),
+                            arrayMap((kind, at, l, t0) -> toUInt8(l + (l = k - 1 AND kind = 1 AND at - t0 <= window_ms)), next.2, next.3, acc.2, entry_ts)),
+                        [arrayFilter((x, kind) -> kind = 2, arrayReverseFill(x -> x.2 = 1, merged), merged.2)])[1],
                     [arraySort(arrayConcat(
-                        arrayFilter((x, m) -> bitTest(m, k - 1), arrayMap((p, at) -> (p, toUInt8(1), at), idx, ts), masks),
+                        arrayFilter((x, m) -> bitTest(m, k - 1), positioned, masks),
                         arrayMap(g -> (g, toUInt8(2), toInt64(0)), acc.1)))])[1],
                     -- Only up to the first step none of the person's events names: no chain passes it.
                     range(2, if(step_gap = 0, n_steps, step_gap) + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
