@@ -6,8 +6,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
-import { withStoredParams } from '../sql/read-path/analysis-session.ts'
-import { runReadOnlyQuery } from '../sql/read-path/read-only-query.ts'
+import { analysisClient, withStoredParams } from '../sql/read-path/analysis-session.ts'
+import { QueryRefused, runReadOnlyQuery } from '../sql/read-path/read-only-query.ts'
 import { tempDir } from './helpers/test-pulse.ts'
 
 let ch: ClickHouse
@@ -86,10 +86,10 @@ describe('the analysis session', () => {
       const [stored] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE position(params, {m:String}) > 0', { m: marker })
       expect(Number(stored.n), `${type} ${JSON.stringify(value)}`).toBe(0)
     }
-    const big = 'x'.repeat(10_000)
+    const big = 'x'.repeat(70_000)
     const [answer] = await rows<{ n: number }>(ch.readClient!, 'SELECT length({s:String}) AS n', { s: big })
-    expect(Number(answer.n)).toBe(10_000)
-    const [storedBig] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE length(params) > 10000', {})
+    expect(Number(answer.n)).toBe(70_000)
+    const [storedBig] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE length(params) > 70000', {})
     expect(Number(storedBig.n)).toBe(0)
   })
 
@@ -117,6 +117,42 @@ describe('the analysis session', () => {
     // The canonical text's row holds the statement, not the marker; the checks and the query share one.
     const [stored] = await rows<{ n: number }>(ch.client, "SELECT count() AS n FROM analysis_requests WHERE JSONExtractString(params, 'v') = {m:String}", { m: marker })
     expect(Number(stored.n)).toBe(1)
+  })
+
+  it('fails a statement whose stored row is gone instead of reading each parameter\'s default', async () => {
+    const statement = withStoredParams('SELECT {x:UInt8} AS x', 'f'.repeat(32), new Set(['x']))
+    await expect(rows(ch.client, statement, {})).rejects.toThrow(/stored parameters of this statement are gone/)
+  })
+
+  it('stores the row again when the table dropped it before the statement read it', async () => {
+    const kept: string[] = []
+    // The first row is "dropped": never written, as when a flood of other calls pushed it out.
+    const store = async (id: string, params: string) => {
+      kept.push(id)
+      if (kept.length > 1) await ch.client.insert({ table: 'analysis_requests', values: [{ id, params }], format: 'JSONEachRow' })
+    }
+    const client = analysisClient(ch.client, store)
+    const [answer] = await rows<{ x: number; s: string }>(client, 'SELECT {x:UInt8} AS x, {s:String} AS s', { x: 7, s: 'again' })
+    expect(answer).toEqual({ x: 7, s: 'again' })
+    expect(kept).toHaveLength(2)
+    expect(kept[0]).not.toBe(kept[1])
+  })
+
+  it('refuses query API parameters it could only bind, at once and storing nothing, naming the parameter', async () => {
+    const cases: Array<[string, unknown]> = [['Decimal(10, 2)', '1.5'], ['Bool', 'yes'], ['Array(UInt8)', [300]], ['String', { a: 1 }], ['String', 'x'.repeat(70_000)]]
+    for (const [type, value] of cases) {
+      const marker = `r${Math.random().toString(36).slice(2)}`
+      const started = performance.now()
+      const refusal = await runReadOnlyQuery(ch.readClient!, `SELECT count() FROM numbers(10000000000) WHERE toString({v:${type}}) = {marker:String}`, { v: value, marker }, 'analysis_session').catch((e: unknown) => e)
+      expect(refusal, type).toBeInstanceOf(QueryRefused)
+      expect((refusal as QueryRefused).code).toBe('invalid_params')
+      expect((refusal as QueryRefused).message).toMatch(type === 'String' && typeof value === 'string' ? /more than the 65536/ : /parameter \{v:/)
+      expect(performance.now() - started).toBeLessThan(2000)
+      const [stored] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE position(params, {m:String}) > 0', { m: marker })
+      expect(Number(stored.n), type).toBe(0)
+    }
+    const longText = `SELECT 1 /* ${'y'.repeat(70_000)} */`
+    await expect(runReadOnlyQuery(ch.readClient!, longText, {}, 'analysis_session')).rejects.toThrow(/query text is longer/)
   })
 
   it('answers a second query API read while a long one runs', async () => {

@@ -1,7 +1,8 @@
 // Ingest while a read key runs one heavy /api/sql query with a bound parameter: events accepted
 // meanwhile are stored (profiles on, the default) long before the query's time limit ends it. The
 // query's parameters are read from a stored row, so it holds none of the bound statements of the
-// profile stage behind it (sql/read-path/analysis-session.ts).
+// profile stage behind it (sql/read-path/analysis-session.ts); one whose parameters could only be
+// bound is refused before it runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { sendBatch } from './helpers/event-batches.ts'
@@ -53,4 +54,18 @@ describe('a heavy /api/sql query with a bound parameter', () => {
     const answer = await heavy
     expect(answer.status, answer.body).toBe(400)
   }, 120_000)
+
+  it('is refused at once when a parameter could only be bound', async () => {
+    const started = performance.now()
+    const res = await fetch(pulse.url + '/api/sql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READ_KEY}` },
+      body: JSON.stringify({ query: 'SELECT count() AS n FROM numbers(100000000000) WHERE sipHash64(number) % 7 = {m:Decimal(10, 2)}', params: { m: '1' } }),
+    })
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(res.status).toBe(400)
+    expect(body.error.code).toBe('invalid_params')
+    expect(body.error.message).toContain('{m:Decimal(10, 2)}')
+    expect(performance.now() - started).toBeLessThan(QUERY_TIMEOUT_S * 1000 / 4)
+  })
 })

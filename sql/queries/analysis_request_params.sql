@@ -2,5 +2,8 @@
 -- place of each parameter of the analysis's statement, with request_id replaced by the quoted
 -- random hex id of the row). It must stay a constant expression (LIMIT and table functions take
 -- parameters): the row is written just before the statement, with texts made well-formed, as the
--- engine's JSON reader refuses an escaped lone surrogate.
-ifNull((SELECT params FROM analysis_requests WHERE id = {request_id:String} LIMIT 1), '')
+-- engine's JSON reader refuses an escaped lone surrogate. A row gone from the bounded table
+-- (migration 016) fails the statement rather than giving every parameter its type's default; the
+-- message is matched by analysis-session.ts, which stores the row again and retries.
+-- (An aggregate always gives its one row: assumeNotNull only drops the Nullable the engine gives a scalar subquery.)
+assumeNotNull((SELECT if(count() > 0, any(params), toString(throwIf(1, 'the stored parameters of this statement are gone'))) FROM analysis_requests WHERE id = {request_id:String}))

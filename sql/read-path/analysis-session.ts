@@ -3,7 +3,7 @@
 // with bound parameters one at a time process-wide, so a read bound the usual way (a funnel or an
 // analyst's query of seconds) held every other parameterized statement behind it: the profile
 // stage's reads, the file inserts of ingest, and so the storing of events. Here the parameters are
-// stored as a row of analysis_requests (migration 015), and the statement reads each one from
+// stored as a row of analysis_requests (migrations 015, 016), and the statement reads each one from
 // that row by name and type: `{name:Type}` (outside quotes and comments, placeholder-scan.ts)
 // becomes JSONExtract(<the row's params>, 'name', 'Type'). The values never enter the SQL text;
 // only the row's id does, a random hex string made here. The statement then binds nothing.
@@ -63,12 +63,19 @@ function asBound(sql: string, values: Record<string, unknown>): Record<string, u
   return out
 }
 
-/** A stored row is kept a day; reusing it for a minute leaves it there for every statement that reads it. */
+/** The JSON text a statement's parameters are stored as. */
+export function storedParamsText(sql: string, values: Record<string, unknown>): string {
+  return JSON.stringify(asBound(sql, values))
+}
+
+/** Statements of one call share a row for a minute (a row the bounded table dropped is stored again). */
 const REUSE_MS = 60_000
 /** Rows remembered for reuse at once (a bound on memory; more calls each store their own). */
 const REUSE_ENTRIES = 256
 
 const UNKNOWN_TABLE = /analysis_requests.*(does not exist|UNKNOWN_TABLE)|UNKNOWN_DATABASE|Database .* does not exist/
+/** sql/queries/analysis_request_params.sql's words for a row the table no longer holds. */
+const ROW_GONE = 'the stored parameters of this statement are gone'
 
 /** Whether a statement's parameters may be read from a stored row (else they are bound as usual). */
 export type StoredParamsFit = (placeholders: Placeholder[], values: Record<string, unknown>, storedText: string) => boolean
@@ -86,25 +93,35 @@ export function analysisClient(session: ClickHouseClient, store: StoreParams, fi
     const bound = params.query_params ?? {}
     const placeholders = placeholdersOf(params.query)
     if (Object.keys(bound).length === 0 && placeholders.length === 0) return session.query(params)
-    const text = JSON.stringify(asBound(params.query, bound))
+    const text = storedParamsText(params.query, bound)
     if (fit && !fit(placeholders, bound, text)) return session.query(params)
-    const now = Date.now()
-    for (const [key, r] of recent) if (now - r.at >= REUSE_MS) recent.delete(key)
-    const reused = recent.get(text)
-    const id = reused ? reused.id : randomBytes(16).toString('hex')
-    const statement = withStoredParams(params.query, id, new Set(Object.keys(bound).filter((k) => bound[k] !== undefined)))
-    try {
+    const names = new Set(Object.keys(bound).filter((k) => bound[k] !== undefined))
+    const attempt = async (mayReuse: boolean) => {
+      const now = Date.now()
+      for (const [key, r] of recent) if (now - r.at >= REUSE_MS) recent.delete(key)
+      const reused = mayReuse ? recent.get(text) : undefined
+      const id = reused ? reused.id : randomBytes(16).toString('hex')
+      const statement = withStoredParams(params.query, id, names)
       if (!reused) {
-        await store(id, text)
-        if (recent.size < REUSE_ENTRIES) recent.set(text, { id, at: now })
+        try {
+          await store(id, text)
+        } catch (err) {
+          // A data folder Pulse has not migrated yet (`pulse sql --data-dir` migrates nothing):
+          // bound the usual way, as before the table existed.
+          if (UNKNOWN_TABLE.test(String((err as Error).message))) return session.query(params)
+          throw err
+        }
+        if (recent.size < REUSE_ENTRIES || recent.has(text)) recent.set(text, { id, at: now })
       }
+      return session.query({ ...params, query: statement, query_params: undefined })
+    }
+    try {
+      return await attempt(true)
     } catch (err) {
-      // A data folder Pulse has not migrated yet (`pulse sql --data-dir` migrates nothing): bound
-      // the usual way, as before the table existed.
-      if (UNKNOWN_TABLE.test(String((err as Error).message))) return session.query(params)
+      // The bounded table dropped the row (a flood of other calls) before this statement read it.
+      if (String((err as Error).message).includes(ROW_GONE)) return attempt(false)
       throw err
     }
-    return session.query({ ...params, query: statement, query_params: undefined })
   }
   return new Proxy(session, {
     get: (target, prop) => (prop === 'query' ? run : Reflect.get(target, prop, target)),

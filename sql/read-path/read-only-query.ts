@@ -6,7 +6,10 @@
 // engine parsed into a clear refusal, and keep the query to the Pulse database.
 import type { ClickHouseClient } from '@clickhouse/client'
 import { syntaxRefusal, treeRefusal } from './query-screen.ts'
+import { storedParamsText } from './analysis-session.ts'
+import { placeholdersOf } from './placeholder-scan.ts'
 import { parameterProblem } from './query-parameter-check.ts'
+import { MAX_STORED_PARAMS_BYTES, storedParamsProblem } from './stored-param-fit.ts'
 import { singleStatement } from './statement-check.ts'
 import { query } from '../sql-files.ts'
 
@@ -45,6 +48,22 @@ async function canonicalStatement(client: ClickHouseClient, sql: string): Promis
   return row.canonical
 }
 
+const READABLE_PARAMS = 'the query API reads parameters of the types String, Int8 to Int64, UInt8 to UInt64, Float32, Float64, Bool, Date, DateTime, ' +
+  'DateTime64(n) and UUID, and Array(...) and Nullable(...) of them, each sent as a JSON value of its type (true / false for Bool, texts for dates and UUIDs), ' +
+  `at most ${MAX_STORED_PARAMS_BYTES / 1024} KB in all; send another value as a String and convert it in the query (toDecimal64({p:String}, 2), toDateTime64({t:String}, 3, 'UTC'))`
+
+/**
+ * Why the statement's parameters cannot be read from a stored row, or null. Such parameters would
+ * be bound, and on the embedded engine a bound statement holds every other bound statement of the
+ * process (the storing of events among them) behind it for as long as it runs (analysis-session.ts).
+ * Parameters left unset are the engine's to name.
+ */
+function unreadableParams(sql: string, params: Record<string, unknown>): string | null {
+  const set = placeholdersOf(sql).filter(({ name }) => params[name] !== undefined)
+  const text = storedParamsText(sql, params)
+  return storedParamsProblem(set, params, text)
+}
+
 export async function runReadOnlyQuery(
   client: ClickHouseClient,
   sql: string,
@@ -55,6 +74,10 @@ export async function runReadOnlyQuery(
   if (singleStatement(sql) === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
   const badParameter = parameterProblem(sql, params)
   if (badParameter) throw new QueryRefused(`${badParameter}: send a value its type holds`, 'invalid_params')
+  // The text goes to the engine as a stored parameter too (canonical_statement.sql).
+  if (Buffer.byteLength(JSON.stringify({ statement: sql })) > MAX_STORED_PARAMS_BYTES) throw new QueryRefused(`the query text is longer than the ${MAX_STORED_PARAMS_BYTES / 1024} KB the query API reads: send a shorter query (pass long value lists as an Array parameter)`)
+  const unreadable = unreadableParams(sql, params)
+  if (unreadable) throw new QueryRefused(`${unreadable}: ${READABLE_PARAMS}`, 'invalid_params')
   let canonical: string
   try {
     canonical = await canonicalStatement(client, sql)
@@ -65,6 +88,8 @@ export async function runReadOnlyQuery(
   // heredoc or a # comment, which it does not read) is in plain sight there.
   const hiddenBadParameter = parameterProblem(canonical, params)
   if (hiddenBadParameter) throw new QueryRefused(`${hiddenBadParameter}: send a value its type holds`, 'invalid_params')
+  const hiddenUnreadable = unreadableParams(canonical, params)
+  if (hiddenUnreadable) throw new QueryRefused(`${hiddenUnreadable}: ${READABLE_PARAMS}`, 'invalid_params')
   if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
   // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).
   const wrapped = query('analyst_subquery').replace(STATEMENT_MARK, () => canonical)

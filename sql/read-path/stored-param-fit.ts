@@ -2,13 +2,13 @@
 // bound: only those the engine's JSON reader reads exactly as binding would, and small ones. The
 // JSON reader and binding part ways on many values (an integer out of range inside an array, a
 // text for Bool or Array, an object for String, a date as a number: the reader gives a default
-// where binding refuses or reads it otherwise), and every stored row is written to disk and kept a
-// day. Everything else is bound as usual: exact, though it then holds the process's other bound
-// statements behind it while it runs.
+// where binding refuses or reads it otherwise). The query API refuses the others (a statement bound
+// on the embedded engine holds every other bound statement of the process, the storing of events
+// included, behind it while it runs: read-only-query.ts); Pulse's own reads bind them.
 import type { Placeholder } from './placeholder-scan.ts'
 
-/** Stored parameters of one statement, as JSON text, at most this long. */
-export const MAX_STORED_PARAMS_BYTES = 4096
+/** Stored parameters of one statement, as JSON text, at most this long (the table holding them is bounded in memory). */
+export const MAX_STORED_PARAMS_BYTES = 65536
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
   UInt8: [0n, 255n], UInt16: [0n, 65535n], UInt32: [0n, 4294967295n], UInt64: [0n, 2n ** 64n - 1n],
@@ -46,8 +46,18 @@ function fits(type: string, value: unknown): boolean {
   return scalarFits(type, value)
 }
 
+/** What keeps a statement's parameters from a stored row, in words for the caller; null when nothing does. */
+export function storedParamsProblem(placeholders: Placeholder[], values: Record<string, unknown>, storedText: string): string | null {
+  const bytes = Buffer.byteLength(storedText)
+  if (bytes > MAX_STORED_PARAMS_BYTES) return `the parameters take ${bytes} bytes as JSON, more than the ${MAX_STORED_PARAMS_BYTES} the query API reads`
+  for (const { name, type } of placeholders) {
+    if (!(name in values)) return `parameter ${name} is not set`
+    if (!fits(type.trim(), values[name])) return `parameter {${name}:${type}} with value ${JSON.stringify(values[name])?.slice(0, 60)}`
+  }
+  return null
+}
+
 /** True when every parameter of the statement may be read from a stored row of `storedText`. */
 export function storedParamsFit(placeholders: Placeholder[], values: Record<string, unknown>, storedText: string): boolean {
-  if (Buffer.byteLength(storedText) > MAX_STORED_PARAMS_BYTES) return false
-  return placeholders.every(({ name, type }) => name in values && fits(type.trim(), values[name]))
+  return storedParamsProblem(placeholders, values, storedText) === null
 }
