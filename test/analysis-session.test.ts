@@ -86,10 +86,10 @@ describe('the analysis session', () => {
       const [stored] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE position(params, {m:String}) > 0', { m: marker })
       expect(Number(stored.n), `${type} ${JSON.stringify(value)}`).toBe(0)
     }
-    const big = 'x'.repeat(70_000)
+    const big = 'x'.repeat(1_100_000)
     const [answer] = await rows<{ n: number }>(ch.readClient!, 'SELECT length({s:String}) AS n', { s: big })
-    expect(Number(answer.n)).toBe(70_000)
-    const [storedBig] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE length(params) > 70000', {})
+    expect(Number(answer.n)).toBe(1_100_000)
+    const [storedBig] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE length(params) > 1000000', {})
     expect(Number(storedBig.n)).toBe(0)
   })
 
@@ -139,19 +139,19 @@ describe('the analysis session', () => {
   })
 
   it('refuses query API parameters it could only bind, at once and storing nothing, naming the parameter', async () => {
-    const cases: Array<[string, unknown]> = [['Decimal(10, 2)', '1.5'], ['Bool', 'yes'], ['Array(UInt8)', [300]], ['String', { a: 1 }], ['String', 'x'.repeat(70_000)]]
+    const cases: Array<[string, unknown]> = [['Decimal(10, 2)', '1.5'], ['Bool', 'yes'], ['Array(UInt8)', [300]], ['String', { a: 1 }], ['String', 'x'.repeat(1_100_000)]]
     for (const [type, value] of cases) {
       const marker = `r${Math.random().toString(36).slice(2)}`
       const started = performance.now()
       const refusal = await runReadOnlyQuery(ch.readClient!, `SELECT count() FROM numbers(10000000000) WHERE toString({v:${type}}) = {marker:String}`, { v: value, marker }, 'analysis_session').catch((e: unknown) => e)
       expect(refusal, type).toBeInstanceOf(QueryRefused)
       expect((refusal as QueryRefused).code).toBe('invalid_params')
-      expect((refusal as QueryRefused).message).toMatch(type === 'String' && typeof value === 'string' ? /more than the 65536/ : /parameter \{v:/)
+      expect((refusal as QueryRefused).message).toMatch(type === 'String' && typeof value === 'string' ? /more than the 1048576/ : /parameter \{v:/)
       expect(performance.now() - started).toBeLessThan(2000)
       const [stored] = await rows<{ n: number }>(ch.client, 'SELECT count() AS n FROM analysis_requests WHERE position(params, {m:String}) > 0', { m: marker })
       expect(Number(stored.n), type).toBe(0)
     }
-    const longText = `SELECT 1 /* ${'y'.repeat(70_000)} */`
+    const longText = `SELECT 1 /* ${'y'.repeat(1_100_000)} */`
     await expect(runReadOnlyQuery(ch.readClient!, longText, {}, 'analysis_session')).rejects.toThrow(/query text is longer/)
   })
 

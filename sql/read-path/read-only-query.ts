@@ -50,7 +50,7 @@ async function canonicalStatement(client: ClickHouseClient, sql: string): Promis
 
 const READABLE_PARAMS = 'the query API reads parameters of the types String, Int8 to Int64, UInt8 to UInt64, Float32, Float64, Bool, Date, DateTime, ' +
   'DateTime64(n) and UUID, and Array(...) and Nullable(...) of them, each sent as a JSON value of its type (true / false for Bool, texts for dates and UUIDs), ' +
-  `at most ${MAX_STORED_PARAMS_BYTES / 1024} KB in all; send another value as a String and convert it in the query (toDecimal64({p:String}, 2), toDateTime64({t:String}, 3, 'UTC'))`
+  `at most ${MAX_STORED_PARAMS_BYTES / 1024 / 1024} MB in all; send another value as a String and convert it in the query (toDecimal64({p:String}, 2), toDateTime64({t:String}, 3, 'UTC'))`
 
 /**
  * Why the statement's parameters cannot be read from a stored row, or null. Such parameters would
@@ -75,7 +75,7 @@ export async function runReadOnlyQuery(
   const badParameter = parameterProblem(sql, params)
   if (badParameter) throw new QueryRefused(`${badParameter}: send a value its type holds`, 'invalid_params')
   // The text goes to the engine as a stored parameter too (canonical_statement.sql).
-  if (Buffer.byteLength(JSON.stringify({ statement: sql })) > MAX_STORED_PARAMS_BYTES) throw new QueryRefused(`the query text is longer than the ${MAX_STORED_PARAMS_BYTES / 1024} KB the query API reads: send a shorter query (pass long value lists as an Array parameter)`)
+  if (Buffer.byteLength(JSON.stringify({ statement: sql })) > MAX_STORED_PARAMS_BYTES) throw new QueryRefused(`the query text is longer than the ${MAX_STORED_PARAMS_BYTES / 1024 / 1024} MB the query API reads: send a shorter query (pass long value lists as an Array parameter)`)
   const unreadable = unreadableParams(sql, params)
   if (unreadable) throw new QueryRefused(`${unreadable}: ${READABLE_PARAMS}`, 'invalid_params')
   let canonical: string

@@ -8,7 +8,7 @@
 import type { Placeholder } from './placeholder-scan.ts'
 
 /** Stored parameters of one statement, as JSON text, at most this long (the table holding them is bounded in memory). */
-export const MAX_STORED_PARAMS_BYTES = 65536
+export const MAX_STORED_PARAMS_BYTES = 1_048_576
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
   UInt8: [0n, 255n], UInt16: [0n, 65535n], UInt32: [0n, 4294967295n], UInt64: [0n, 2n ** 64n - 1n],
