@@ -75,11 +75,16 @@ SELECT
     is_total,
     value,
     sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
-    arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps)) AS sorted_gaps,
-    arrayMap(s -> if(empty(s), NULL, arraySum(s) / length(s) / 1000), sorted_gaps) AS mean_seconds,
-    -- Quantiles interpolated between the closest ranks: h = (n - 1) p.
-    arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000), sorted_gaps) AS median_seconds,
-    arrayMap(s -> if(empty(s), NULL, arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000), sorted_gaps) AS p90_seconds,
+    -- Per gap between steps, over its sorted times: the mean, and the median and p90 interpolated
+    -- between the closest ranks (h = (n - 1) p). Only these leave the engine, not the times.
+    arrayMap(s -> if(empty(s), (NULL, NULL, NULL), (
+            arraySum(s) / length(s) / 1000,
+            arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000,
+            arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000)),
+        arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps))) AS gap_stats,
+    arrayMap(g -> g.1, gap_stats) AS mean_seconds,
+    arrayMap(g -> g.2, gap_stats) AS median_seconds,
+    arrayMap(g -> g.3, gap_stats) AS p90_seconds,
     max(last_entry) AS last_entry_ms,
     period AS period_ms,
     person_key AS person_id,
