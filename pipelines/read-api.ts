@@ -17,6 +17,8 @@ import { registerRetentionRoutes } from '../ingest/api/retention-routes.ts'
 import { registerServiceRoutes } from '../ingest/api/service-routes.ts'
 import { registerStickinessRoutes } from '../ingest/api/stickiness-routes.ts'
 import { registerTagRefreshRoutes } from '../ingest/api/tag-refresh-routes.ts'
+import { registerCompactRoutes } from '../ingest/api/compact-routes.ts'
+import { AnalysisCompaction, CompactionBusy } from './jobs/analysis-compaction.ts'
 import { registerTagRoutes } from '../ingest/api/tag-routes.ts'
 import { HttpError } from '../ingest/http-error.ts'
 import { SAVED_TAG_PREFIX } from '../models/analytics/funnel-persons-request.ts'
@@ -79,6 +81,8 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
     npsBands: tagSettings.nps,
   })
   await registerDashboardRoutes(app, { folder: path.join(config.dataDir, 'dashboards'), keys })
+  const compaction = new AnalysisCompaction(clickhouse)
+  registerCompactRoutes(app, { keys, compact: () => compaction.run(), isBusy: (e) => e instanceof CompactionBusy })
   registerTagRefreshRoutes(app, {
     keys,
     sweep: async (everyone) => {

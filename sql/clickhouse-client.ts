@@ -180,8 +180,8 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
   const inserter = ({ client: session }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
-    // The file's path is a bound parameter: it waits only for a query API statement whose
-    // parameters could not be stored (analysis-session.ts, stored-param-fit.ts).
+    // The file's path is a bound parameter: it waits only for Pulse's own short bound statements
+    // (the query API refuses parameters it cannot store: read-only-query.ts).
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
       await session.command({ query: query(into.fileStatement), query_params: { path: file } })

@@ -237,6 +237,16 @@ async function main(argv: string[]): Promise<void> {
     const { runStickinessCommand } = await import('./stickiness-command.ts')
     return runStickinessCommand(flags as StickinessFlags, loadConfig(flags, processEnv()))
   })
+  withConfigOptions(
+    program
+      .command('compact')
+      .description('merge the analysis table into one part, so range analyses read it without merging (after importing per-customer histories)')
+      .option('--url <url>', 'base URL of a running Pulse (default: the one serving --data-dir)')
+      .option('--json', 'print the layout before and after as JSON'),
+  ).action(async (flags: FlagValues) => {
+    const { runCompact } = await import('./compact-command.ts')
+    return runCompact(flags as { url?: string; json?: boolean }, loadConfig(flags, processEnv()))
+  })
   withConfigOptions(program.command('replay').description('reprocess the whole event stream from the start (run while Pulse is stopped)')).action(
     async (flags: FlagValues) => {
       const { runReplay } = await import('./replay-command.ts')

@@ -129,4 +129,9 @@ export function printImportSummary(s: ImportSummary): void {
   console.log(`read ${fmt(s.rows)} rows in ${s.seconds.toFixed(1)} s (${fmt(Math.round(s.rows / Math.max(s.seconds, 0.001)))} rows/s): ${fmt(s.imported - s.refused)} imported, ${fmt(s.rejected)} rejected here${s.refused ? `, ${fmt(s.refused)} refused by Pulse` : ''}`)
   for (const p of s.sent.flatMap((t) => t.problems)) console.log(`  refused: ${p}`)
   if (s.rejected) console.log(`rejected rows, with the reason: ${s.rejectedFile}`)
+  // A history sent customer by customer leaves parts that each span all of it (README, "Importing history").
+  if (s.imported - s.refused >= COMPACT_HINT_ROWS) console.log('analyses over this history run faster once it is compacted: `pulse compact` when Pulse has stored it')
 }
+
+/** Imports from this size on end with the hint to compact. */
+const COMPACT_HINT_ROWS = 100_000
