@@ -122,9 +122,9 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
   if (other && other.pid !== process.pid) {
     throw userError(`a Pulse (pid ${other.pid}) is already serving ${config.dataDir} at ${other.url}: stop it first, or use another --data-dir`)
   }
-  const lock = lockDataFolder(config.dataDir)
+  const lock = await lockDataFolder(config.dataDir)
   const keys = withDefaultKeys(config)
-  const cleanups: Array<() => Promise<unknown>> = [async () => lock.release()]
+  const cleanups: Array<() => Promise<unknown>> = [() => lock.release()]
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((err) => log.warn({ err: String(err) }, 'shutdown step failed'))
   }

@@ -1,70 +1,86 @@
 // One Pulse per data folder: the embedded engine and nats-server store there are single-owner.
-// The lock file appears with its holder's pid already in it: written to a file of this process's
-// own, then hard-linked to the lock's name, which fails when the name exists. Created empty and
-// written after (O_EXCL), it could be read between the two by a second Pulse starting at the same
-// moment, taken for a lock cut short by a crash, and removed, and both Pulses then served. A lock
-// left by a process that died is taken over.
-import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The lock is the kernel's (flock(2) on `pulse.lock`), held by a `flock` process (util-linux)
+// whose stdin is a pipe from Pulse: the kernel gives it to one process at a time, whatever the pid
+// namespaces, users or timing of the contenders, and lets it go when Pulse ends in any way (the
+// pipe closes, `cat` ends, `flock` exits). A lock file that only names a pid could not tell a
+// dead holder from one in another pid namespace, or keep two Pulses that took over a dead
+// holder's lock at the same moment from both going on. The holder writes its pid into the file
+// for the message a refused Pulse prints.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { userError } from '../cli/user-error.ts'
-import { processAlive } from './process-alive.ts'
 
 export interface DataFolderLock {
-  release(): void
+  /** Resolves once the lock is free for the next taker (its `flock` process has ended). */
+  release(): Promise<void>
 }
+
+/** Exit code `flock` gives when another process holds the lock. */
+const HELD_ELSEWHERE = 75
+
+/** The folders this process holds, with how many times it took each (it may take one again). */
+const held = new Map<string, { child: ChildProcess; takers: number }>()
 
 const lockFile = (dataDir: string) => path.join(dataDir, 'pulse.lock')
 
-function holder(file: string): number | null {
+function holderPid(file: string): string {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim())
-    return Number.isInteger(pid) && pid > 0 ? pid : null
+    return readFileSync(file, 'utf8').trim() || 'unknown'
   } catch {
-    return null
+    return 'unknown'
+  }
+}
+
+function releaser(key: string): DataFolderLock {
+  let released = false
+  return {
+    release: async () => {
+      const entry = held.get(key)
+      if (released || !entry) return
+      released = true
+      if (--entry.takers > 0) return
+      held.delete(key)
+      const { child } = entry
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.stdin?.end()
+      await ended
+    },
   }
 }
 
 /** Takes the data folder's lock, or says which process holds it. The same process may take it again. */
-export function lockDataFolder(dataDir: string): DataFolderLock {
+export async function lockDataFolder(dataDir: string): Promise<DataFolderLock> {
   const file = lockFile(dataDir)
-  const own = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-  writeFileSync(own, `${process.pid}\n`, { mode: 0o600 })
+  const key = path.resolve(file)
+  const mine = held.get(key)
+  if (mine) {
+    mine.takers++
+    return releaser(key)
+  }
+  const child = spawn('flock', ['--exclusive', '--nonblock', '--conflict-exit-code', String(HELD_ELSEWHERE), file, 'sh', '-c', 'echo held; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const outcome = await new Promise<'held' | { code: number | null; error?: Error }>((resolve) => {
+    child.stdout.once('data', () => resolve('held'))
+    child.once('exit', (code) => resolve({ code }))
+    child.once('error', (error) => resolve({ code: null, error }))
+  })
+  if (outcome !== 'held') {
+    if (outcome.error) throw userError(`cannot lock ${dataDir}: the \`flock\` command (util-linux) did not run (${outcome.error.message}); install util-linux`)
+    if (outcome.code === HELD_ELSEWHERE) throw userError(`a Pulse (pid ${holderPid(file)}) is already serving or starting on ${dataDir}: stop it first, or use another --data-dir`)
+    throw userError(`cannot lock ${file}: ${stderr.trim() || `flock exited with ${outcome.code}`}; the data folder must be readable and writable by this user`)
+  }
+  // Pulse's own exit must not wait for the holder; it ends with the pipe.
+  child.unref()
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.()
+  ;(child.stdin as unknown as { unref?: () => void }).unref?.()
+  held.set(key, { child, takers: 1 })
   try {
-    return takeLock(file, own, dataDir)
-  } finally {
-    rmSync(own, { force: true })
+    writeFileSync(file, `${process.pid}\n`)
+  } catch {
+    // The pid is for messages only; the kernel's lock is what counts.
   }
-}
-
-/** Creates the lock `file` with the content of `own` in one step, taking over a dead holder's. */
-function takeLock(file: string, own: string, dataDir: string): DataFolderLock {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      create(file, own)
-      return { release: () => holder(file) === process.pid && rmSync(file, { force: true }) }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    }
-    const pid = holder(file)
-    if (pid === process.pid) return { release: () => {} }
-    if (pid !== null && processAlive(pid)) {
-      throw userError(`a Pulse (pid ${pid}) is already serving or starting on ${dataDir}: stop it first, or use another --data-dir`)
-    }
-    // Left by a process that died (or cut short while written): take it over.
-    rmSync(file, { force: true })
-  }
-  throw userError(`could not take the lock ${file}: another Pulse keeps starting on ${dataDir}; stop it first`)
-}
-
-function create(file: string, own: string): void {
-  try {
-    linkSync(own, file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') throw e
-    // A file system without hard links: created exclusively, then written (the window above).
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 })
-    else throw e
-  }
+  return releaser(key)
 }

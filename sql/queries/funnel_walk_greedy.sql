@@ -28,7 +28,7 @@
                 if(startsWith(group_key, 'u:'), concat('p_', substring(lower(hex(SHA256(substring(group_key, 3)))), 1, 16)), group_key) AS person,
                 toInt64(0) AS period,
                 arraySort(x -> (x.1, x.4, x.5), groupArray((t, mask, bval, received, tie))) AS ev,
-                arraySort(groupUniqArrayIf(key_id, persons_of != '')) AS seen_ids,
+                arraySort(arrayDistinct(groupArrayIf(key_id, persons_of != ''))) AS seen_ids,
                 toUInt64(length(ev) + 1) AS none,
                 ev.1 AS ts,
                 ev.2 AS masks,
