@@ -1,12 +1,13 @@
 // POST /api/sql and `pulse sql`: read-only queries with bound parameters, limits, and refusals.
 import { execFile } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningPulse } from '../pipelines/pulse-app.ts'
 import { segmentBatch, sendBatch } from './helpers/event-batches.ts'
-import { countEvents, postJson, READ_KEY, sql, startTestPulse, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
+import { countEvents, postJson, READ_KEY, sql, startTestPulse, tempDir, waitFor, WRITE_KEY } from './helpers/test-pulse.ts'
 
 const run = promisify(execFile)
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pipelines', 'pulse.mjs')
@@ -75,6 +76,18 @@ describe('POST /api/sql', () => {
 })
 
 describe('pulse sql', () => {
+  it('sends Bool and JSON array parameters as the query API reads them', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'sql', 'SELECT {b:Bool} AS b, {a:Array(String)} AS a, {n:UInt8} AS n', '--param', 'b=true', '--param', 'a=["x","y"]', '--param', 'n=7', '--url', pulse.url, '--read-key', READ_KEY, '--format', 'json'])
+    expect(JSON.parse(stdout.trim())).toEqual({ b: true, a: ['x', 'y'], n: 7 })
+  })
+
+  it('binds every parameter type on a data folder no Pulse serves, ClickHouse literals included', async () => {
+    const dir = tempDir('query-api-direct')
+    mkdirSync(path.join(dir, 'clickhouse'))
+    const { stdout } = await run(process.execPath, [cli, 'sql', 'SELECT {b:Bool} AS b, {a:Array(String)} AS a, toString({d:Decimal(10, 2)}) AS d', '--param', 'b=true', '--param', "a=['x','y']", '--param', 'd=1.50', '--data-dir', dir, '--format', 'json'])
+    expect(JSON.parse(stdout.trim())).toEqual({ b: true, a: ['x', 'y'], d: '1.5' })
+  })
+
   it('queries a running Pulse through its URL', async () => {
     const { stdout } = await run(process.execPath, [cli, 'sql', 'SELECT count() AS n FROM events WHERE user_id = {u:String}', '--param', 'u=q-user-0', '--url', pulse.url, '--read-key', READ_KEY, '--format', 'json'])
     expect(JSON.parse(stdout.trim())).toEqual({ n: 2 })

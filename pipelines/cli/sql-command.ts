@@ -3,6 +3,7 @@
 import { userError } from './user-error.ts'
 import { openClickHouse } from '../../sql/clickhouse-client.ts'
 import { requireEmbeddedStore } from './existing-data-folder.ts'
+import { placeholdersOf } from '../../sql/read-path/placeholder-scan.ts'
 import { runReadOnlyQuery } from '../../sql/read-path/read-only-query.ts'
 import { clickHouseTarget, type FlagValues, type PulseConfig } from '../config.ts'
 import { readDevKeys } from '../keys/dev-keys.ts'
@@ -20,8 +21,31 @@ function parseParams(list: unknown): Record<string, string> {
   return params
 }
 
+/**
+ * A --param text as the JSON value the query API reads for its placeholder's type: true / false
+ * for Bool, a JSON array for Array(...) (`--param 'ids=["a","b"]'`); anything else stays text.
+ */
+function typedValue(type: string, text: string): unknown {
+  const base = type.trim().replace(/^Nullable\((.*)\)$/, '$1')
+  if (base === 'Bool' && /^(true|false|1|0)$/i.test(text)) return /^(true|1)$/i.test(text)
+  if (base.startsWith('Array(') && text.trim().startsWith('[')) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      return text
+    }
+  }
+  return text
+}
+
+function typedParams(query: string, params: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params }
+  for (const { name, type } of placeholdersOf(query)) if (name in params) out[name] = typedValue(type, params[name])
+  return out
+}
+
 async function viaHttp(url: string, readKey: string, query: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
-  const { status, body } = await postToPulse<{ rows?: Record<string, unknown>[] }>(url, '/api/sql', readKey, { query, params })
+  const { status, body } = await postToPulse<{ rows?: Record<string, unknown>[] }>(url, '/api/sql', readKey, { query, params: typedParams(query, params) })
   if (status !== 200) throw userError(body.error?.message ?? `HTTP ${status}`)
   return body.rows ?? []
 }
@@ -41,7 +65,8 @@ export async function runSql(query: string, flags: FlagValues, config: PulseConf
     const ch = await openClickHouse(clickHouseTarget(config))
     try {
       if (!ch.readClient) throw userError('queries on a ClickHouse server need a read-only user: pass --clickhouse-read-user (see sql/operator/create_read_user.sql)')
-      rows = await runReadOnlyQuery(ch.readClient, query, params, config.clickhouseDatabase)
+      // No Pulse runs on this folder: binding holds nothing of ingest back, so every type is read.
+      rows = await runReadOnlyQuery(ch.readClient, query, params, config.clickhouseDatabase, { bindUnreadable: true })
     } finally {
       await ch.close()
     }

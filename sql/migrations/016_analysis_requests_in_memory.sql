@@ -14,4 +14,4 @@ CREATE TABLE analysis_requests
     created_at  DateTime('UTC') DEFAULT now()
 )
 ENGINE = Memory
-SETTINGS max_rows_to_keep = 100000, max_bytes_to_keep = 268435456
+SETTINGS max_rows_to_keep = 100000, max_bytes_to_keep = 134217728

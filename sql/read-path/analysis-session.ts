@@ -7,10 +7,11 @@
 // that row by name and type: `{name:Type}` (outside quotes and comments, placeholder-scan.ts)
 // becomes JSONExtract(<the row's params>, 'name', 'Type'). The values never enter the SQL text;
 // only the row's id does, a random hex string made here. The statement then binds nothing.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { query } from '../sql-files.ts'
 import { placeholdersOf, replacePlaceholders, type Placeholder } from './placeholder-scan.ts'
+import { MAX_STORED_PARAMS_BYTES } from './stored-param-fit.ts'
 
 /** Stores one analysis's parameters (JSON object text) under `id`. */
 export type StoreParams = (id: string, params: string) => Promise<void>
@@ -53,7 +54,8 @@ function wellFormed(value: unknown): unknown {
  * which would leave every parameter of the row at its default).
  */
 function asBound(sql: string, values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+  // Without a prototype, a parameter named __proto__ is a key like any other.
+  const out: Record<string, unknown> = Object.create(null)
   for (const [name, value] of Object.entries(values)) out[name] = wellFormed(value)
   for (const { name, type } of placeholdersOf(sql)) {
     const value = out[name]
@@ -74,8 +76,8 @@ const REUSE_MS = 60_000
 const REUSE_ENTRIES = 256
 
 const UNKNOWN_TABLE = /analysis_requests.*(does not exist|UNKNOWN_TABLE)|UNKNOWN_DATABASE|Database .* does not exist/
-/** sql/queries/analysis_request_params.sql's words for a row the table no longer holds. */
-const ROW_GONE = 'the stored parameters of this statement are gone'
+/** sql/queries/analysis_request_params.sql's words for row `id` gone from the table. */
+const rowGone = (id: string) => `the stored parameters of analysis request ${id} are gone`
 
 /** Whether a statement's parameters may be read from a stored row (else they are bound as usual). */
 export type StoredParamsFit = (placeholders: Placeholder[], values: Record<string, unknown>, storedText: string) => boolean
@@ -95,12 +97,17 @@ export function analysisClient(session: ClickHouseClient, store: StoreParams, fi
     if (Object.keys(bound).length === 0 && placeholders.length === 0) return session.query(params)
     const text = storedParamsText(params.query, bound)
     if (fit && !fit(placeholders, bound, text)) return session.query(params)
+    const bytes = Buffer.byteLength(text)
+    if (bytes > MAX_STORED_PARAMS_BYTES) throw new Error(`the parameters take ${bytes} bytes as JSON, more than the ${MAX_STORED_PARAMS_BYTES} an analysis reads: use fewer or shorter values`)
     const names = new Set(Object.keys(bound).filter((k) => bound[k] !== undefined))
+    // Keyed by a digest: a map of the texts themselves would hold up to REUSE_ENTRIES of them.
+    const digest = createHash('sha256').update(text).digest('hex')
+    let id = ''
     const attempt = async (mayReuse: boolean) => {
       const now = Date.now()
       for (const [key, r] of recent) if (now - r.at >= REUSE_MS) recent.delete(key)
-      const reused = mayReuse ? recent.get(text) : undefined
-      const id = reused ? reused.id : randomBytes(16).toString('hex')
+      const reused = mayReuse ? recent.get(digest) : undefined
+      id = reused ? reused.id : randomBytes(16).toString('hex')
       const statement = withStoredParams(params.query, id, names)
       if (!reused) {
         try {
@@ -111,7 +118,7 @@ export function analysisClient(session: ClickHouseClient, store: StoreParams, fi
           if (UNKNOWN_TABLE.test(String((err as Error).message))) return session.query(params)
           throw err
         }
-        if (recent.size < REUSE_ENTRIES || recent.has(text)) recent.set(text, { id, at: now })
+        if (recent.size < REUSE_ENTRIES || recent.has(digest)) recent.set(digest, { id, at: now })
       }
       return session.query({ ...params, query: statement, query_params: undefined })
     }
@@ -119,7 +126,7 @@ export function analysisClient(session: ClickHouseClient, store: StoreParams, fi
       return await attempt(true)
     } catch (err) {
       // The bounded table dropped the row (a flood of other calls) before this statement read it.
-      if (String((err as Error).message).includes(ROW_GONE)) return attempt(false)
+      if (String((err as Error).message).includes(rowGone(id))) return attempt(false)
       throw err
     }
   }

@@ -50,7 +50,7 @@ async function canonicalStatement(client: ClickHouseClient, sql: string): Promis
 
 const READABLE_PARAMS = 'the query API reads parameters of the types String, Int8 to Int64, UInt8 to UInt64, Float32, Float64, Bool, Date, DateTime, ' +
   'DateTime64(n) and UUID, and Array(...) and Nullable(...) of them, each sent as a JSON value of its type (true / false for Bool, texts for dates and UUIDs), ' +
-  `at most ${MAX_STORED_PARAMS_BYTES / 1024 / 1024} MB in all; send another value as a String and convert it in the query (toDecimal64({p:String}, 2), toDateTime64({t:String}, 3, 'UTC'))`
+  `at most ${MAX_STORED_PARAMS_BYTES / 1024} KB in all; send another value as a String and convert it in the query (toDecimal64({p:String}, 2), toDateTime64({t:String}, 3, 'UTC'))`
 
 /**
  * Why the statement's parameters cannot be read from a stored row, or null. Such parameters would
@@ -64,19 +64,31 @@ function unreadableParams(sql: string, params: Record<string, unknown>): string 
   return storedParamsProblem(set, params, text)
 }
 
+/** The engine parses at most 256 KiB of query text (max_query_size); the statement is wrapped in a few lines more. */
+const MAX_QUERY_TEXT_BYTES = 256 * 1024 - 4096
+
+export interface ReadOnlyQueryOptions {
+  /**
+   * Bind the parameters a stored row cannot hold instead of refusing them: only where nothing
+   * else of Pulse runs in the process (`pulse sql` on a data folder no Pulse is serving).
+   */
+  bindUnreadable?: boolean
+}
+
 export async function runReadOnlyQuery(
   client: ClickHouseClient,
   sql: string,
   params: Record<string, unknown>,
   database: string,
+  options: ReadOnlyQueryOptions = {},
 ): Promise<Record<string, unknown>[]> {
   // A first, friendly answer; the engine's parse below is what decides.
   if (singleStatement(sql) === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
   const badParameter = parameterProblem(sql, params)
   if (badParameter) throw new QueryRefused(`${badParameter}: send a value its type holds`, 'invalid_params')
-  // The text goes to the engine as a stored parameter too (canonical_statement.sql).
-  if (Buffer.byteLength(JSON.stringify({ statement: sql })) > MAX_STORED_PARAMS_BYTES) throw new QueryRefused(`the query text is longer than the ${MAX_STORED_PARAMS_BYTES / 1024 / 1024} MB the query API reads: send a shorter query (pass long value lists as an Array parameter)`)
-  const unreadable = unreadableParams(sql, params)
+  const textBytes = Buffer.byteLength(sql)
+  if (textBytes > MAX_QUERY_TEXT_BYTES) throw new QueryRefused(`the query text takes ${textBytes} bytes, more than the ${MAX_QUERY_TEXT_BYTES} the query API reads: send a shorter query (pass long value lists as an Array parameter)`, 'invalid_params')
+  const unreadable = options.bindUnreadable ? null : unreadableParams(sql, params)
   if (unreadable) throw new QueryRefused(`${unreadable}: ${READABLE_PARAMS}`, 'invalid_params')
   let canonical: string
   try {
@@ -88,7 +100,7 @@ export async function runReadOnlyQuery(
   // heredoc or a # comment, which it does not read) is in plain sight there.
   const hiddenBadParameter = parameterProblem(canonical, params)
   if (hiddenBadParameter) throw new QueryRefused(`${hiddenBadParameter}: send a value its type holds`, 'invalid_params')
-  const hiddenUnreadable = unreadableParams(canonical, params)
+  const hiddenUnreadable = options.bindUnreadable ? null : unreadableParams(canonical, params)
   if (hiddenUnreadable) throw new QueryRefused(`${hiddenUnreadable}: ${READABLE_PARAMS}`, 'invalid_params')
   if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
   // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).

@@ -7,8 +7,12 @@
 // included, behind it while it runs: read-only-query.ts); Pulse's own reads bind them.
 import type { Placeholder } from './placeholder-scan.ts'
 
-/** Stored parameters of one statement, as JSON text, at most this long (the table holding them is bounded in memory). */
-export const MAX_STORED_PARAMS_BYTES = 1_048_576
+/**
+ * Stored parameters of one statement, as JSON text, at most this long: the table holding them is
+ * bounded in memory, and the engine stops reading a stored row as a constant (as LIMIT and table
+ * functions need it) a little below 1 MiB.
+ */
+export const MAX_STORED_PARAMS_BYTES = 512 * 1024
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
   UInt8: [0n, 255n], UInt16: [0n, 65535n], UInt32: [0n, 4294967295n], UInt64: [0n, 2n ** 64n - 1n],
@@ -17,7 +21,11 @@ const INT_RANGE: Record<string, [bigint, bigint]> = {
 const INTEGER = /^-?\d{1,20}$/
 const FLOAT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
+const DATE_TIME_FRACTION = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/
+// DateTime64(9) holds nanoseconds in an Int64: the JSON reader reads a time outside its range as
+// 1970-01-01 where binding refuses it. The seconds at both ends are left out.
+const NANOSECOND_RANGE = ['1677-09-21 00:12:44', '2262-04-11 23:47:16']
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 /** A scalar value of `type` the JSON reader reads as binding does. */
@@ -33,7 +41,13 @@ function scalarFits(type: string, value: unknown): boolean {
   if (type === 'String') return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
   if (type === 'Bool') return typeof value === 'boolean'
   if (type === 'Date') return typeof value === 'string' && DATE.test(value)
-  if (type === 'DateTime' || /^DateTime64\([0-9]\)$/.test(type)) return typeof value === 'string' && DATE_TIME.test(value)
+  // A fraction of a second for DateTime is cut by the JSON reader, refused by binding.
+  if (type === 'DateTime') return typeof value === 'string' && DATE_TIME.test(value)
+  if (/^DateTime64\([0-9]\)$/.test(type)) {
+    if (typeof value !== 'string' || !DATE_TIME_FRACTION.test(value)) return false
+    const seconds = value.slice(0, 19)
+    return type !== 'DateTime64(9)' || (seconds > NANOSECOND_RANGE[0] && seconds < NANOSECOND_RANGE[1])
+  }
   if (type === 'UUID') return typeof value === 'string' && UUID.test(value)
   return false
 }
