@@ -44,6 +44,8 @@ function releaser(key: string): DataFolderLock {
       const { child } = entry
       if (child.exitCode !== null || child.signalCode !== null) return
       const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      // Referenced again, or the process could end (quietly, with code 0) while this waits.
+      child.ref()
       child.stdin?.end()
       await ended
     },
