@@ -82,7 +82,12 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   })
   await registerDashboardRoutes(app, { folder: path.join(config.dataDir, 'dashboards'), keys })
   const compaction = new AnalysisCompaction(clickhouse)
-  registerCompactRoutes(app, { keys, compact: () => compaction.run(), isBusy: (e) => e instanceof CompactionBusy })
+  registerCompactRoutes(app, {
+    keys,
+    compact: () => compaction.run().catch((e: unknown) => {
+      throw e instanceof CompactionBusy ? new HttpError(409, 'compact_busy', e.message) : e
+    }),
+  })
   registerTagRefreshRoutes(app, {
     keys,
     sweep: async (everyone) => {

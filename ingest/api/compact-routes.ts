@@ -2,23 +2,17 @@
 // reads after an import of per-customer histories stop merging every part (pulse compact; README,
 // "Importing history"). It holds the request until the merge is done.
 import type { FastifyInstance } from 'fastify'
+import type { AnalysisLayout } from '../../sql/analytics/analysis-table-layout.ts'
 import { HttpError } from '../http-error.ts'
 import type { ApiKeys } from './api-keys.ts'
 
-export interface CompactLayout {
-  parts: number
-  rows: number
-  partsPerDay: number
-}
-
 export interface CompactDeps {
   keys: ApiKeys
-  /** Resolves with the layout before and after; rejects with `busy` true while one runs. */
-  compact: () => Promise<{ before: CompactLayout; after: CompactLayout; seconds: number }>
-  isBusy: (err: unknown) => boolean
+  /** Resolves with the layout before and after; an HttpError (409 compact_busy) while one runs. */
+  compact: () => Promise<{ before: AnalysisLayout; after: AnalysisLayout; seconds: number }>
 }
 
-const layout = (l: CompactLayout) => ({ parts: l.parts, rows: l.rows, parts_per_day: l.partsPerDay })
+const layout = (l: AnalysisLayout) => ({ parts: l.parts, rows: l.rows, parts_per_day: l.partsPerDay })
 
 export function registerCompactRoutes(app: FastifyInstance, deps: CompactDeps): void {
   app.post('/api/events/compact', async (req, reply) => {
@@ -27,7 +21,6 @@ export function registerCompactRoutes(app: FastifyInstance, deps: CompactDeps): 
       const s = await deps.compact()
       return reply.send({ compact: { table: 'events_by_day', before: layout(s.before), after: layout(s.after), seconds: Math.round(s.seconds * 100) / 100 } })
     } catch (e) {
-      if (deps.isBusy(e)) return reply.code(409).send(new HttpError(409, 'compact_busy', (e as Error).message).body())
       if (!(e instanceof HttpError)) throw e
       return reply.code(e.status).send(e.body())
     }

@@ -3,16 +3,9 @@
 // read with FINAL (funnels, retention, lifecycle, paths, stickiness) merges all of them; merged
 // into one part, a read takes its range as it lies (README, "Importing history"). It runs on an
 // engine session of its own, so the processor's inserts go on beside it; one at a time.
+import { readAnalysisLayout, type AnalysisLayout } from '../../sql/analytics/analysis-table-layout.ts'
 import type { ClickHouse } from '../../sql/clickhouse-client.ts'
-import { namedQuery } from '../../sql/named-query.ts'
 import { query } from '../../sql/sql-files.ts'
-
-export interface AnalysisLayout {
-  parts: number
-  rows: number
-  /** Parts a day's rows lie in, on average: about 1 for a live stream's parts. */
-  partsPerDay: number
-}
 
 export interface CompactionSummary {
   before: AnalysisLayout
@@ -26,16 +19,11 @@ export class CompactionBusy extends Error {
   }
 }
 
-async function layoutOf(client: ClickHouse['client']): Promise<AnalysisLayout> {
-  const [row] = await namedQuery<{ parts: number; rows: number; parts_per_day: number }>(client, 'analysis_table_layout')
-  return { parts: Number(row.parts), rows: Number(row.rows), partsPerDay: Math.round(Number(row.parts_per_day) * 100) / 100 }
-}
-
 export class AnalysisCompaction {
   private session: Promise<Pick<ClickHouse, 'client'>> | null = null
   private running = false
 
-  constructor(private readonly ch: Pick<ClickHouse, 'client' | 'writeSession'>) {}
+  constructor(private readonly ch: Pick<ClickHouse, 'writeSession'>) {}
 
   async run(): Promise<CompactionSummary> {
     if (this.running) throw new CompactionBusy()
@@ -44,9 +32,9 @@ export class AnalysisCompaction {
       this.session ??= this.ch.writeSession()
       const { client } = await this.session
       const started = performance.now()
-      const before = await layoutOf(client)
+      const before = await readAnalysisLayout(client)
       await client.command({ query: query('compact_analysis_table'), clickhouse_settings: { optimize_throw_if_noop: 0 } })
-      const after = await layoutOf(client)
+      const after = await readAnalysisLayout(client)
       return { before, after, seconds: (performance.now() - started) / 1000 }
     } finally {
       this.running = false

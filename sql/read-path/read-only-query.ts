@@ -64,6 +64,14 @@ function unreadableParams(sql: string, params: Record<string, unknown>): string 
   return storedParamsProblem(set, params, text)
 }
 
+/** The refusal of the parameters as `sql` uses them: a value its type would not hold, or one a stored row cannot. */
+function parameterRefusal(sql: string, params: Record<string, unknown>, options: ReadOnlyQueryOptions): QueryRefused | null {
+  const bad = parameterProblem(sql, params)
+  if (bad) return new QueryRefused(`${bad}: send a value its type holds`, 'invalid_params')
+  const unreadable = options.bindUnreadable ? null : unreadableParams(sql, params)
+  return unreadable ? new QueryRefused(`${unreadable}: ${READABLE_PARAMS}`, 'invalid_params') : null
+}
+
 /** The engine parses at most 256 KiB of query text (max_query_size); the statement is wrapped in a few lines more. */
 const MAX_QUERY_TEXT_BYTES = 256 * 1024 - 4096
 
@@ -84,12 +92,10 @@ export async function runReadOnlyQuery(
 ): Promise<Record<string, unknown>[]> {
   // A first, friendly answer; the engine's parse below is what decides.
   if (singleStatement(sql) === null) throw new QueryRefused('send one statement per call (found a ";" followed by more SQL)')
-  const badParameter = parameterProblem(sql, params)
-  if (badParameter) throw new QueryRefused(`${badParameter}: send a value its type holds`, 'invalid_params')
   const textBytes = Buffer.byteLength(sql)
   if (textBytes > MAX_QUERY_TEXT_BYTES) throw new QueryRefused(`the query text takes ${textBytes} bytes, more than the ${MAX_QUERY_TEXT_BYTES} the query API reads: send a shorter query (pass long value lists as an Array parameter)`, 'invalid_params')
-  const unreadable = options.bindUnreadable ? null : unreadableParams(sql, params)
-  if (unreadable) throw new QueryRefused(`${unreadable}: ${READABLE_PARAMS}`, 'invalid_params')
+  const refusal = parameterRefusal(sql, params, options)
+  if (refusal) throw refusal
   let canonical: string
   try {
     canonical = await canonicalStatement(client, sql)
@@ -98,10 +104,8 @@ export async function runReadOnlyQuery(
   }
   // Checked again on the engine's own text: a placeholder the first check could not see (behind a
   // heredoc or a # comment, which it does not read) is in plain sight there.
-  const hiddenBadParameter = parameterProblem(canonical, params)
-  if (hiddenBadParameter) throw new QueryRefused(`${hiddenBadParameter}: send a value its type holds`, 'invalid_params')
-  const hiddenUnreadable = options.bindUnreadable ? null : unreadableParams(canonical, params)
-  if (hiddenUnreadable) throw new QueryRefused(`${hiddenUnreadable}: ${READABLE_PARAMS}`, 'invalid_params')
+  const hiddenRefusal = parameterRefusal(canonical, params, options)
+  if (hiddenRefusal) throw hiddenRefusal
   if (!SELECT_START.test(canonical)) throw new QueryRefused('the query API runs SELECT-queries only (a WITH clause first is fine): no other kind of statement')
   // The canonical text is one well-formed statement (analyst_subquery.sql says why it is wrapped).
   const wrapped = query('analyst_subquery').replace(STATEMENT_MARK, () => canonical)
