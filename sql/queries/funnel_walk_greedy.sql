@@ -15,9 +15,9 @@
             arrayMap((a, b) -> b - a, arrayPopBack(arrayMap(p -> ts[p], path)), arrayPopFront(arrayMap(p -> ts[p], path))) AS gaps,
             if(span_to > 0 AND level >= span_to, ts[path[span_to]] - ts[path[span_from]], toInt64(-1)) AS span,
             multiIf(breakdown_prop = '', CAST(NULL AS Nullable(String)),
-                    attribution = 'first_touch', ev[chosen].3,
-                    attribution = 'last_touch', ev[path[-1]].3,
-                    attribution_step <= length(path), ev[path[attribution_step]].3,
+                    attribution = 'first_touch', bvals[chosen],
+                    attribution = 'last_touch', bvals[path[-1]],
+                    attribution_step <= length(path), bvals[path[attribution_step]],
                     NULL) AS bvalue
         FROM
         (
@@ -27,29 +27,46 @@
                 -- with 'p_', so the prefix 'u:' keeps such an id apart from them in one grouping key.
                 if(startsWith(group_key, 'u:'), concat('p_', substring(lower(hex(SHA256(substring(group_key, 3)))), 1, 16)), group_key) AS person,
                 toInt64(0) AS period,
-                arraySort(x -> (x.1, x.4, x.5), groupArray((t, mask, bval, received, tie))) AS ev,
+                -- Each column collected on its own and sorted by the same key (time, received, tie):
+                -- plain numeric arrays collect several times faster than an array of tuples, and equal
+                -- keys give every sort the same permutation, so the arrays stay aligned.
+                groupArray(t) AS ts0, groupArray(received) AS r0, groupArray(tie) AS h0,
+                arraySort((x, a, b, c) -> (a, b, c), ts0, ts0, r0, h0) AS ts,
+                arraySort((x, a, b, c) -> (a, b, c), groupArray(mask), ts0, r0, h0) AS masks,
+                -- Breakdown values only with a breakdown (else none are collected, and the keys are cut
+                -- to the same empty length: both branches of an if are evaluated), each in a tuple
+                -- because groupArray skips a bare NULL.
+                groupArrayIf(tuple(bval), breakdown_prop != '') AS b0,
+                arrayMap(b -> b.1, arraySort((x, a, b, c) -> (a, b, c), b0, arraySlice(ts0, 1, length(b0)), arraySlice(r0, 1, length(b0)), arraySlice(h0, 1, length(b0)))) AS bvals,
                 arraySort(arrayDistinct(groupArrayIf(key_id, persons_of != ''))) AS seen_ids,
-                toUInt64(length(ev) + 1) AS none,
-                ev.1 AS ts,
-                ev.2 AS masks,
+                toUInt64(length(ts) + 1) AS none,
                 range(1, none) AS idx,
-                -- Each event as (position, kind 1 = an event, time), merged below with the chains (kind 2).
-                arrayMap((p, at) -> (p, toUInt8(1), at), idx, ts) AS positioned,
+                -- Positions packed with a kind bit into one number, so the merges below are plain
+                -- numeric sorts: an event at p is 2p, a chain standing at p is 2p + 1 (after it).
+                arrayMap(p -> p * 2, idx) AS keyed,
                 arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
                 arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts,
                 toUInt32(arrayReduce('groupBitOr', masks)) AS steps_present,
                 arrayFirstIndex(k -> NOT bitTest(steps_present, k - 1), range(2, n_steps + 1)) AS step_gap,
+                -- Per entry, the last position within its window: the events' times and the entries'
+                -- window ends merged (time relative to the first event, doubled, + 1 for an end, so an
+                -- event at the end's very time counts), and the events before each end counted.
+                -- Both terms stay below 2^45 (times and windows are bounded), so nothing overflows.
+                ts[1] AS t_first,
+                arraySort(arrayConcat(arrayMap(u -> bitShiftLeft(toUInt64(u - t_first), 1), ts),
+                    arrayMap(u -> bitShiftLeft(toUInt64(u - t_first + window_ms), 1) + 1, entry_ts))) AS window_merge,
+                arrayFilter((c, x) -> x % 2 = 1, arrayCumSum(arrayMap(x -> toUInt64(x % 2 = 0), window_merge)), window_merge) AS window_ends,
                 -- (each entry's chain position, the steps it has reached within the window). Per step, the
                 -- chains' positions (sorted: a later entry's chain is never behind an earlier one's) are
-                -- merged with the step's events, data before a chain at the same place, and each chain
-                -- takes the next event after it (arrayReverseFill): a sort of both, not chains x events.
+                -- merged with the step's events, and each chain takes the next event after it
+                -- (arrayReverseFill): a sort of both, not chains x events.
                 arrayFold((acc, k) -> arrayMap(merged -> arrayMap(next -> (
-                            arrayMap((kind, p) -> if(kind = 1, p, none), next.2, next.1),
-                            arrayMap((kind, at, l, t0) -> toUInt8(l + (l = k - 1 AND kind = 1 AND at - t0 <= window_ms)), next.2, next.3, acc.2, entry_ts)),
-                        [arrayFilter((x, kind) -> kind = 2, arrayReverseFill(x -> x.2 = 1, merged), merged.2)])[1],
+                            arrayMap(x -> if(x % 2 = 0, intDiv(x, 2), none), next),
+                            arrayMap((x, l, we) -> toUInt8(l + (l = k - 1 AND x % 2 = 0 AND intDiv(x, 2) <= we)), next, acc.2, window_ends)),
+                        [arrayFilter((x, o) -> o % 2 = 1, arrayReverseFill(x -> x % 2 = 0, merged), merged)])[1],
                     [arraySort(arrayConcat(
-                        arrayFilter((x, m) -> bitTest(m, k - 1), positioned, masks),
-                        arrayMap(g -> (g, toUInt8(2), toInt64(0)), acc.1)))])[1],
+                        arrayFilter((x, m) -> bitTest(m, k - 1), keyed, masks),
+                        arrayMap(g -> g * 2 + 1, acc.1)))])[1],
                     -- Only up to the first step none of the person's events names: no chain passes it.
                     range(2, if(step_gap = 0, n_steps, step_gap) + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels,
                 arrayMax(levels) AS level,
