@@ -1,0 +1,1 @@
+DROP VIEW IF EXISTS person_of_id_feed
