@@ -25,7 +25,6 @@ import { runPaths } from '../sql/analytics/paths-query.ts'
 import { runStickiness } from '../sql/analytics/stickiness-query.ts'
 import { runRetention } from '../sql/analytics/retention-query.ts'
 import { runFunnel } from '../sql/analytics/funnel-query.ts'
-import { loadIdentityCache } from '../sql/profiles/identity-cache.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { defaultQueryLimits } from '../sql/read-path/read-session-settings.ts'
 import { migrate } from '../sql/migrate.ts'
@@ -191,11 +190,6 @@ try {
   const data = { events, persons, bots: Number(values.bots), botEvents: Number(values['bot-events']), startMs: START, days: DAYS, seed: 1 }
   if (Number(before.rows) === 0) await loadAnalyticsData(ch, data, order, path.join(dir, 'load-spool'))
   else console.log(`  reusing the events in ${dir}`)
-  // As pulse serve has it: the identity cache filled from the persons just loaded (a reused folder
-  // had it filled when the engine opened; refilling costs a fraction of a second).
-  const cacheStarted = performance.now()
-  await loadIdentityCache(ch.client)
-  console.log(`  identity cache (person_of_id) filled in ${((performance.now() - cacheStarted) / 1000).toFixed(2)} s`)
   await settle(ch)
   const dropCaches = async () => {
     await ch.client.command({ query: query('bench_drop_caches') })

@@ -16,7 +16,6 @@ import { jetStreamPublisher } from '../ingest/capture/request-publisher.ts'
 import { WriteKeys } from '../ingest/capture/write-keys.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { migrate } from '../sql/migrate.ts'
-import { loadIdentityCache } from '../sql/profiles/identity-cache.ts'
 import { clickHouseTarget, type PulseConfig } from './config.ts'
 import { loadOrCreateDevKeys } from './keys/dev-keys.ts'
 import { lockDataFolder } from './runtime/data-folder-lock.ts'
@@ -150,9 +149,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
 
     const clickhouse = await openClickHouse(clickHouseTarget(config))
     cleanups.push(() => clickhouse.close())
-    const applied = await migrate(clickhouse.client)
-    // A fresh or upgraded folder: the embedded identity cache takes the place of migration 017's view.
-    if (clickhouse.embedded && applied.length > 0) await loadIdentityCache(clickhouse.client)
+    await migrate(clickhouse.client)
     if (config.faults.stuckShutdown) {
       cleanups.push(async () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3_600_000))
     }

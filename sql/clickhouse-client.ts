@@ -14,7 +14,6 @@ import { storedParamsFit } from './read-path/stored-param-fit.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
 import { query } from './sql-files.ts'
-import { loadIdentityCache } from './profiles/identity-cache.ts'
 
 export interface ClickHouseTarget {
   url?: string
@@ -157,8 +156,6 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   }
   const main = await embeddedSession(target)
   const { client } = main
-  // Before anything can write: the cache is filled from person_ids as it stands (identity-cache.ts).
-  await loadIdentityCache(client)
   const openSealed = async () => {
     const { client: sealed } = await embeddedSession(target)
     await sealReadSession(sealed, target.readLimits ?? defaultQueryLimits)

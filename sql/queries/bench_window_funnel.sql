@@ -17,7 +17,7 @@ FROM
         WHERE ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({read_end_ms:Int64}, 'UTC')
             AND event IN {step_events:Array(String)}
     ) AS e
-    LEFT ANY JOIN person_of_id AS p ON p.id = e.key_id
+    LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.key_id
     GROUP BY person
 )
 GROUP BY level

@@ -21,6 +21,6 @@ FROM
     FROM events FINAL
     WHERE raw_id != '' AND ts <= {end:DateTime64(3)} AND (purchase OR active)
 ) AS e
-LEFT ANY JOIN person_of_id AS p ON p.id = e.raw_id
+LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.raw_id
 GROUP BY customer, day
 ORDER BY customer, day

@@ -26,6 +26,6 @@ FROM
     GROUP BY id, complaint_id
     HAVING countIf(f.complaint = 'filed') > 0 AND filed_at >= {from:Int64} AND filed_at < {to:Int64}
 ) AS c
-LEFT ANY JOIN person_of_id AS p ON p.id = c.id
+LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = c.id
 ORDER BY filed_at, person_id, complaint_id
 LIMIT {limit:UInt32}

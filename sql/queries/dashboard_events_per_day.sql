@@ -12,6 +12,6 @@ FROM
     FROM events FINAL
     WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
 ) AS e
-LEFT ANY JOIN person_of_id AS p ON p.id = e.key_id
+LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.key_id
 GROUP BY day
 ORDER BY day

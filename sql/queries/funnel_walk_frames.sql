@@ -110,7 +110,7 @@
                                 (
                                     -- @include funnel_events
                                 ) AS ev
-                                LEFT ANY JOIN person_of_id AS p ON p.id = ev.key_id
+                                LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = ev.key_id
                             )
                         )
                     )

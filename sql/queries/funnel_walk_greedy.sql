@@ -81,7 +81,7 @@
                 (
                     -- @include funnel_events
                 ) AS read
-                LEFT ANY JOIN person_of_id AS p ON p.id = read.key_id
+                LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = read.key_id
             )
             GROUP BY group_key
         )

@@ -55,7 +55,7 @@ FROM
             )
             GROUP BY key_id
         ) AS k
-        LEFT ANY JOIN person_of_id AS p ON p.id = k.key_id
+        LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
         GROUP BY person
         HAVING notEmpty(active)
     )

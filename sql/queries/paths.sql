@@ -77,7 +77,7 @@ FROM
                     AND (empty(include_events) OR has(include_events, event)) AND NOT has(exclude_events, event)
                 GROUP BY key_id
             ) AS k
-            LEFT ANY JOIN person_of_id AS p ON p.id = k.key_id
+            LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
         )
         GROUP BY person
     )

@@ -107,7 +107,7 @@ FROM
                 WHERE is_cohort = 1 OR is_return = 1
                 GROUP BY key_id, period
             ) AS k
-            LEFT ANY JOIN person_of_id AS p ON p.id = k.key_id
+            LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = k.key_id
         )
         GROUP BY person
     )

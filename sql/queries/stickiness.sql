@@ -50,7 +50,7 @@ FROM
             )
             GROUP BY key_id, unit_index, interval_index
         ) AS e
-        LEFT ANY JOIN person_of_id AS p ON p.id = e.key_id
+        LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = e.key_id
     )
     GROUP BY person, interval_index
 )

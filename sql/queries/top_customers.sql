@@ -28,7 +28,7 @@ FROM
         FROM events FINAL
         WHERE raw_id != ''
     ) AS ev
-    LEFT ANY JOIN person_of_id AS p ON p.id = ev.raw_id
+    LEFT JOIN (SELECT id, person_id FROM person_ids FINAL) AS p ON p.id = ev.raw_id
     GROUP BY customer
     ORDER BY revenue DESC
     LIMIT {limit:UInt32}

@@ -1,1 +1,0 @@
-DROP VIEW IF EXISTS person_of_id_feed
