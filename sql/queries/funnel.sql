@@ -77,10 +77,9 @@ SELECT
     sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
     -- Per gap between steps, over its sorted times: the mean, and the median and p90 interpolated
     -- between the closest ranks (h = (n - 1) p). Only these leave the engine, not the times.
-    arrayMap(s -> if(empty(s), (NULL, NULL, NULL), (
-            arraySum(s) / length(s) / 1000,
-            arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.5])[1] / 1000,
-            arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]), [(length(s) - 1) * 0.9])[1] / 1000)),
+    arrayMap(s -> if(empty(s), (NULL, NULL, NULL), arrayMap(q -> (arraySum(s) / length(s) / 1000, q[1] / 1000, q[2] / 1000),
+            [arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]),
+                [(length(s) - 1) * 0.5, (length(s) - 1) * 0.9])])[1]),
         arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps))) AS gap_stats,
     arrayMap(g -> g.1, gap_stats) AS mean_seconds,
     arrayMap(g -> g.2, gap_stats) AS median_seconds,
