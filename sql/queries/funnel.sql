@@ -71,39 +71,46 @@ WITH
     arrayDistinct(exclusion_events) AS exclusion_names,
     arrayMap(nm -> toUInt32(arraySum(arrayMap(k -> if(arrayExists(x -> exclusion_events[x] = nm AND exclusion_from[x] + 1 < k AND k <= exclusion_to[x] + 1, range(1, length(exclusion_events) + 1)),
         bitShiftLeft(toUInt32(1), k - 1), toUInt32(0)), range(1, n_steps + 1)))), exclusion_names) AS exclusion_name_bits
-SELECT
-    is_total,
-    value,
-    sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
-    -- Per gap between steps, over its sorted times: the mean, and the median and p90 interpolated
-    -- between the closest ranks (h = (n - 1) p). Only these leave the engine, not the times.
-    arrayMap(s -> if(empty(s), (NULL, NULL, NULL), arrayMap(q -> (arraySum(s) / length(s) / 1000, q[1] / 1000, q[2] / 1000),
-            [arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]),
-                [(length(s) - 1) * 0.5, (length(s) - 1) * 0.9])])[1]),
-        arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps))) AS gap_stats,
+SELECT is_total, value, persons,
     arrayMap(g -> g.1, gap_stats) AS mean_seconds,
     arrayMap(g -> g.2, gap_stats) AS median_seconds,
     arrayMap(g -> g.3, gap_stats) AS p90_seconds,
-    max(last_entry) AS last_entry_ms,
-    period AS period_ms,
-    person_key AS person_id,
-    max(level) AS furthest_level,
-    min(entry_ms) AS path_entry_ms,
-    any(seen_ids) AS ids_seen,
-    arraySort(groupArrayIf(span, span >= 0)) AS spans_ms
+    last_entry_ms, period_ms, person_id, furthest_level, path_entry_ms, ids_seen, spans_ms
 FROM
 (
-    SELECT level, last_entry, period, if(persons_of = '', '', person) AS person_key, seen_ids, entry_ms, gaps, span,
-        -- Each person counts in the total and, with a breakdown, under its value.
-        arrayJoin(if(breakdown_prop = '', [(true, CAST(NULL AS Nullable(String)))], [(true, NULL), (false, walked.bvalue)])) AS split,
-        split.1 AS is_total,
-        split.2 AS value
+    -- The statistics are read from this layer's column: an alias named three times is analysed three
+    -- times (sql/queries/funnel_walk_greedy.sql).
+    SELECT
+        is_total,
+        value,
+        sumForEach(arrayMap(k -> toUInt64(level >= k), range(1, n_steps + 1))) AS persons,
+        -- Per gap between steps, over its sorted times: the mean, and the median and p90 interpolated
+        -- between the closest ranks (h = (n - 1) p). Only these leave the engine, not the times.
+        arrayMap(s -> if(empty(s), (NULL, NULL, NULL), arrayMap(q -> (arraySum(s) / length(s) / 1000, q[1] / 1000, q[2] / 1000),
+                [arrayMap(h -> s[toUInt64(floor(h)) + 1] + (h - floor(h)) * (s[least(toUInt64(floor(h)) + 2, length(s))] - s[toUInt64(floor(h)) + 1]),
+                    [(length(s) - 1) * 0.5, (length(s) - 1) * 0.9])])[1]),
+            arrayMap(xs -> arraySort(xs), groupArrayForEach(gaps))) AS gap_stats,
+        max(last_entry) AS last_entry_ms,
+        period AS period_ms,
+        person_key AS person_id,
+        max(level) AS furthest_level,
+        min(entry_ms) AS path_entry_ms,
+        any(seen_ids) AS ids_seen,
+        arraySort(groupArrayIf(span, span >= 0)) AS spans_ms
     FROM
     (
-        -- @walk
-    ) AS walked
+        SELECT level, last_entry, period, if(persons_of = '', '', person) AS person_key, seen_ids, entry_ms, gaps, span,
+            -- Each person counts in the total and, with a breakdown, under its value.
+            arrayJoin(if(breakdown_prop = '', [(true, CAST(NULL AS Nullable(String)))], [(true, NULL), (false, walked.bvalue)])) AS split,
+            split.1 AS is_total,
+            split.2 AS value
+        FROM
+        (
+            -- @walk
+        ) AS walked
+    )
+    GROUP BY period, person_key, is_total, value
+    HAVING persons_of = '' OR is_total
 )
-GROUP BY period, person_key, is_total, value
-HAVING persons_of = '' OR is_total
-ORDER BY person_key
+ORDER BY person_id
 LIMIT {limit:UInt64}
