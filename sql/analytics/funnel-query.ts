@@ -66,12 +66,15 @@ export function funnelParams(request: FunnelRequest, options: WalkOptions = {}):
 /**
  * The funnel statement for `request`: the greedy walk where it is exact (ordered, no exclusion,
  * no step window, nothing held, the range walked as one), else the frames walk
- * (sql/queries/funnel.sql, its header).
+ * (sql/queries/funnel.sql, its header); the filters' expression only when a step has filters.
  */
 export function funnelStatement(request: FunnelRequest, options: WalkOptions = {}): string {
   const greedy = request.order === 'ordered' && request.exclusions.length === 0 && request.holdConstant.length === 0
     && request.stepWindowsMs.every((w) => w === null) && !options.interval
-  return query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames'))
+  const filtered = request.steps.some((s) => s.filters.length > 0)
+  return query('funnel')
+    .replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames'))
+    .replace(/^[ \t]*-- @filter_passes.*$/m, query(filtered ? 'property_filter_passes' : 'no_filter_passes'))
 }
 
 /** Runs the funnel statement for `request` with these options. */

@@ -46,7 +46,7 @@ WITH
     {filter_kinds:Array(Array(String))} AS filter_kinds,
     {filter_texts:Array(Array(String))} AS filter_texts,
     -- Numbers travel as text: the parameter binding refuses integers past 2^53 (a filter on 1e16).
-    arrayMap(a -> arrayMap(x -> toFloat64(x), a), {filter_numbers:Array(Array(String))}) AS filter_numbers,
+    CAST({filter_numbers:Array(Array(String))} AS Array(Array(Float64))) AS filter_numbers,
     {exclusion_events:Array(String)} AS exclusion_events,
     {exclusion_from:Array(UInt8)} AS exclusion_from,
     {exclusion_to:Array(UInt8)} AS exclusion_to,

@@ -11,7 +11,7 @@ WITH
     {filter_negate:Array(UInt8)} AS filter_negate,
     {filter_kinds:Array(Array(String))} AS filter_kinds,
     {filter_texts:Array(Array(String))} AS filter_texts,
-    arrayMap(a -> arrayMap(x -> toFloat64(x), a), {filter_numbers:Array(Array(String))}) AS filter_numbers,
+    CAST({filter_numbers:Array(Array(String))} AS Array(Array(Float64))) AS filter_numbers,
     {unit:String} AS unit,
     {start_ms:Int64} AS start_ms,
     {end_ms:Int64} AS end_ms,

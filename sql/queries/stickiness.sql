@@ -15,7 +15,7 @@ WITH
     {filter_kinds:Array(Array(String))} AS filter_kinds,
     {filter_texts:Array(Array(String))} AS filter_texts,
     -- Numbers travel as text: the parameter binding refuses integers past 2^53.
-    arrayMap(a -> arrayMap(x -> toFloat64(x), a), {filter_numbers:Array(Array(String))}) AS filter_numbers
+    CAST({filter_numbers:Array(Array(String))} AS Array(Array(Float64))) AS filter_numbers
 SELECT interval_index AS interval, active_units AS n, count() AS persons
 FROM
 (
