@@ -228,7 +228,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       now: Date.now,
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
-    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles, changes: changePublisher(js) })
+    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles, changes: changePublisher(nc) })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())

@@ -53,7 +53,7 @@ const deliveries: WebhookDelivery[] = []
 
 beforeAll(async () => {
   pulse = await startTestPulse('delivery', { processor: false })
-  publisher = changePublisher(pulse.js)
+  publisher = changePublisher(pulse.nc)
 })
 afterAll(async () => {
   for (const d of deliveries) await d.stop()

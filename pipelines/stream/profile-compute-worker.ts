@@ -3,7 +3,6 @@
 // connection of its own, so that parsing facts, counting features, evaluating rules, encoding rows
 // and one JetStream publish per change (and their garbage) stay off the thread that serves ingest
 // and drives the processor.
-import { jetstream } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Alert, TagChange } from '../../models/tags/tag-change.ts'
@@ -33,7 +32,7 @@ let publisher: Promise<ChangePublisher | null> | undefined
 
 function publisherOf(): Promise<ChangePublisher | null> {
   publisher ??= settings.natsServers
-    ? connect({ servers: settings.natsServers.split(','), name: 'pulse-profiles', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true }).then((nc) => changePublisher(jetstream(nc)))
+    ? connect({ servers: settings.natsServers.split(','), name: 'pulse-profiles', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true }).then((nc) => changePublisher(nc))
     : Promise.resolve(null)
   // A failed connect is tried again by the next publish.
   publisher.catch(() => (publisher = undefined))

@@ -117,14 +117,22 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
 }
 
 /**
- * History, then publishing, then the states: a failure before the states are stored leaves the old
- * states, so the redelivered batch finds the same changes and publishes them again (at least once;
- * the stream drops a copy with the same id). Published last, a change could be lost.
+ * History and publishing (side by side: the engine and NATS), then the states: a failure before
+ * the states are stored leaves the old states, so the redelivered batch finds the same changes,
+ * stores and publishes them again (at least once; the stream drops a copy with the same id).
+ * Published after the states, a change could be lost.
  */
 async function store(deps: RecomputeDeps, result: ComputeResult): Promise<void> {
-  await storeAlerts(deps.client, result.alerts)
-  await insertProfileRows(deps.insert, 'history', result.history)
-  await deps.computer.publish(result)
+  const stored = (async () => {
+    await storeAlerts(deps.client, result.alerts)
+    await insertProfileRows(deps.insert, 'history', result.history)
+  })()
+  const published = deps.computer.publish(result)
+  // Both settled before a failure is passed on: nothing of this run is still writing when the next
+  // recompute starts from the engine's states.
+  const [s, p] = await Promise.allSettled([stored, published])
+  if (s.status === 'rejected') throw s.reason
+  if (p.status === 'rejected') throw p.reason
   deps.beforeStateStore?.()
   await insertProfileRows(deps.insert, 'states', result.states)
   await insertProfileRows(deps.insert, 'profiles', result.profiles)
