@@ -8,7 +8,7 @@ import { funnelAnswer, type FunnelAnswer, type FunnelGroup } from '../../models/
 import type { FunnelRequest } from '../../models/analytics/funnel-request.ts'
 import { filterParams } from './filter-params.ts'
 import { statementQuery } from '../named-query.ts'
-import { query } from '../sql-files.ts'
+import { query, withFilterPasses } from '../sql-files.ts'
 
 interface FunnelRow {
   is_total: number
@@ -72,9 +72,7 @@ export function funnelStatement(request: FunnelRequest, options: WalkOptions = {
   const greedy = request.order === 'ordered' && request.exclusions.length === 0 && request.holdConstant.length === 0
     && request.stepWindowsMs.every((w) => w === null) && !options.interval
   const filtered = request.steps.some((s) => s.filters.length > 0)
-  return query('funnel')
-    .replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames'))
-    .replace(/^[ \t]*-- @filter_passes.*$/m, query(filtered ? 'property_filter_passes' : 'no_filter_passes'))
+  return withFilterPasses(query('funnel').replace('-- @walk', query(greedy ? 'funnel_walk_greedy' : 'funnel_walk_frames')), filtered)
 }
 
 /** Runs the funnel statement for `request` with these options. */

@@ -5,7 +5,8 @@ import { MAX_TIME_MS } from '../../models/events/event-time.ts'
 import { rangePeriodStart } from '../../models/analytics/period-range.ts'
 import { retentionAnswer, type RetentionAnswer, type RetentionCounts } from '../../models/analytics/retention-answer.ts'
 import type { RetentionRequest } from '../../models/analytics/retention-request.ts'
-import { namedQuery } from '../named-query.ts'
+import { statementQuery } from '../named-query.ts'
+import { query, withFilterPasses } from '../sql-files.ts'
 import { filterParams } from './filter-params.ts'
 
 interface RetentionRow {
@@ -50,7 +51,8 @@ function add(counts: RetentionCounts, row: RetentionRow, periods: number): void 
  * had not ended). `client` is the read session for analysts, or any session of Pulse's database.
  */
 export async function runRetention(client: ClickHouseClient, request: RetentionRequest, nowMs: number): Promise<RetentionAnswer> {
-  const rows = await namedQuery<RetentionRow>(client, 'retention', retentionParams(request))
+  const filtered = request.cohortEvent.filters.length + request.returnEvent.filters.length > 0
+  const rows = await statementQuery<RetentionRow>(client, withFilterPasses(query('retention'), filtered), retentionParams(request))
   const total: RetentionCounts = new Map()
   const byValue = new Map<string | null, RetentionCounts>()
   for (const row of rows) {

@@ -19,8 +19,7 @@ FROM
         toUnixTimestamp64Milli(e.ts) AS t,
         toUnixTimestamp64Milli(e.received_at) AS received,
         cityHash64(e.source, e.message_id) AS tie,
-        -- @filter_passes (funnel-query.ts puts property_filter_passes.sql here, or no_filter_passes.sql
-        -- when no step has filters)
+        -- @filter_passes (sql-files.ts withFilterPasses)
         AS passes,
         arrayMap(h -> JSONExtractRaw(e.props, h), held_props) AS held,
         if(breakdown_prop = '' OR JSONType(e.props, breakdown_prop) = 'Null', CAST(NULL AS Nullable(String)),

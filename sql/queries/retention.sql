@@ -89,7 +89,7 @@ FROM
                         multiIf(unit = 'day', toInt64(dateDiff('day', origin, day)),
                                 unit = 'week', toInt64(floor(dateDiff('day', origin, day) / 7)),
                                 toInt64(toYear(day)) * 12 + toMonth(day) - origin_month) AS period,
-                        -- @include property_filter_passes
+                        -- @filter_passes (sql-files.ts withFilterPasses)
                         AS passes,
                         toUInt8(e.event = cohort_event AND arrayAll(f -> filter_groups[f] != 1 OR passes[f] = 1, range(1, length(filter_ops) + 1))
                             AND t < end_ms AND (recurring = 0 OR t >= start_ms)) AS is_cohort,
