@@ -52,7 +52,7 @@ describe('engine thread priority', () => {
     await until(() => engineThreadNices().length > 0 && engineThreadNices().every((n) => n === BATCH_NICE), 'every engine thread at nice 10')
     const seen = new Set<number>()
     let done = false
-    const read = ch.analysisClient!.query({ query: 'SELECT count() AS n FROM numbers(600000000) WHERE sipHash64(number) % 7 = 3', format: 'JSONEachRow' })
+    const read = ch.analysisClient!.query({ query: 'SELECT count() AS n FROM numbers(200000000) WHERE sipHash64(number) % 7 = 3', format: 'JSONEachRow' })
       .then((r) => r.json<{ n: number }>())
       .finally(() => { done = true })
     while (!done) {

@@ -72,10 +72,12 @@ describe('a refit of 200,000 customers', () => {
     const [stored] = await sql<{ n: number }>(pulse.url, 'SELECT count() AS n FROM current_customer_scores')
     expect(Number(stored.n)).toBe(CUSTOMERS)
     expect([...statuses]).toEqual([200])
-    // A fit on the HTTP thread leaves it silent for seconds; on a worker thread answers keep coming.
+    // A fit on the HTTP thread leaves it silent for the whole fit (about 6 s alone, several times that
+    // beside the other test files); on a worker thread answers keep coming, with gaps of a second or
+    // two when the machine is busiest.
     const times = [started, ...answeredAt.sort((a, b) => a - b), ended]
     const longestSilence = Math.max(...times.slice(1).map((t, i) => t - times[i]))
     expect(answeredAt.length).toBeGreaterThan(50)
-    expect(longestSilence).toBeLessThan(2000)
+    expect(longestSilence).toBeLessThan(3000)
   }, 240_000)
 })
