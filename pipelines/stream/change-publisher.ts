@@ -65,7 +65,12 @@ export function changePublisher(nc: NatsConnection, opts: { timeoutMs?: number }
       if (!batch || batch.left < 0) return
       // A 503 status with no body: no stream listens on the subject.
       if (msg.data.length === 0) return settle(batch, new Error(`no JetStream stream stores ${msg.headers?.code === 503 ? 'the changes subjects' : 'this change'} (status ${msg.headers?.code ?? 'none'})`))
-      const ack = msg.json<PubAck>()
+      let ack: PubAck
+      try {
+        ack = msg.json<PubAck>()
+      } catch {
+        return settle(batch, new Error('JetStream answered a change with something other than JSON'))
+      }
       if (ack.error || !ack.stream) return settle(batch, new Error(`JetStream refused a change: ${ack.error?.description ?? 'invalid acknowledgement'}`))
       if (ack.duplicate) batch.duplicates++
       else batch.stored++

@@ -1,5 +1,5 @@
 // Where the profile recompute's CPU part runs, and who publishes its changes: a thread of its own
-// in a running Pulse (its parsing, counting, encoding and one JetStream publish per change, with
+// in a running Pulse (its parsing, counting, encoding and publishing every change to JetStream, with
 // their garbage, were most of the main thread's profile work under load; bench/RESULTS.md), or
 // the caller's thread for tests and tools.
 import { Worker } from 'node:worker_threads'

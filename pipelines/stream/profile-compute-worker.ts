@@ -1,7 +1,7 @@
 // The profile compute thread (profile-compute-thread.ts): runs computeProfiles for the profile
 // stage and the sweep, and publishes the changes of a computed job when its commit asks, on a NATS
 // connection of its own, so that parsing facts, counting features, evaluating rules, encoding rows
-// and one JetStream publish per change (and their garbage) stay off the thread that serves ingest
+// and publishing every change to JetStream (and their garbage) stay off the thread that serves ingest
 // and drives the processor.
 import { connect } from '@nats-io/transport-node'
 import { parentPort, workerData } from 'node:worker_threads'
