@@ -34,6 +34,7 @@ import { armShutdownWatchdog } from './runtime/shutdown-watchdog.ts'
 import { streamMetrics } from './stream/stream-metrics.ts'
 import { streamTrimmer } from './stream/stream-trimmer.ts'
 import { userError } from './cli/user-error.ts'
+import { consumerLeaderProbe } from './stream/consumer-leader.ts'
 import { StreamProcessor } from './stream/stream-processor.ts'
 import { refreshLtv, type LtvRefreshResult } from './jobs/ltv-refresh.ts'
 import { RefitQueue } from './jobs/refit-queue.ts'
@@ -185,7 +186,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         consumer,
         clickHouseSink(clickhouse, config.faults, config.profiles ? await clickhouse.writeSession() : clickhouse),
         new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profiles ? config.profilesSettings.features : null }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)) },
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)), consumerLed: consumerLeaderProbe(nc, config.stream, config.consumer) },
         pm,
         log.child({ part: 'processor' }),
       )

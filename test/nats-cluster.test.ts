@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core'
 import { connect } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../pipelines/runtime/free-port.ts'
+import { consumerLeaderProbe } from '../pipelines/stream/consumer-leader.ts'
 import { segmentBatch, sendBatch } from './helpers/event-batches.ts'
 import { startCluster, type NatsCluster } from './helpers/nats-cluster.ts'
 import { servePulse, stopPulse, waitReady, type PulseProcess } from './helpers/pulse-process.ts'
@@ -68,40 +69,56 @@ describe('the node leading the stream and its consumer killed under load', () =>
       }
     }
     const load = Promise.all([0, 1, 2, 3].map(sender))
-    await waitFor(() => countEvents(pulse.url), (c) => c.rows > 0, 20_000)
+    try {
+      await waitFor(() => countEvents(pulse.url), (c) => c.rows > 0, 20_000)
 
-    // Put the consumer's leader on the stream leader's node (a stepdown elects another at random).
-    for (let i = 0; i < 8; i++) {
-      const l = await leaders()
-      if (l.stream && l.stream === l.consumer) break
-      await nc.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${STREAM}.${CONSUMER}`, undefined, { timeout: 5000 }).catch(() => {})
-      await waitFor(leaders, (n) => Boolean(n.consumer && n.stream), 10_000)
+      // Put the consumer's leader on the stream leader's node (a stepdown elects another at random).
+      for (let i = 0; i < 8; i++) {
+        const l = await leaders()
+        if (l.stream && l.stream === l.consumer) break
+        await nc.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${STREAM}.${CONSUMER}`, undefined, { timeout: 5000 }).catch(() => {})
+        await waitFor(leaders, (n) => Boolean(n.consumer && n.stream), 10_000)
+      }
+      const before = await leaders()
+      expect(before.consumer).toBe(before.stream)
+      const victim = cluster.nodes.find((n) => n.name === before.stream)!
+      const killedAt = Date.now()
+      await victim.kill()
+      // When the cluster has elected the consumer's new leader (nats-server waits 4-9 s for a lost
+      // leader before a follower campaigns): what comes after it is Pulse's own time.
+      let consumerLedAt = 0
+      const probe = consumerLeaderProbe(nc, STREAM, CONSUMER, { pollMs: 100, answerMs: 300 })
+      void probe(() => consumerLedAt < 0).then(() => (consumerLedAt ||= Date.now()))
+
+      // Resumed: an event of a request sent after the kill (and accepted) is stored.
+      const resumedAt = await waitFor(
+        async () => ((await storedOf(pulse.url, accepted.filter((a) => a.sentAt > killedAt).flatMap((a) => a.ids)).catch(() => 0)) > 0 ? Date.now() : 0),
+        (t) => t > 0,
+        30_000,
+      )
+      expect(resumedAt).toBeGreaterThan(0)
+      const firstAcceptedAt = accepted.find((a) => a.sentAt > killedAt)!.sentAt
+      const bothLedAt = Math.max(firstAcceptedAt, consumerLedAt > 0 ? consumerLedAt : resumedAt)
+      consumerLedAt ||= -1
+      console.log(`storing resumed ${resumedAt - killedAt} ms after the kill of ${victim.name}; the stream took a request sent at +${firstAcceptedAt - killedAt} ms, the consumer had a leader again ${bothLedAt === firstAcceptedAt ? 'by then' : `at +${bothLedAt - killedAt} ms`}`)
+      expect(resumedAt - killedAt).toBeLessThan(10_000)
+      // Pulse's part: storing follows the cluster's elections within a batch age and an insert.
+      expect(resumedAt - bothLedAt).toBeLessThan(2500)
+
+      await victim.start()
+      await sleep(2000) // load continues across the restart
+      loading = false
+      await load
+      const ids = accepted.flatMap((a) => a.ids)
+      const c = await waitFor(() => countEvents(pulse.url), (n) => n.rows >= ids.length, 30_000)
+      expect(c).toEqual({ rows: ids.length, unique: ids.length })
+      expect(await storedOf(pulse.url, ids)).toBe(ids.length)
+    } finally {
+      // A failed step must not leave the load running into the next test's stream.
+      loading = false
+      await load
+      await stopPulse(pulse)
     }
-    const before = await leaders()
-    expect(before.consumer).toBe(before.stream)
-    const victim = cluster.nodes.find((n) => n.name === before.stream)!
-    const killedAt = Date.now()
-    await victim.kill()
-
-    // Resumed: an event of a request sent after the kill (and accepted) is stored.
-    const resumedAt = await waitFor(
-      async () => ((await storedOf(pulse.url, accepted.filter((a) => a.sentAt > killedAt).flatMap((a) => a.ids)).catch(() => 0)) > 0 ? Date.now() : 0),
-      (t) => t > 0,
-      30_000,
-    )
-    expect(resumedAt).toBeGreaterThan(0)
-    console.log(`storing resumed ${resumedAt - killedAt} ms after the kill of ${victim.name} (the first request accepted of those sent after it was sent at +${(accepted.find((a) => a.sentAt > killedAt)?.sentAt ?? 0) - killedAt} ms)`)
-    expect(resumedAt - killedAt).toBeLessThan(10_000)
-
-    await victim.start()
-    await sleep(2000) // load continues across the restart
-    loading = false
-    await load
-    const ids = accepted.flatMap((a) => a.ids)
-    const c = await waitFor(() => countEvents(pulse.url), (n) => n.rows >= ids.length, 30_000)
-    expect(c).toEqual({ rows: ids.length, unique: ids.length })
-    expect(await storedOf(pulse.url, ids)).toBe(ids.length)
-    await stopPulse(pulse)
   })
 })
 

@@ -36,6 +36,8 @@ export interface ProcessorOptions {
    * the next batch is inserted (at most PROFILE_AHEAD batches, PROFILE_AHEAD_EVENTS events, wait for it).
    */
   afterStore?: (batch: BatchIds) => Promise<void>
+  /** Resolves once the consumer has a leader that answers (consumer-leader.ts); awaited before every pull but the first. */
+  consumerLed?: (stopped: () => boolean) => Promise<void>
 }
 
 interface Batch {
@@ -136,8 +138,11 @@ export class StreamProcessor {
 
   /** A consume iterator can end (consumer recreated, server restarted): start another until stopped. */
   private async consumeForever(): Promise<void> {
+    let first = true
     while (!this.stopping) {
       try {
+        if (!first) await this.opts.consumerLed?.(() => this.stopping)
+        first = false
         // Pull a bounded number of messages ahead: while a flush is awaited the iterator is not
         // drained, which is the backpressure that keeps memory flat when ClickHouse is slow.
         // Short pulls with 0.5 s heartbeats (the client's minimum): a consumer leader lost with its
@@ -148,7 +153,8 @@ export class StreamProcessor {
       } catch (err) {
         this.log.warn({ err: String(err) }, 'consuming failed; retrying')
       }
-      // A deliberate restart (restartConsume) pulls again at once; a failure waits a second.
+      // A deliberate restart (restartConsume) pulls again as soon as the consumer has a leader; a
+      // failure waits a second first.
       if (!this.stopping && !this.restarting) await new Promise((r) => setTimeout(r, 1000))
       this.restarting = false
       await this.outage.ended()
