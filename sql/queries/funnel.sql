@@ -64,6 +64,10 @@ WITH
     {span_from:UInt8} AS span_from,
     {span_to:UInt8} AS span_to,
     (toUInt64(0), toInt64(0)) AS no_event,
+    -- Markers of the greedy walk's passes: no window end, no end of a chain.
+    toInt64(-9000000000000000000) AS no_end,
+    toInt64(9000000000000000000) AS never,
+    toUInt64(9223372036854775808) AS sign_bit,
     -- Per distinct event name, the bits of the steps it names and of the gaps it is excluded from
     -- (constants: the per-event work is one lookup each).
     arrayDistinct(step_events) AS step_names,

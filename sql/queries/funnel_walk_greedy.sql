@@ -3,9 +3,11 @@
 -- header). From an entry, the earliest event of each next step is the best choice: it leaves the
 -- most of the window to the steps after it, and nothing else constrains the gap. So one greedy
 -- chain per entry reaches the furthest step, and its events are the path the rules ask for (the
--- earliest event at each step that still allows the furthest step). Per person, the chains of all
--- entries advance one step at a time, each step one sort of the chains' positions with the step's
--- events, so a person costs (events + entries) x steps, however many entries it has.
+-- earliest event at each step that still allows the furthest step). The furthest step and the
+-- earliest entry reaching it are found without following every entry's chain: one pass forwards
+-- per step finds the furthest step, one pass backwards per step the entry; each pass carries a
+-- value along the person's events (arrayFill, arrayReverseFill), so a person costs its events x
+-- steps, however many entries it has. Only the chosen entry's chain is then followed.
         -- Written as layers, each reading the one below as columns: the engine's analyzer copies an
         -- alias's whole expression into every place that names it, so chains of aliases naming
         -- aliases (ts -> entries -> window_ends -> levels -> path) grew the statement it analyses
@@ -29,69 +31,62 @@
                     -- The chosen entry's chain: at each step the first event of the step after the previous
                     -- one. Its first `level` events lie within the window (that is how `level` was counted).
                     arrayFold((p, k) -> arrayPushBack(p, toUInt64(arrayFirstIndex((m, r) -> r > p[-1] AND bitTest(m, k - 1), masks, idx))),
-                        range(2, toUInt64(level) + 1), [chosen]) AS path
+                        range(2, toUInt64(level) + 1), [toUInt64(chosen)]) AS path
                 FROM
                 (
-                    SELECT person, period, ts, masks, bvals, seen_ids, idx, entries, entry_ts,
-                        arrayMax(levels) AS level,
-                        entries[arrayFirstIndex(l -> l = level, levels)] AS chosen,
-                        entry_ts[-1] AS last_entry
+                    SELECT person, period, ts, masks, bvals, seen_ids, idx, level, last_entry,
+                        -- The earliest entry whose chain reaches `level`: backwards from the last step, each event
+                        -- of step k gets the time its chain to step `level` ends at the earliest (the chain of the
+                        -- first event of step k + 1 after it: a later one never ends sooner), carried back to the
+                        -- events before it (arrayReverseFill). An entry reaches `level` when that end is within
+                        -- its window.
+                        arrayFirstIndex((c, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms AND c <= t + window_ms,
+                            arrayFold((acc, k) -> arrayMap((m, next) -> if(bitTest(m, k - 1), next, never), masks,
+                                    arrayReverseFill(x -> x != never, arrayPushBack(arrayPopFront(acc), never))),
+                                arrayReverseSort(range(1, toUInt64(level))),
+                                arrayMap((m, t) -> if(bitTest(m, level - 1), t, never), masks, ts)),
+                            masks, ts) AS chosen
                     FROM
                     (
-                        SELECT person, period, ts, masks, bvals, seen_ids, idx, entries, entry_ts,
-                            -- (each entry's chain position, the steps it has reached within the window). Per step, the
-                            -- chains' positions (sorted: a later entry's chain is never behind an earlier one's) are
-                            -- merged with the step's events, and each chain takes the next event after it
-                            -- (arrayReverseFill): a sort of both, not chains x events.
-                            arrayFold((acc, k) -> arrayMap(merged -> arrayMap(next -> (
-                                        arrayMap(x -> if(x % 2 = 0, intDiv(x, 2), none), next),
-                                        arrayMap((x, l, we) -> toUInt8(l + (l = k - 1 AND x % 2 = 0 AND intDiv(x, 2) <= we)), next, acc.2, window_ends)),
-                                    [arrayFilter((x, o) -> o % 2 = 1, arrayReverseFill(x -> x % 2 = 0, merged), merged)])[1],
-                                [arraySort(arrayConcat(
-                                    arrayFilter((x, m) -> bitTest(m, k - 1), keyed, masks),
-                                    arrayMap(g -> g * 2 + 1, acc.1)))])[1],
-                                -- Only up to the first step none of the person's events names: no chain passes it.
-                                range(2, if(step_gap = 0, n_steps, step_gap) + 1), (entries, arrayMap(x -> toUInt8(1), entries))).2 AS levels
+                        SELECT person, period, ts, masks, bvals, seen_ids, idx, last_entry,
+                            -- The furthest step over all entries, forwards: each event of step k gets the window end
+                            -- of the latest entry with a chain reaching it as step k. The events of step k - 1 before
+                            -- it carry their ends forward (arrayFill); their latest is the largest (a chain reaching
+                            -- a later event of step k - 1 within its window comes from the same or a later entry), and
+                            -- if that window has closed at the event, every earlier entry's has too.
+                            arrayFold((acc, k) -> arrayMap(ends -> (ends, if(arrayMax(ends) > no_end, toUInt8(k), acc.2)),
+                                    [arrayMap((m, t, e) -> if(bitTest(m, k - 1) AND t <= e, e, no_end), masks, ts,
+                                        arrayFill(x -> x != no_end, arrayPushFront(arrayPopBack(acc.1), no_end)))])[1],
+                                range(2, n_steps + 1),
+                                (arrayMap((m, t) -> if(bitTest(m, 0) AND t >= from_ms AND t < to_ms, t + window_ms, no_end), masks, ts), toUInt8(1))).2 AS level
                         FROM
                         (
-                            SELECT person, period, ts, masks, bvals, seen_ids, idx, entries, entry_ts,
-                                toUInt64(length(ts) + 1) AS none,
-                                -- Positions packed with a kind bit into one number, so the merges above are plain
-                                -- numeric sorts: an event at p is 2p, a chain standing at p is 2p + 1 (after it).
-                                arrayMap(p -> p * 2, idx) AS keyed,
-                                arrayFirstIndex(k -> NOT bitTest(toUInt32(arrayReduce('groupBitOr', masks)), k - 1), range(2, n_steps + 1)) AS step_gap,
-                                -- Per entry, the last position within its window: the events' times and the entries'
-                                -- window ends merged (time relative to the first event, doubled, + 1 for an end, so an
-                                -- event at the end's very time counts), and the events before each end counted.
-                                -- Both terms stay below 2^45 (times and windows are bounded), so nothing overflows.
-                                arraySort(arrayConcat(arrayMap(u -> bitShiftLeft(toUInt64(u - ts[1]), 1), ts),
-                                    arrayMap(u -> bitShiftLeft(toUInt64(u - ts[1] + window_ms), 1) + 1, entry_ts))) AS window_merge,
-                                arrayFilter((c, x) -> x % 2 = 1, arrayCumSum(arrayMap(x -> toUInt64(x % 2 = 0), window_merge)), window_merge) AS window_ends
+                            SELECT person, period, ts, masks, bvals, seen_ids,
+                                range(1, toUInt64(length(ts) + 1)) AS idx,
+                                arrayMax(arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks)) AS last_entry
                             FROM
                             (
-                                SELECT person, period, ts, masks, bvals, seen_ids,
-                                    range(1, toUInt64(length(ts) + 1)) AS idx,
-                                    arrayFilter((p, m, t) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, idx, masks, ts) AS entries,
-                                    arrayFilter((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks) AS entry_ts
-                                FROM
-                                (
-                                    SELECT
+                                SELECT
                                         -- An id the identity table does not know yet is a person of its own, named as the
                                         -- processor would name it (hashed once per person, not per event). Person ids start
                                         -- with 'p_', so the prefix 'u:' keeps such an id apart from them in one grouping key.
                                         if(startsWith(group_key, 'u:'), concat('p_', substring(lower(hex(SHA256(substring(group_key, 3)))), 1, 16)), group_key) AS person,
                                         toInt64(0) AS period,
-                                        -- Each column collected on its own and sorted by the same key (time, received, tie):
-                                        -- plain numeric arrays collect several times faster than an array of tuples, and equal
-                                        -- keys give every sort the same permutation, so the arrays stay aligned.
-                                        groupArray(t) AS ts0, groupArray(received) AS r0, groupArray(tie) AS h0,
-                                        arraySort((x, a, b, c) -> (a, b, c), ts0, ts0, r0, h0) AS ts,
-                                        arraySort((x, a, b, c) -> (a, b, c), groupArray(mask), ts0, r0, h0) AS masks,
+                                        -- One number per event carries its place in the order (time, received time, tie) and
+                                        -- its step bits: [time 64 | received 64 | tie 64 | steps 32] bits, times with their
+                                        -- sign bit flipped to sort as unsigned. One plain numeric sort orders the person's
+                                        -- events, where sorting each column by a tuple of three cost twice as much.
+                                        groupArray(bitOr(bitOr(bitShiftLeft(toUInt256(bitXor(reinterpretAsUInt64(t), sign_bit)), 160),
+                                            bitShiftLeft(toUInt256(bitXor(reinterpretAsUInt64(received), sign_bit)), 96)),
+                                            bitOr(bitShiftLeft(toUInt256(tie), 32), toUInt256(mask)))) AS order0,
+                                        arraySort(order0) AS ordered,
+                                        arrayMap(o -> reinterpretAsInt64(bitXor(toUInt64(bitShiftRight(o, 160)), sign_bit)), ordered) AS ts,
+                                        arrayMap(o -> toUInt32(bitAnd(o, toUInt256(4294967295))), ordered) AS masks,
                                         -- Breakdown values only with a breakdown (else none are collected, and the keys are cut
                                         -- to the same empty length: both branches of an if are evaluated), each in a tuple
                                         -- because groupArray skips a bare NULL.
                                         groupArrayIf(tuple(bval), breakdown_prop != '') AS b0,
-                                        arrayMap(b -> b.1, arraySort((x, a, b, c) -> (a, b, c), b0, arraySlice(ts0, 1, length(b0)), arraySlice(r0, 1, length(b0)), arraySlice(h0, 1, length(b0)))) AS bvals,
+                                        arrayMap(b -> b.1, arraySort((x, o) -> o, b0, arraySlice(order0, 1, length(b0)))) AS bvals,
                                         arraySort(arrayDistinct(groupArrayIf(key_id, persons_of != ''))) AS seen_ids
                                     FROM
                                     (
@@ -106,8 +101,8 @@
                                     )
                                     GROUP BY group_key
                                 )
-                            )
-                            WHERE length(entries) > 0
+                            -- Persons with an entry only.
+                            WHERE arrayExists((t, m) -> bitTest(m, 0) AND t >= from_ms AND t < to_ms, ts, masks)
                         )
                     )
                 )
