@@ -15,6 +15,7 @@ import { analysisClient } from './read-path/analysis-session.ts'
 import { storedParamsFit } from './read-path/stored-param-fit.ts'
 import { openSpoolFolder } from './spool-folder.ts'
 import { defaultQueryLimits, readSessionSettings, type QueryLimits } from './read-path/read-session-settings.ts'
+import { fileInsertStatement } from './file-insert-statement.ts'
 import { query } from './sql-files.ts'
 
 export interface ClickHouseTarget {
@@ -182,11 +183,10 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
   const spool = await openSpoolFolder({ fallbackRoot: path.dirname(target.embeddedPath) })
   const spoolFile = () => spool.file()
   const inserter = ({ client: session }: EmbeddedSession) => async (into: TabSeparatedTarget, rows: EncodedRows) => {
-    // The file's path is a bound parameter: it waits only for Pulse's own short bound statements
-    // (the query API refuses parameters it cannot store: read-only-query.ts).
+    // Unbound (file-insert-statement.ts): it runs beside the bound reads of other sessions.
     const file = 'file' in rows ? rows.file : await spool.write(rows.bytes)
     try {
-      await session.command({ query: query(into.fileStatement), query_params: { path: file } })
+      await session.command({ query: fileInsertStatement(into.fileStatement, file) })
     } finally {
       await rm(file, { force: true })
     }

@@ -1,0 +1,26 @@
+// The embedded engine's insert of a spooled file, with the file's path written into the statement
+// as a quoted literal instead of bound. chdb's Node binding runs statements with bound parameters
+// one at a time across the whole process (against a race in the library's parameter state), so a
+// bound insert of events waited for the profile stage's reads and they for it, and the engine
+// never ran two of them at once; an unbound statement runs beside the others, each session on its
+// own. The path is Pulse's own (a file of its spool folder, spool-folder.ts), escaped as any
+// literal: a data folder named by the operator may hold quotes or backslashes. file() also reads
+// its path as a glob (`*`, `?`, `{a,b}`, with no escape): each of those characters becomes `?`,
+// which matches the character itself, and the spool folder's random name keeps any other file
+// from matching.
+import { replacePlaceholders } from './read-path/placeholder-scan.ts'
+import { query } from './sql-files.ts'
+
+/** `text` as a single-quoted ClickHouse string literal. */
+function quoted(text: string): string {
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
+}
+
+/** sql/queries/<name>.sql, its one parameter `{path:String}` replaced by `file` as a literal. */
+export function fileInsertStatement(name: string, file: string): string {
+  if (!file.startsWith('/') || file.includes('\0')) throw new Error(`spool file ${JSON.stringify(file)} is not an absolute path`)
+  return replacePlaceholders(query(name), ({ name: param, type }) => {
+    if (param !== 'path' || type !== 'String') throw new Error(`sql/queries/${name}.sql: a file insert takes only {path:String}, not {${param}:${type}}`)
+    return quoted(file.replace(/[*?{}]/g, '?'))
+  })
+}
