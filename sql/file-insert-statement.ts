@@ -5,10 +5,10 @@
 // never ran two of them at once; an unbound statement runs beside the others, each session on its
 // own. The path is Pulse's own (a file of its spool folder, spool-folder.ts), escaped as any
 // literal: a data folder named by the operator may hold quotes or backslashes. file() also reads
-// its path as a glob (`*`, `?`, `{a,b}`, with no escape): each of those characters becomes `?`,
-// which matches the character itself, and the spool folder's random name keeps any other file
-// from matching.
+// its path as a glob, with no escape: a path with a glob character is refused (the spool folder
+// never has one, spool-folder.ts), since a glob that matches nothing inserts nothing, silently.
 import { replacePlaceholders } from './read-path/placeholder-scan.ts'
+import { GLOB_CHARACTERS } from './spool-folder.ts'
 import { query } from './sql-files.ts'
 
 /** `text` as a single-quoted ClickHouse string literal. */
@@ -19,8 +19,9 @@ function quoted(text: string): string {
 /** sql/queries/<name>.sql, its one parameter `{path:String}` replaced by `file` as a literal. */
 export function fileInsertStatement(name: string, file: string): string {
   if (!file.startsWith('/') || file.includes('\0')) throw new Error(`spool file ${JSON.stringify(file)} is not an absolute path`)
+  if (GLOB_CHARACTERS.test(file)) throw new Error(`spool file ${JSON.stringify(file)} holds one of * ? { }, which the engine would read as a glob`)
   return replacePlaceholders(query(name), ({ name: param, type }) => {
     if (param !== 'path' || type !== 'String') throw new Error(`sql/queries/${name}.sql: a file insert takes only {path:String}, not {${param}:${type}}`)
-    return quoted(file.replace(/[*?{}]/g, '?'))
+    return quoted(file)
   })
 }

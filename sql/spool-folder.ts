@@ -74,9 +74,23 @@ function freeBytes(root: string): number {
   }
 }
 
+/**
+ * The engine's file() reads its path as a glob, with no escape, and turns a glob into a regular
+ * expression without escaping the rest (a `$` then matches nothing, and a folder it cannot list
+ * hides the file): a spool file's path must hold no glob character (file-insert-statement.ts
+ * refuses one). A fallback folder whose path holds one (a data folder named so) is replaced by the
+ * system's temporary folder, or /tmp.
+ */
+export const GLOB_CHARACTERS = /[*?{}]/
+
+function globFree(root: string): string {
+  for (const candidate of [root, os.tmpdir(), '/tmp']) if (!GLOB_CHARACTERS.test(path.resolve(candidate))) return candidate
+  throw new Error(`no folder for spooled batches: ${JSON.stringify(root)}, the temporary folder and /tmp all hold one of * ? { } in their path`)
+}
+
 export async function openSpoolFolder(options: SpoolOptions = {}): Promise<SpoolFolder> {
   const minFree = options.minFreeBytes ?? MIN_SHM_FREE_BYTES
-  const fallbackRoot = options.fallbackRoot ?? os.tmpdir()
+  const fallbackRoot = globFree(options.fallbackRoot ?? os.tmpdir())
   await mkdir(fallbackRoot, { recursive: true })
   const roots = freeBytes(SHM) > 0 ? [SHM, fallbackRoot] : [fallbackRoot]
   for (const root of roots) await removeAbandoned(root)
