@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { alertSubject, tagChangeSubject, tagFromSubjectToken, tagSubjectToken } from '../models/tags/change-subjects.ts'
 import { resolveWebhook } from '../models/tags/webhook-config.ts'
-import { alertMessageId, tagChangeMessageId } from '../models/tags/change-message.ts'
+import { alertBody, alertMessageId, MAX_MESSAGE_IDS, tagChangeBody, tagChangeMessageId } from '../models/tags/change-message.ts'
 import { retryDelayMs } from '../models/tags/retry-backoff.ts'
 
 describe('tag subject tokens', () => {
@@ -68,5 +68,18 @@ describe('change message ids', () => {
     const alert = { kind: 'sla' as const, personId: 'p_1', at: 1000, basis: 7, reason: { complaintId: 'c-1' } }
     expect(alertMessageId({ ...alert, at: 5000 })).toBe(alertMessageId(alert))
     expect(alertMessageId({ ...alert, reason: { complaintId: 'c-2' } })).not.toBe(alertMessageId(alert))
+  })
+})
+
+describe('message bodies', () => {
+  it("carry at most the person's first 100 ids, with the total when cut, so a message stays far below max_payload", () => {
+    const ids = Array.from({ length: 30_000 }, (_, i) => `anon-${i}-${'x'.repeat(200)}`)
+    const body = tagChangeBody({ personId: 'p_1', ids, tag: 'silent', layer: 'behaviour', change: 'added', at: 0, reason: {} })
+    expect(body.ids).toEqual(ids.slice(0, MAX_MESSAGE_IDS))
+    expect(body.ids_total).toBe(30_000)
+    expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThan(64 * 1024)
+    const alert = alertBody({ kind: 'churn', personId: 'p_1', ids: ids.slice(0, 3), at: 0, message: 'm', reason: {} })
+    expect(alert.ids).toEqual(ids.slice(0, 3))
+    expect('ids_total' in alert).toBe(false)
   })
 })

@@ -3,9 +3,19 @@
 import { createHash } from 'node:crypto'
 import type { Alert, TagChange } from './tag-change.ts'
 
+/**
+ * Ids a message carries at most: a person with tens of thousands of ids (an id stitched to every
+ * device, or a flood of identify calls) would make one message larger than the NATS server's
+ * max_payload, and its batch could never be published.
+ */
+export const MAX_MESSAGE_IDS = 100
+
 export interface TagChangeBody {
   person_id: string
+  /** The person's first MAX_MESSAGE_IDS ids. */
   ids: string[]
+  /** How many ids the person has, present when `ids` was cut. */
+  ids_total?: number
   tag: string
   change: 'added' | 'removed'
   /** ISO 8601, UTC. */
@@ -17,17 +27,22 @@ export interface AlertBody {
   kind: Alert['kind']
   person_id: string
   ids: string[]
+  ids_total?: number
   at: string
   message: string
   reason: Record<string, unknown>
 }
 
+function messageIds(ids: string[]): { ids: string[]; ids_total?: number } {
+  return ids.length <= MAX_MESSAGE_IDS ? { ids } : { ids: ids.slice(0, MAX_MESSAGE_IDS), ids_total: ids.length }
+}
+
 export function tagChangeBody(c: TagChange): TagChangeBody {
-  return { person_id: c.personId, ids: c.ids, tag: c.tag, change: c.change, at: new Date(c.at).toISOString(), reason: c.reason }
+  return { person_id: c.personId, ...messageIds(c.ids), tag: c.tag, change: c.change, at: new Date(c.at).toISOString(), reason: c.reason }
 }
 
 export function alertBody(a: Alert): AlertBody {
-  return { kind: a.kind, person_id: a.personId, ids: a.ids, at: new Date(a.at).toISOString(), message: a.message, reason: a.reason }
+  return { kind: a.kind, person_id: a.personId, ...messageIds(a.ids), at: new Date(a.at).toISOString(), message: a.message, reason: a.reason }
 }
 
 // Hashed: tag values and ids may be long or hold any character; the id only has to be equal for
