@@ -66,7 +66,7 @@ export class EngineOutage {
     const delayMs = retryDelayMs(this.attempts)
     this.log.warn(
       { err: engineErrorText(err), attempt: this.attempts, waitingSeconds: Math.round((Date.now() - this.since) / 1000), heldMessages, retryInMs: delayMs },
-      'ClickHouse is unavailable: holding the batch (messages stay in progress, not redelivered) and retrying',
+      'storing or profiling a batch failed (the engine, or NATS for its tag changes, unavailable?): holding the batch (messages stay in progress, not redelivered) and retrying',
     )
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delayMs)
