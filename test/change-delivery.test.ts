@@ -130,6 +130,15 @@ describe('publishing tag changes', () => {
     const stored = await jsm.streams.getMessage(pulse.config.changesStream, { last_by_subj: 'pulse.alerts.sla' })
     expect(stored?.json()).toEqual({ kind: 'sla', person_id: 'p_0000000000000002', ids: ['u2'], at: '1970-01-01T00:00:05.000Z', message: 'complaint open for 3 h', reason: { severity: 'major' } })
   })
+
+  it('publishes a batch larger than one chunk whole, and again as duplicates only', async () => {
+    const jsm = await jetstreamManager(pulse.nc)
+    const before = (await jsm.streams.info(pulse.config.changesStream)).state.messages
+    const batch = Array.from({ length: 12_345 }, (_, i) => change(`p_${String(i).padStart(16, '0')}`, 'silent', 7_000))
+    expect(await publisher.publishTagChanges(batch)).toEqual({ stored: 12_345, duplicates: 0 })
+    expect(await publisher.publishTagChanges(batch)).toEqual({ stored: 0, duplicates: 12_345 })
+    expect((await jsm.streams.info(pulse.config.changesStream)).state.messages - before).toBe(12_345)
+  })
 })
 
 describe('webhook retries', () => {

@@ -47,6 +47,9 @@ interface PubAck {
   error?: { code?: number; description?: string }
 }
 
+/** Changes published before their acknowledgements are awaited. */
+const CHUNK = 5000
+
 export function changePublisher(nc: NatsConnection, opts: { timeoutMs?: number } = {}): ChangePublisher {
   const timeout = opts.timeoutMs ?? 10_000
   const inbox = createInbox()
@@ -77,8 +80,8 @@ export function changePublisher(nc: NatsConnection, opts: { timeoutMs?: number }
       if (--batch.left === 0) settle(batch, null)
     },
   })
-  // All published at once and then awaited: one round trip per batch, not per change.
-  const publishAll = (out: Outgoing[]): Promise<PublishResult> => {
+  // A chunk is published at once and then awaited: one round trip per chunk, not per change.
+  const publishChunk = (out: Outgoing[]): Promise<PublishResult> => {
     if (out.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 })
     return new Promise<PublishResult>((resolve, reject) => {
       const tokens: number[] = []
@@ -102,6 +105,17 @@ export function changePublisher(nc: NatsConnection, opts: { timeoutMs?: number }
         settle(batch, err instanceof Error ? err : new Error(String(err)))
       }
     })
+  }
+  // Chunks one after another, each with its own timeout: a batch of 500,000 changes published at
+  // once held the event loop for seconds and could not be acknowledged within one timeout.
+  const publishAll = async (out: Outgoing[]): Promise<PublishResult> => {
+    const total = { stored: 0, duplicates: 0 }
+    for (let i = 0; i < out.length; i += CHUNK) {
+      const r = await publishChunk(out.slice(i, i + CHUNK))
+      total.stored += r.stored
+      total.duplicates += r.duplicates
+    }
+    return total
   }
   return {
     publishTagChanges: (changes) => publishAll(changes.map((c) => ({ subject: tagChangeSubject(c), body: tagChangeBody(c), msgID: tagChangeMessageId(c) }))),
