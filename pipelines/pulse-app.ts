@@ -144,7 +144,8 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
     const natsUrl = config.natsUrl ?? embeddedNats!.url
     const nc = await connectNats(natsUrl, 'pulse')
     cleanups.push(() => nc.drain())
-    await ensureStream(nc, { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs })
+    const streamSettings = { stream: config.stream, consumer: config.consumer, maxBytes: config.maxStreamBytes, replicas: config.streamReplicas, ackWaitMs: config.ackWaitMs }
+    await ensureStream(nc, streamSettings)
     await ensureChangesStream(nc, { stream: config.changesStream, maxAgeMs: config.changesMaxAgeHours * 3600_000, maxBytes: config.changesMaxBytes, replicas: config.streamReplicas })
     const js = jetstream(nc)
 
@@ -186,7 +187,10 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         consumer,
         clickHouseSink(clickhouse, config.faults, config.profiles ? await clickhouse.writeSession() : clickhouse),
         new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profiles ? config.profilesSettings.features : null }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)), consumerLed: consumerLeaderProbe(nc, config.stream, config.consumer) },
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)), consumerLed: consumerLeaderProbe(nc, config.stream, config.consumer, { recreate: async () => {
+            log.warn({ stream: config.stream, consumer: config.consumer }, 'the events stream or its consumer is gone: creating them again as at start')
+            await ensureStream(nc, streamSettings)
+          } }) },
         pm,
         log.child({ part: 'processor' }),
       )

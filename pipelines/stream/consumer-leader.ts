@@ -10,11 +10,21 @@ export interface LeaderProbeOptions {
   pollMs?: number
   /** How long one question waits for its answer. */
   answerMs?: number
+  /**
+   * Called while the answer says the stream or the consumer is gone (deleted by hand, or a server
+   * whose store was lost), at most every RECREATE_EVERY_MS: creates them again as at start.
+   */
+  recreate?: () => Promise<void>
 }
+
+/** JetStream's error codes for a consumer and a stream that do not exist. */
+const CONSUMER_NOT_FOUND = 10014
+const STREAM_NOT_FOUND = 10059
+const RECREATE_EVERY_MS = 5000
 
 /** The consumer's info, as much of it as the probe reads. */
 interface ConsumerInfoAnswer {
-  error?: { code: number; description: string }
+  error?: { code: number; err_code?: number; description: string }
   cluster?: { leader?: string }
 }
 
@@ -26,16 +36,27 @@ export function consumerLeaderProbe(nc: NatsConnection, stream: string, consumer
   const pollMs = opts.pollMs ?? 250
   const answerMs = opts.answerMs ?? 500
   const subject = `$JS.API.CONSUMER.INFO.${stream}.${consumer}`
+  let missing = false
+  let recreatedAt = -Infinity
   const led = async (): Promise<boolean> => {
+    missing = false
     if (nc.isClosed()) return false
     try {
       const info = (await nc.request(subject, undefined, { timeout: answerMs })).json<ConsumerInfoAnswer>()
+      missing = info.error?.err_code === CONSUMER_NOT_FOUND || info.error?.err_code === STREAM_NOT_FOUND
       return !info.error && (info.cluster === undefined || Boolean(info.cluster.leader))
     } catch {
       return false
     }
   }
   return async (stopped) => {
-    while (!stopped() && !(await led())) await new Promise((r) => setTimeout(r, pollMs))
+    while (!stopped() && !(await led())) {
+      if (missing && opts.recreate && Date.now() - recreatedAt >= RECREATE_EVERY_MS) {
+        recreatedAt = Date.now()
+        await opts.recreate().catch(() => {})
+        continue
+      }
+      await new Promise((r) => setTimeout(r, pollMs))
+    }
   }
 }
