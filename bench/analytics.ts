@@ -11,6 +11,8 @@
 // --query-threads, --query-timeout-s: the sealed sessions' limits as `pulse serve` takes them (defaults: one thread per core, 30 s).
 // --data-dir keeps the engine's folder there and loads only when it holds no events yet (to time
 // the queries again on the same data).
+// First: the engine's allocator options are read when chdb loads.
+import './engine-allocator-setup.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -3,6 +3,8 @@
 // the embedded engine, and loading the stored graph back page by page, with the process's peak
 // memory. Targets: 1 M ids load in a few seconds; apply() of 20,000 key ids takes milliseconds.
 // Usage: tsx bench/identity.ts [--ids 1000000] [--batches 20]
+// First: the engine's allocator options are read when chdb loads.
+import './engine-allocator-setup.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -8,6 +8,8 @@
 // The sustained ingest rate with tagging on and off: `npm run bench:ingest -- --steady N` and
 // `... --tagging off` (bench/RESULTS.md).
 // Usage: npm run bench:tags -- [--persons 1000000] [--rate 40000] [--seconds 20] [--skip-sweep]
+// First: the engine's allocator options are read when chdb loads.
+import './engine-allocator-setup.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

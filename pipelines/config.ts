@@ -10,6 +10,24 @@ import { numberInRange, rangeText, type NumericRange } from './numeric-range.ts'
 import { readFileSync } from 'node:fs'
 import { parseProfilesConfig, type ProfilesConfig } from '../models/tags/profiles-config.ts'
 
+/**
+ * How long the embedded engine keeps freed memory before handing it back to the system. chdb's
+ * allocator (jemalloc, configured by JE_MALLOC_CONF) returns freed pages within seconds by default,
+ * so an analyst's next query a few seconds later faults its working memory in again: the month's
+ * 5-step funnel run once a second took 0.87-1.27 s with 160-460 ms of system time, and 0.70-0.72 s
+ * with 40-55 ms once the pages are kept for a minute (bench/RESULTS.md, "Analytics"). The cost is
+ * resident memory: up to the last minute's peak stays mapped (and is reused).
+ */
+export const ENGINE_ALLOCATOR_CONF = 'dirty_decay_ms:60000,muzzy_decay_ms:60000'
+
+/**
+ * Sets JE_MALLOC_CONF unless the operator did. jemalloc reads it once, when chdb's library loads:
+ * the `pulse` command calls this before it imports anything that loads chdb (pipelines/pulse.mjs).
+ */
+export function useEngineAllocatorDefaults(): void {
+  if (process.env.JE_MALLOC_CONF === undefined) process.env.JE_MALLOC_CONF = ENGINE_ALLOCATOR_CONF
+}
+
 export interface WriteKey {
   key: string
   source: string

@@ -3,4 +3,7 @@
 import { register } from 'tsx/esm/api'
 
 register()
+// Before anything loads the embedded engine: its allocator reads its options once (config.ts).
+const { useEngineAllocatorDefaults } = await import('./config.ts')
+useEngineAllocatorDefaults()
 await import('./cli/cli.ts')

@@ -2,8 +2,6 @@
 // behind the same @clickhouse/client API. Only the composition root and the CLI commands that
 // work on a data folder call it: chdb holds one engine and one data folder per process.
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
-// First: it sets the engine's allocator options, read once when chdb's library loads.
-import './engine-allocator.ts'
 import { drainPending } from 'chdb'
 import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
