@@ -183,14 +183,18 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         // Pushed before the processor's: stopped after it, once the last batch went through the stage.
         cleanups.push(() => profiles!.stop())
       }
+      // After a lost pull: wait for the consumer's leader, and create the stream or consumer again if gone.
+      const consumerLed = consumerLeaderProbe(nc, config.stream, config.consumer, {
+        recreate: async () => {
+          log.warn({ stream: config.stream, consumer: config.consumer }, 'the events stream or its consumer is gone: creating them again as at start')
+          await ensureStream(nc, streamSettings)
+        },
+      })
       processor = new StreamProcessor(
         consumer,
         clickHouseSink(clickhouse, config.faults, config.profiles ? await clickhouse.writeSession() : clickhouse),
         new ProcessingWorker({ limits: { maxEventBytes: config.maxEventBytes }, refuseRowsMatching: config.faults.refuseRowsMatching, failProcessingMatching: config.faults.failProcessingMatching, features: config.profiles ? config.profilesSettings.features : null }),
-        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)), consumerLed: consumerLeaderProbe(nc, config.stream, config.consumer, { recreate: async () => {
-            log.warn({ stream: config.stream, consumer: config.consumer }, 'the events stream or its consumer is gone: creating them again as at start')
-            await ensureStream(nc, streamSettings)
-          } }) },
+        { batchSize: config.batchSize, batchAgeMs: config.batchAgeMs, batchAgeBehindMs: config.batchAgeBehindMs, maxDeliver: config.maxDeliver, ackWaitMs: config.ackWaitMs, afterInsert: crash, afterStore: profiles && ((ids) => profiles!.stage.afterStore(ids)), consumerLed },
         pm,
         log.child({ part: 'processor' }),
       )

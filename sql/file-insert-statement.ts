@@ -10,11 +10,7 @@
 import { replacePlaceholders } from './read-path/placeholder-scan.ts'
 import { GLOB_CHARACTERS } from './spool-folder.ts'
 import { query } from './sql-files.ts'
-
-/** `text` as a single-quoted ClickHouse string literal. */
-function quoted(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
-}
+import { stringLiteral } from './string-literal.ts'
 
 /** sql/queries/<name>.sql, its one parameter `{path:String}` replaced by `file` as a literal. */
 export function fileInsertStatement(name: string, file: string): string {
@@ -22,6 +18,6 @@ export function fileInsertStatement(name: string, file: string): string {
   if (GLOB_CHARACTERS.test(file)) throw new Error(`spool file ${JSON.stringify(file)} holds one of * ? { }, which the engine would read as a glob`)
   return replacePlaceholders(query(name), ({ name: param, type }) => {
     if (param !== 'path' || type !== 'String') throw new Error(`sql/queries/${name}.sql: a file insert takes only {path:String}, not {${param}:${type}}`)
-    return quoted(file)
+    return stringLiteral(file)
   })
 }

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { query } from '../sql-files.ts'
+import { stringLiteral } from '../string-literal.ts'
 import { placeholdersOf, replacePlaceholders, type Placeholder } from './placeholder-scan.ts'
 import { MAX_STORED_PARAMS_BYTES } from './stored-param-fit.ts'
 
@@ -20,11 +21,6 @@ export type StoreParams = (id: string, params: string) => Promise<void>
 // letters, digits, `_`, parentheses, commas, spaces, quotes, `=`, `.` and `-` (Enum8('a' = 1),
 // DateTime64(3, 'UTC'), Decimal(10, 2)); anything else (a brace, a semicolon) is refused.
 const TYPE = /^[A-Za-z][A-Za-z0-9_(), '=.-]*$/
-
-/** `text` as the body of a single-quoted literal. */
-function literalBody(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")
-}
 
 /**
  * The statement with each `{name:Type}` read from the stored row `id`. A parameter `names` lacks
@@ -37,7 +33,7 @@ export function withStoredParams(sql: string, id: string, names?: ReadonlySet<st
   return replacePlaceholders(sql, ({ name, type }) => {
     if (!TYPE.test(type)) throw new Error(`parameter {${name}:${type}}: type not supported by the analysis session`)
     if (names && !names.has(name)) throw new Error(`Substitution \`${name}\` is not set`)
-    return `JSONExtract(${row}, '${name}', '${literalBody(type)}')`
+    return `JSONExtract(${row}, '${name}', ${stringLiteral(type)})`
   })
 }
 
