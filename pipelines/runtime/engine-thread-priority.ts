@@ -11,8 +11,12 @@ import { BATCH_NICE } from './batch-thread-priority.ts'
 /** Node's own threads (main, V8 helpers, libuv pool, workers) are all named "node". */
 const NODE_THREAD = 'node'
 
-/** Thread id -> whether it is one of Node's own (its name is read once). */
-type KnownThreads = Map<number, boolean>
+/**
+ * Engine threads seen so far. A thread the engine starts from one of Node's threads carries the name
+ * "node" until the engine names it (some pool threads only when they take their first job), so a
+ * thread named "node" is looked at again on every tick instead of being taken for Node's own.
+ */
+type KnownThreads = Set<number>
 
 function reniceEngineThreads(known: KnownThreads): void {
   let tids: string[]
@@ -24,12 +28,11 @@ function reniceEngineThreads(known: KnownThreads): void {
   for (const t of tids) {
     const tid = Number(t)
     try {
-      const isNode = known.get(tid)
-      if (isNode === undefined) {
-        const named = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === NODE_THREAD
-        known.set(tid, named)
-        if (!named) setPriority(tid, BATCH_NICE)
-      } else if (!isNode && getPriority(tid) === 0) {
+      if (!known.has(tid)) {
+        if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === NODE_THREAD) continue
+        known.add(tid)
+        setPriority(tid, BATCH_NICE)
+      } else if (getPriority(tid) === 0) {
         // Handed back by a query that ran lower (at 19 it is running one: left alone).
         setPriority(tid, BATCH_NICE)
       }
@@ -39,12 +42,12 @@ function reniceEngineThreads(known: KnownThreads): void {
   }
   // Forget ended threads (pools shrink and grow); a reused id is looked at afresh.
   const alive = new Set(tids.map(Number))
-  for (const tid of known.keys()) if (!alive.has(tid)) known.delete(tid)
+  for (const tid of known) if (!alive.has(tid)) known.delete(tid)
 }
 
 /** Renices the engine's threads now and at every tick; returns a function that stops. */
 export function deprioritiseEngineThreads(intervalMs = 1000): () => void {
-  const known: KnownThreads = new Map()
+  const known: KnownThreads = new Set()
   reniceEngineThreads(known)
   const timer = setInterval(() => reniceEngineThreads(known), intervalMs)
   timer.unref()
