@@ -1,7 +1,7 @@
 // Pieces the benchmarks share: a `pulse serve` child, the load-generator child, polling
 // ClickHouse through the query API, and reading a process's RSS.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -39,11 +39,18 @@ export async function load(url: string, seconds: number, connections: number, ra
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult
 }
 
+/**
+ * Node options for the served process, for profiling a bench (e.g. BENCH_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"), and BENCH_SERVE_STDOUT=1 to see its standard output (--trace-gc).
+ */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []
+const SERVE_STDOUT = process.env.BENCH_SERVE_STDOUT ? 'inherit' : 'ignore'
+
 /** `pulse serve` on embedded defaults in its own process. */
 export function serve(dataDir: string, port: number, extra: string[] = []): ChildProcess {
-  const args = [path.join(here, '..', 'pipelines', 'pulse.mjs'), 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1',
+  const args = [...NODE_ARGS, path.join(here, '..', 'pipelines', 'pulse.mjs'), 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1',
     '--write-key', WRITE_KEY, '--read-key', READ_KEY, '--log-level', 'warn', ...extra]
-  return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  return spawn(process.execPath, args, { stdio: ['ignore', SERVE_STDOUT, 'inherit'] })
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
@@ -60,6 +67,32 @@ export function rssMb(pid: number): number {
   } catch {
     return 0
   }
+}
+
+/** CPU seconds (user + system, all threads) a process and its children that ended so far have used; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // After the name come the fields from the 3rd (state) on: utime, stime are the 14th, 15th (proc(5)).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** The pid of a process's child whose command line holds `name` (Linux), or null. */
+export function childPid(pid: number, name: string): number | null {
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+        if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes(name)) return Number(c)
+      }
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return null
 }
 
 /** Events visible in ClickHouse; throws if any is visible twice. */
