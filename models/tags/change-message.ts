@@ -1,6 +1,6 @@
 // The JSON bodies of tag changes and alerts on NATS (and POSTed to webhooks), and the message ids
 // that let JetStream store a batch published twice (a redelivered batch) only once.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Alert, TagChange } from './tag-change.ts'
 
 /**
@@ -48,7 +48,7 @@ export function alertBody(a: Alert): AlertBody {
 // Hashed: tag values and ids may be long or hold any character; the id only has to be equal for
 // equal changes.
 function digest(parts: Array<string | number>): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)
+  return hash('sha256', JSON.stringify(parts), 'hex').slice(0, 32)
 }
 
 /** Same person, tag, change and time: the same change, stored once. */

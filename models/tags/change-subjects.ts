@@ -33,8 +33,17 @@ export function tagFromSubjectToken(token: string): string {
   return Buffer.from(bytes).toString('utf8')
 }
 
+/** Tokens of the tags seen lately: a batch publishes the same few tags thousands of times. */
+const tokens = new Map<string, string>()
+const KEPT_TOKENS = 10_000
+
 export function tagChangeSubject(change: Pick<TagChange, 'tag' | 'change'>): string {
-  return `${TAGS_SUBJECT}.${tagSubjectToken(change.tag)}.${change.change}`
+  let token = tokens.get(change.tag)
+  if (token === undefined) {
+    if (tokens.size >= KEPT_TOKENS) tokens.clear()
+    tokens.set(change.tag, (token = tagSubjectToken(change.tag)))
+  }
+  return `${TAGS_SUBJECT}.${token}.${change.change}`
 }
 
 export function alertSubject(alert: Pick<Alert, 'kind'>): string {

@@ -93,11 +93,12 @@ export function changePublisher(nc: NatsConnection, opts: { timeoutMs?: number }
         else resolve({ stored: batch.stored, duplicates: batch.duplicates })
       })
       try {
+        // One set of headers for all: publish encodes them at once.
+        const h = headers()
         for (const o of out) {
           const token = next++
           tokens.push(token)
           waiting.set(token, batch)
-          const h = headers()
           h.set('Nats-Msg-Id', o.msgID)
           nc.publish(o.subject, JSON.stringify(o.body), { headers: h, reply: `${inbox}.${token}` })
         }
