@@ -202,7 +202,7 @@ export const optionSpecs: OptionSpec[] = [
   { key: 'faults.stuckShutdown', flag: '--fault-stuck-shutdown', env: 'PULSE_FAULT_STUCK_SHUTDOWN', kind: 'bool', help: 'test only: a shutdown step holds the main thread for an hour, as a stuck engine call would (env: 1)', default: 'false' },
   { key: 'faults.failProcessingMatching', flag: '--fault-fail-processing-matching <text>', env: 'PULSE_FAULT_FAIL_PROCESSING_MATCHING', kind: 'string', help: 'test only: processing a request whose body holds this text throws', default: '' },
   { key: 'faults.failProfileComputeMatching', flag: '--fault-fail-profile-compute-matching <text>', env: 'PULSE_FAULT_FAIL_PROFILE_COMPUTE_MATCHING', kind: 'string', help: 'test only: the profile compute fails for any run with a person one of whose ids holds this text', default: '' },
-  { key: 'faults.failTagStateStores', flag: '--fault-fail-tag-state-stores <n>', env: 'PULSE_FAULT_FAIL_TAG_STATE_STORES', kind: 'int', help: 'test only: the first N stores of tag states fail as if the engine were unreachable', default: '0' },
+  { key: 'faults.failTagStateStores', flag: '--fault-fail-tag-state-stores <n>', env: 'PULSE_FAULT_FAIL_TAG_STATE_STORES', kind: 'int', help: 'test only: the first N stores of tag states by the processor, and the first N by funnel saves, fail as if the engine were unreachable', default: '0' },
   { key: 'faults.refuseRowsMatching', flag: '--fault-refuse-rows-matching <prefix>', env: 'PULSE_FAULT_REFUSE_ROWS_MATCHING', kind: 'string', help: 'test only: rows whose message id starts with this are encoded so that the engine refuses them', default: '' },
 ]
 

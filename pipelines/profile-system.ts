@@ -15,7 +15,6 @@ import { AudiencePush, startAudiencePush } from './jobs/audience-push.ts'
 import { ProfileQueue } from './jobs/profile-queue.ts'
 import { TagSweep, type SweepResult } from './jobs/tag-sweep.ts'
 import { startWebhookDelivery, type WebhookDelivery } from './jobs/webhook-delivery.ts'
-import { unreachable } from './stream/clickhouse-sink.ts'
 import { CommitOrder, type RecomputeDeps } from './stream/profile-recompute.ts'
 import { ProfileComputeThread } from './stream/profile-compute-thread.ts'
 import { ProfileStage } from './stream/profile-stage.ts'
@@ -38,8 +37,8 @@ export interface ProfileSystemDeps {
   changesStream: string
   /** --fault-fail-profile-compute-matching. */
   failProfileComputeMatching?: string
-  /** --fault-fail-tag-state-stores: the first N stores of tag states fail. */
-  failTagStateStores?: number
+  /** --fault-fail-tag-state-stores: called before each store of tag states, throws to fail it. */
+  beforeTagStateStore?: () => void
   log: Logger
 }
 
@@ -61,7 +60,6 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
   const deadlines = { major: sla.majorHours * 3_600_000, normal: sla.normalHours * 3_600_000 }
   const queue = new ProfileQueue()
   const computer = new ProfileComputeThread({ tags: deps.settings.tags, deadlines, natsServers: deps.natsServers, failMatching: deps.failProfileComputeMatching })
-  let stateStoreFaults = deps.failTagStateStores ?? 0
   const recompute: Omit<RecomputeDeps, 'thresholds'> = {
     client,
     insert: deps.insert,
@@ -70,9 +68,7 @@ export async function startProfileSystem(deps: ProfileSystemDeps): Promise<Profi
     version: () => nextStateVersion(),
     states: new ProfileStateCache(),
     commits: new CommitOrder(),
-    beforeStateStore: () => {
-      if (stateStoreFaults > 0 && stateStoreFaults--) throw unreachable('ClickHouse insert of tag states failed')
-    },
+    beforeStateStore: deps.beforeTagStateStore,
   }
   const tagSweep = new TagSweep(client, recompute, deps.settings.tags.highValue.topShare)
   await tagSweep.reloadThresholds()

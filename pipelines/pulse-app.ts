@@ -21,7 +21,7 @@ import { loadOrCreateDevKeys } from './keys/dev-keys.ts'
 import { lockDataFolder } from './runtime/data-folder-lock.ts'
 import { PAYLOAD_HEADROOM, startNatsServer, type EmbeddedNats } from './runtime/embedded-nats.ts'
 import { backlogGuard, sampleStream } from './stream/backlog-guard.ts'
-import { clickHouseSink } from './stream/clickhouse-sink.ts'
+import { clickHouseSink, tagStateStoreFault } from './stream/clickhouse-sink.ts'
 import { canLowerReadThreads, deprioritiseEngineThreads } from './runtime/engine-thread-priority.ts'
 import { ensureStream } from './stream/jetstream-setup.ts'
 import { ensureChangesStream } from './stream/changes-stream.ts'
@@ -177,7 +177,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
         const session = await clickhouse.writeSession()
         profiles = await startProfileSystem({
           client: session.client, insert: session, nc, natsServers: natsUrl, clock, settings: config.profilesSettings, sweepSeconds: config.tagSweepSeconds, audiencePushSeconds: config.audiencePushSeconds, changesStream: config.changesStream, log: log.child({ part: 'profiles' }),
-          failTagStateStores: config.faults.failTagStateStores,
+          beforeTagStateStore: tagStateStoreFault(config.faults.failTagStateStores),
           failProfileComputeMatching: config.faults.failProfileComputeMatching,
         })
         // Pushed before the processor's: stopped after it, once the last batch went through the stage.
@@ -237,7 +237,7 @@ export async function startPulse(config: PulseConfig, log: Logger = pino({ level
       now: Date.now,
     })
     const apiKeys = new ApiKeys(keys.readKeys, keys.adminKeys)
-    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles, changes: changePublisher(nc) })
+    await registerReadApi(app, { clickhouse, config, clock, keys: apiKeys, profiles: () => profiles, changes: changePublisher(nc), beforeTagStateStore: tagStateStoreFault(config.faults.failTagStateStores) })
     // One refit at a time, each of the as_of it was asked for; on demand (HTTP) and every --ltv-refresh-minutes.
     const refits = new RefitQueue<LtvRefreshResult | null>(async (asOf) => {
       const fit = await refreshLtv(clickhouse, config, asOf ?? Date.now(), Date.now())

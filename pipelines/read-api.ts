@@ -41,6 +41,8 @@ export interface ReadApiDeps {
   profiles(): ProfileSystem | undefined
   /** Publishes tag changes on the changes stream (saved funnel audiences). */
   changes: ChangePublisher
+  /** --fault-fail-tag-state-stores: called before a save stores its tag states, throws to fail it. */
+  beforeTagStateStore?: () => void
 }
 
 /** The catalog as the tag routes describe it, thresholds filled in. */
@@ -54,7 +56,7 @@ export async function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): 
   registerQueryRoutes(app, { client: clickhouse.readClient, database: config.clickhouseDatabase, keys })
   registerFunnelRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
   registerRetentionRoutes(app, { client: clickhouse.analysisClient, keys, now: () => clock.now() })
-  const audiences = new FunnelAudiences({ client: clickhouse.client, insert: clickhouse, changes: deps.changes })
+  const audiences = new FunnelAudiences({ client: clickhouse.client, insert: clickhouse, changes: deps.changes, beforeStateStore: deps.beforeTagStateStore })
   registerFunnelPersonsRoutes(app, {
     client: clickhouse.analysisClient,
     keys,

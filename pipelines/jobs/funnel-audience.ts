@@ -18,6 +18,8 @@ export interface FunnelAudienceDeps {
   client: ClickHouseClient
   insert: Pick<ClickHouse, 'insertTabSeparated'>
   changes: ChangePublisher
+  /** Fault injection (--fault-fail-tag-state-stores): throws to fail the store of the states. */
+  beforeStateStore?: () => void
 }
 
 export class FunnelAudiences {
@@ -33,7 +35,9 @@ export class FunnelAudiences {
 
   private async replace(tag: string, request: FunnelPersonsRequest, members: FunnelPerson[], nowMs: number): Promise<SavedAudience> {
     const { deps } = this
-    const held = (await namedQuery<{ person_id: string }>(deps.client, 'tag_holder_ids', { tag })).map((r) => r.person_id)
+    const states = await namedQuery<{ person_id: string; active: number; version: string | number }>(deps.client, 'tag_states_of_tag', { tag })
+    const held = states.filter((s) => Number(s.active) === 1).map((s) => s.person_id)
+    const stateVersion = new Map(states.map((s) => [s.person_id, Number(s.version)]))
     const heldIds = await idsOfPersons(deps.client, held)
     const holders = new Map(held.map((p) => [p, heldIds.get(p) ?? []]))
     const f = request.funnel
@@ -46,11 +50,14 @@ export class FunnelAudiences {
       window_seconds: f.windowMs / 1000,
     }
     const version = nextStateVersion()
-    // Keyed by this save's version: a later save repeating a change at the same `now` is a message of its own.
-    const changes = audienceChanges(tag, holders, members.map((m) => ({ personId: m.person_id, ids: m.ids })), reason, nowMs).map((c) => ({ ...c, basis: version }))
+    // Keyed by the stored state each change replaces, as the profile system's: a save retried after
+    // it failed before storing its states publishes the same message ids (the stream keeps them
+    // once), while a later save repeating a change replaces another state and is a message of its own.
+    const changes = audienceChanges(tag, holders, members.map((m) => ({ personId: m.person_id, ids: m.ids })), reason, nowMs).map((c) => ({ ...c, basis: stateVersion.get(c.personId) ?? 0 }))
     // As the profile system stores: history, then publishing, then the states.
     await insertProfileRows(deps.insert, 'history', encodeTagHistory(changes))
     await deps.changes.publishTagChanges(changes)
+    deps.beforeStateStore?.()
     await insertProfileRows(deps.insert, 'states', encodeTagStates(changes, version))
     const added = changes.filter((c) => c.change === 'added').length
     return { tag, persons: members.length, added, removed: changes.length - added }

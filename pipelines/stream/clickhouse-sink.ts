@@ -12,6 +12,17 @@ export function unreachable(what: string): Error {
   return Object.assign(new Error(`injected fault: ${what} (connect ECONNREFUSED)`), { code: 'ECONNREFUSED' })
 }
 
+/**
+ * --fault-fail-tag-state-stores: a hook called before each store of tag states that fails the
+ * first `n` of them as an unreachable engine. The profile system and funnel saves have one each.
+ */
+export function tagStateStoreFault(n: number): () => void {
+  let left = n
+  return () => {
+    if (left > 0 && left--) throw unreachable('ClickHouse insert of tag states failed')
+  }
+}
+
 /** `facts`: the session the feature facts go through (their own, so they insert beside the next events). */
 export function clickHouseSink(ch: ClickHouse, faults: FaultConfig, facts: Pick<ClickHouse, 'insertTabSeparated'> = ch): EventSink {
   let failuresLeft = faults.failInserts
