@@ -5,7 +5,6 @@ import { COMPLAINT_DEADLINES_MS } from '../models/tags/features-from-facts.ts'
 import { DEFAULT_TAG_SETTINGS } from '../models/tags/tag-settings.ts'
 import type { ComputeJob } from '../pipelines/stream/profile-compute.ts'
 import { ProfileComputeThread, inThreadComputer } from '../pipelines/stream/profile-compute-thread.ts'
-import type { FactRow } from '../sql/profiles/person-features-reader.ts'
 
 const NOW = Date.UTC(2026, 4, 1)
 const DAY = 86_400_000
@@ -13,11 +12,9 @@ const deadlines = { ...COMPLAINT_DEADLINES_MS }
 const thread = new ProfileComputeThread({ tags: DEFAULT_TAG_SETTINGS, deadlines })
 afterAll(() => thread.close())
 
-/** A row of sql/queries/person_facts.sql: flags 1 activity, 2 login, 4 order, 8 coupon; details as a JSON array. */
-function fact(id: string, h: number, ts: number, over: { login?: number; order?: number; amount?: number; coupon?: number; region?: string } = {}): FactRow {
-  const flags = 1 | (over.login ? 2 : 0) | (over.order ? 4 : 0) | (over.coupon ? 8 : 0)
-  const detail = over.amount || over.region ? JSON.stringify([over.amount ?? 0, '', '', '', '', '', '', null, over.region ?? '', '', '']) : ''
-  return [id, String(h), ts, ts, flags, detail]
+/** A row of sql/queries/person_facts.sql. */
+function fact(id: string, h: number, ts: number, over: { login?: number; order?: number; amount?: number; coupon?: number; region?: string } = {}): unknown[] {
+  return [id, String(h), ts, ts, 1, over.login ?? 0, over.order ?? 0, over.amount ?? 0, over.coupon ?? 0, '', '', '', '', '', 0, '', null, over.region ?? '', '', '']
 }
 
 const job: ComputeJob = {

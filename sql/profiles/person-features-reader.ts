@@ -9,19 +9,17 @@ import { namedQuery } from '../named-query.ts'
 import { query } from '../sql-files.ts'
 
 /** A row of sql/queries/person_facts.sql, in its column order. */
-export type FactRow = [id: string, h: string, ts: number, receivedAt: number, flags: number, detail: string]
-
-/** A fact's details (feature-facts-writer.ts detailOf's order); a fact with none has this. */
-type Detail = [amount: number | null, category: string, channel: string, complaint: '' | 'filed' | 'resolved', complaintId: string, severity: string, topic: string, nps: number | null, region: string, ageBand: string, plan: string]
-const NO_DETAIL: Detail = [0, '', '', '', '', '', '', null, '', '', '']
+type FactRow = [
+  id: string, h: string, ts: number, receivedAt: number, activity: number, login: number, order: number, amount: number, coupon: number,
+  category: string, channel: string, complaint: '' | 'filed' | 'resolved', complaintId: string, severity: string, enquiry: number,
+  topic: string, nps: number | null, region: string, ageBand: string, plan: string,
+]
 
 function factOf(r: FactRow): RolledFact {
-  const flags = r[4]
-  const d = r[5] === '' ? NO_DETAIL : (JSON.parse(r[5]) as Detail)
   return {
-    h: r[1], ts: r[2], receivedAt: r[3], activity: (flags & 1) !== 0, login: (flags & 2) !== 0, order: (flags & 4) !== 0, coupon: (flags & 8) !== 0, enquiry: (flags & 16) !== 0,
-    // The engine writes a non-finite amount as null; none is stored (the writer's JSON made it 0).
-    amount: d[0] ?? 0, category: d[1], channel: d[2], complaint: d[3], complaintId: d[4], severity: d[5], topic: d[6], nps: d[7], region: d[8], ageBand: d[9], plan: d[10],
+    h: r[1], ts: Number(r[2]), receivedAt: Number(r[3]), activity: r[4] === 1, login: r[5] === 1, order: r[6] === 1, amount: r[7], coupon: r[8] === 1,
+    category: r[9], channel: r[10], complaint: r[11], complaintId: r[12], severity: r[13], enquiry: r[14] === 1, topic: r[15], nps: r[16],
+    region: r[17], ageBand: r[18], plan: r[19],
   }
 }
 
