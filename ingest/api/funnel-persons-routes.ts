@@ -51,7 +51,16 @@ export function registerFunnelPersonsRoutes(app: FastifyInstance, deps: FunnelPe
       if (request.saveAs !== null) {
         deps.keys.require(req.headers.authorization, 'admin')
         const members = await engineRefusalsAsHttp(() => runFunnelPersons(client, request.funnel, { status: request.status, step: request.step, after: '', limit: Number.MAX_SAFE_INTEGER }))
-        const saved = await deps.saveAudience(SAVED_TAG_PREFIX + request.saveAs, request, members, now)
+        let saved: SavedAudience
+        try {
+          saved = await deps.saveAudience(SAVED_TAG_PREFIX + request.saveAs, request, members, now)
+        } catch (err) {
+          if (err instanceof HttpError) throw err
+          // Its history rows and change messages may be out already: the same save sent again
+          // repeats them under the same message ids and stores the holders (README, save as a tag).
+          req.log.warn({ err: String((err as Error)?.message ?? err), tag: SAVED_TAG_PREFIX + request.saveAs }, 'saving a funnel audience failed')
+          throw new HttpError(503, 'save_incomplete', 'saving the tag failed part-way (its changes may already be announced, its holders are not stored): send the same save again')
+        }
         return reply.send({ saved })
       }
       const format = request.format ?? 'json'

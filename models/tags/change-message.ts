@@ -53,8 +53,9 @@ function digest(parts: Array<string | number>): string {
 
 /** Same person, tag, change and time: the same change, stored once. */
 /** By the state the change replaces where known (a recompute after a crash repeats it at another time), else by its time. */
-export function tagChangeMessageId(c: Pick<TagChange, 'personId' | 'tag' | 'change' | 'at' | 'basis'>): string {
-  return c.basis === undefined ? 'tag-' + digest([c.personId, c.tag, c.change, c.at]) : 'tag-' + digest([c.personId, c.tag, c.change, 'basis', c.basis])
+export function tagChangeMessageId(c: Pick<TagChange, 'personId' | 'tag' | 'change' | 'at' | 'basis' | 'decidedBy'>): string {
+  if (c.basis === undefined) return 'tag-' + digest([c.personId, c.tag, c.change, c.at])
+  return 'tag-' + digest(c.decidedBy === undefined ? [c.personId, c.tag, c.change, 'basis', c.basis] : [c.personId, c.tag, c.change, 'basis', c.basis, 'by', c.decidedBy])
 }
 
 export function alertMessageId(a: Pick<Alert, 'kind' | 'personId' | 'at' | 'basis' | 'reason'>): string {

@@ -20,6 +20,12 @@ export interface TagChange {
    * `at`: its message id comes from this, so the stream keeps it once (change-message.ts).
    */
   basis?: number
+  /**
+   * What decided the change beside the stored state, where that is a request (a saved funnel
+   * audience's funnel, status and step): a save sent again repeats its message ids, another request
+   * deciding the same change against the same state gets new ones (change-message.ts).
+   */
+  decidedBy?: string
 }
 
 export interface Alert {

@@ -50,10 +50,12 @@ export class FunnelAudiences {
       window_seconds: f.windowMs / 1000,
     }
     const version = nextStateVersion()
-    // Keyed by the stored state each change replaces, as the profile system's: a save retried after
-    // it failed before storing its states publishes the same message ids (the stream keeps them
-    // once), while a later save repeating a change replaces another state and is a message of its own.
-    const changes = audienceChanges(tag, holders, members.map((m) => ({ personId: m.person_id, ids: m.ids })), reason, nowMs).map((c) => ({ ...c, basis: stateVersion.get(c.personId) ?? 0 }))
+    // Keyed by the stored state each change replaces and by the request: the same save sent again
+    // after it failed before storing its states publishes the same message ids (the stream keeps
+    // them once); a later save repeating a change replaces another state, and another request
+    // after a failed save decides with other reasons: each is a message of its own.
+    const decidedBy = JSON.stringify({ funnel: request.funnel, status: request.status, step: request.step })
+    const changes = audienceChanges(tag, holders, members.map((m) => ({ personId: m.person_id, ids: m.ids })), reason, nowMs).map((c) => ({ ...c, basis: stateVersion.get(c.personId) ?? 0, decidedBy }))
     // As the profile system stores: history, then publishing, then the states.
     await insertProfileRows(deps.insert, 'history', encodeTagHistory(changes))
     await deps.changes.publishTagChanges(changes)
