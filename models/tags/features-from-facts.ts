@@ -2,6 +2,7 @@
 // of all its ids as the feature rollup stores them (sql/migrations/007_feature_rollups.sql). The
 // engine only finds the facts; the windows are counted here, where they cost a microsecond a fact
 // instead of a large aggregate query.
+import { cityHash64 } from '../numerics/city-hash64.ts'
 import type { EventFact } from './event-facts.ts'
 import type { OpenComplaint, PersonFeatures, WindowedOrders } from './person-features.ts'
 import { WINDOW_EDGES_DAYS } from './person-features.ts'
@@ -12,8 +13,18 @@ const HOUR = 3_600_000
 /** Complaint deadlines by lower-case severity; any other severity gets `normal`'s (README, Rolling features). */
 export const COMPLAINT_DEADLINES_MS: Readonly<Record<string, number>> = { major: 2 * HOUR, normal: 24 * HOUR }
 
-/** One stored fact: an event's fact (event-facts.ts) under its key `h` (cityHash64 of source and message id) as decimal text. */
-export type RolledFact = Omit<EventFact, 'source' | 'messageId' | 'keyId'> & { h: string }
+/**
+ * One fact: an event's fact (event-facts.ts) under its key `h` (cityHash64 of source and message
+ * id) as decimal text, as the rollup stores it. A fact taken from a batch's own lines instead
+ * (sql/profiles/batch-facts.ts) comes with its source and message id and `h` '' until a tie needs it.
+ */
+export type RolledFact = Omit<EventFact, 'source' | 'messageId' | 'keyId'> & { h: string; source?: string; messageId?: string }
+
+/** The fact's key `h`, computed from its event when it came from a batch (a tie in time needs it). */
+function keyOf(f: RolledFact): string {
+  if (f.h === '') f.h = String(cityHash64(f.source ?? '', f.messageId ?? ''))
+  return f.h
+}
 
 /** Whether key `a` sorts after key `b` as the unsigned numbers they write. */
 function keyAfter(a: string, b: string): boolean {
@@ -22,7 +33,22 @@ function keyAfter(a: string, b: string): boolean {
 
 /** Later in (time, key) order: how the engine's argMax(…, (ts, h)) picks the latest fact. */
 function later(a: RolledFact, b: RolledFact | undefined): boolean {
-  return b === undefined || a.ts > b.ts || (a.ts === b.ts && keyAfter(a.h, b.h))
+  return b === undefined || a.ts > b.ts || (a.ts === b.ts && keyAfter(keyOf(a), keyOf(b)))
+}
+
+/** Copies of one event share this: its key, or its source and message id (the same thing, unhashed). */
+function copyKey(f: RolledFact): string {
+  return f.h !== '' ? f.h : `${f.source}\u0000${f.messageId}`
+}
+
+/** The fact's values, for a fixed choice between copies of one event received at the same ms. */
+function valuesText(f: RolledFact): string {
+  return JSON.stringify([f.ts, f.activity, f.login, f.order, f.amount, f.coupon, f.category, f.channel, f.complaint, f.complaintId, f.severity, f.enquiry, f.topic, f.nps, f.region, f.ageBand, f.plan])
+}
+
+/** Whether copy `a` is kept over copy `b`: received first; at the same ms (one request holding an event twice), by its values. */
+function keptOver(a: RolledFact, b: RolledFact): boolean {
+  return a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && valuesText(a) < valuesText(b))
 }
 
 /**
@@ -32,8 +58,9 @@ function later(a: RolledFact, b: RolledFact | undefined): boolean {
 export function distinctFactsUpTo(facts: readonly RolledFact[], now: number): RolledFact[] {
   const byKey = new Map<string, RolledFact>()
   for (const f of facts) {
-    const seen = byKey.get(f.h)
-    if (seen === undefined || f.receivedAt < seen.receivedAt) byKey.set(f.h, f)
+    const key = copyKey(f)
+    const seen = byKey.get(key)
+    if (seen === undefined || keptOver(f, seen)) byKey.set(key, f)
   }
   const out: RolledFact[] = []
   for (const f of byKey.values()) if (f.ts <= now) out.push(f)

@@ -25,8 +25,7 @@ export function batchFactLines(results: ReadonlyArray<ProcessedMessage | null>, 
     .join('')
 }
 
-/** Inserts the facts of the batch's stored rows (nothing when there are none). */
-export async function insertBatchFacts(sink: Pick<EventSink, 'insertFacts'>, results: ReadonlyArray<ProcessedMessage | null>, refused: readonly DeadLetterRow[]): Promise<void> {
-  const lines = batchFactLines(results, refused)
+/** Inserts the fact lines of the batch's stored rows (batchFactLines; nothing when there are none). */
+export async function insertBatchFacts(sink: Pick<EventSink, 'insertFacts'>, lines: string): Promise<void> {
   if (lines !== '') await sink.insertFacts({ bytes: Buffer.from(lines) })
 }

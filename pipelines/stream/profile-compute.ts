@@ -4,6 +4,7 @@
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import type { Alert, TagChange, TagLayer } from '../../models/tags/tag-change.ts'
 import { diffTags } from '../../models/tags/tag-evaluation.ts'
+import { featuresOfBatchFacts } from '../../sql/profiles/batch-facts.ts'
 import { featuresOfFactsText } from '../../sql/profiles/person-features-reader.ts'
 import type { ValueThresholds } from '../../sql/profiles/profile-store.ts'
 import { encodeProfiles, encodeTagHistory, encodeTagStates, type ProfileRow } from '../../sql/writers/profile-writer.ts'
@@ -20,8 +21,12 @@ export interface ComputeJob {
   jobId: number
   now: number
   persons: Array<{ personId: string; ids: string[] }>
-  /** readFactsText's answer for all the persons' ids. */
+  /** readFactsText's answer for the ids of the persons not in `batchPersons`. */
   factsText: string
+  /** Persons whose every fact is in `batchFacts` (created by this run): no facts read for them. */
+  batchPersons?: string[]
+  /** The run's fact lines as inserted (feature-facts-writer.ts factLines). */
+  batchFacts?: string
   /** The stored states of the persons and of the merged ones (none: nothing stored). */
   stored: HeldState[]
   values: Array<[personId: string, clv: number | null, tier: string | null, churnBand: string | null]>
@@ -49,9 +54,20 @@ export function injectedFault(job: ComputeJob, text: string | undefined): void {
   if (text && job.persons.some((p) => p.ids.some((id) => id.includes(text)))) throw new Error(`injected fault: the profile compute fails for ids holding ${JSON.stringify(text)}`)
 }
 
+/** Every person's features, in the job's order: from the batch's lines or from the facts read. */
+function featuresOf(job: ComputeJob, deadlines: Readonly<Record<string, number>>): PersonFeatures[] {
+  const fromBatch = new Set(job.batchPersons ?? [])
+  if (fromBatch.size === 0) return featuresOfFactsText(job.factsText, job.persons, job.now, deadlines)
+  const read = job.persons.filter((p) => !fromBatch.has(p.personId))
+  const byPerson = new Map<string, PersonFeatures>()
+  for (const f of featuresOfFactsText(job.factsText, read, job.now, deadlines)) byPerson.set(f.personId, f)
+  for (const f of featuresOfBatchFacts(job.batchFacts ?? '', job.persons.filter((p) => fromBatch.has(p.personId)), job.now, deadlines)) byPerson.set(f.personId, f)
+  return job.persons.map((p) => byPerson.get(p.personId)!)
+}
+
 export function computeProfiles(rules: ProfileRules, deadlines: Readonly<Record<string, number>>, job: ComputeJob): ComputeResult {
   const { now } = job
-  const features: PersonFeatures[] = featuresOfFactsText(job.factsText, job.persons, now, deadlines)
+  const features = featuresOf(job, deadlines)
   const stored = new Map(job.stored.map(([p, tags, alertsActive, version]) => [p, { tags, alertsActive, version }]))
   const values = new Map(job.values.map(([p, clv, tier, churnBand]) => [p, { clv, tier, churnBand }]))
   const changes: TagChange[] = []

@@ -45,6 +45,16 @@ export class CommitOrder {
   epoch = 0
 }
 
+/**
+ * The run's own facts: persons it created (every id of theirs first seen in it, none merged into
+ * them) have no fact but these, so they are counted from the lines and not read from the engine.
+ */
+export interface FreshFacts {
+  persons: ReadonlySet<string>
+  /** The run's fact lines as inserted (sql/writers/feature-facts-writer.ts factLines). */
+  lines: string
+}
+
 export interface PreparedRecompute {
   /** Resolves once the changes are stored and published. */
   committed: Promise<RecomputeResult>
@@ -59,12 +69,12 @@ export async function recomputePersons(deps: RecomputeDeps, persons: string[], n
  * Reads and computes now; stores and publishes after the recomputes prepared before it. The
  * persons' new states are in the state cache as soon as this returns, for the next preparation.
  */
-export async function prepareRecompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = []): Promise<PreparedRecompute> {
+export async function prepareRecompute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }> = [], fresh?: FreshFacts): Promise<PreparedRecompute> {
   const all = [...persons, ...merged.map((m) => m.personId)]
   const epoch = deps.commits.epoch
   let result: ComputeResult
   try {
-    result = await compute(deps, persons, now, merged, all)
+    result = await compute(deps, persons, now, merged, all, fresh)
   } catch (err) {
     deps.states.forget(all)
     throw err
@@ -94,12 +104,14 @@ export async function prepareRecompute(deps: RecomputeDeps, persons: string[], n
   return { committed }
 }
 
-async function compute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[]): Promise<ComputeResult> {
+async function compute(deps: RecomputeDeps, persons: string[], now: number, merged: Array<{ personId: string; into: string }>, all: string[], fresh?: FreshFacts): Promise<ComputeResult> {
   const missing: string[] = []
   const known = deps.states.lookup(all, missing)
   for (const [p, state] of await readProfileStates(deps.client, missing)) known.set(p, state)
   const withIds = persons.map((p) => ({ personId: p, ids: deps.idsOf(p) }))
-  const factsText = await readFactsText(deps.client, withIds.flatMap((p) => p.ids), now)
+  const batchPersons = fresh ? persons.filter((p) => fresh.persons.has(p)) : []
+  const read = batchPersons.length === 0 ? withIds : withIds.filter((p) => !fresh!.persons.has(p.personId))
+  const factsText = await readFactsText(deps.client, read.flatMap((p) => p.ids))
   const thresholds = deps.thresholds()
   // No converged fit, no scores: one round trip fewer per run until the first fit.
   const values = thresholds.scored === false ? new Map() : await readPersonValues(deps.client, persons)
@@ -108,6 +120,7 @@ async function compute(deps: RecomputeDeps, persons: string[], now: number, merg
     now,
     persons: withIds,
     factsText,
+    ...(batchPersons.length > 0 ? { batchPersons, batchFacts: fresh!.lines } : {}),
     stored: [...known.values()].map((s) => [s.personId, s.tags, s.alertsActive, s.version]),
     values: [...values].map(([p, v]) => [p, v.clv, v.tier, v.churnBand]),
     thresholds,

@@ -13,7 +13,7 @@ import type { IdentityChanges } from '../../models/identity/identity-changes.ts'
 import type { Clock } from '../clock.ts'
 import type { ProfileQueue } from '../jobs/profile-queue.ts'
 import { StoppedWhileWaiting } from './engine-outage.ts'
-import { prepareRecompute, type RecomputeDeps, type RecomputeResult } from './profile-recompute.ts'
+import { prepareRecompute, type FreshFacts, type RecomputeDeps, type RecomputeResult } from './profile-recompute.ts'
 
 export interface IdentityGraphView {
   apply(keyIds: readonly string[], links: readonly IdLink[], at: number, userIds?: readonly UserIdSighting[]): IdentityChanges
@@ -24,6 +24,8 @@ export interface BatchIds {
   keyIds: string[]
   userIds: UserIdSighting[]
   links: IdLink[]
+  /** The batch's fact lines as inserted ('' when none, or when unknown: its persons are then read). */
+  facts?: string
 }
 
 export interface ProfileStageDeps {
@@ -100,11 +102,25 @@ export class ProfileStage {
     for (const w of left) w.reject(new StoppedWhileWaiting())
   }
 
+  /**
+   * The persons this run created whose facts are all in its batches: every id of theirs was first
+   * seen here, and no person was merged into them (a merge brings ids with stored facts). None when
+   * a batch's fact lines are unknown.
+   */
+  private ownFacts(batches: BatchIds[], applied: IdentityChanges[]): FreshFacts | undefined {
+    if (batches.some((b) => b.facts === undefined)) return undefined
+    const persons = new Set(applied.flatMap((c) => c.createdPersons))
+    for (const c of applied) for (const m of c.merges) persons.delete(m.intoPerson)
+    return persons.size === 0 ? undefined : { persons, lines: batches.map((b) => b.facts).join('') }
+  }
+
   /** Applies the batches' ids, stores them, and prepares the recompute; resolves with its stores. */
   private async run(batches: BatchIds[]): Promise<{ committed: Promise<void> }> {
     const now = this.deps.clock.now()
+    const applied: IdentityChanges[] = []
     for (const batch of batches) {
       const changes = this.deps.graph.apply(batch.keyIds, batch.links, now, batch.userIds)
+      applied.push(changes)
       for (const l of changes.links) {
         if (l.outcome === 'refused') this.deps.log.info({ from: l.link.fromId, to: l.link.toId, source: l.link.source, message_id: l.link.messageId, reason: l.reason }, 'identity link refused')
       }
@@ -123,10 +139,11 @@ export class ProfileStage {
     this.pendingMerges = []
     const gone = new Set(merged.map((m) => m.personId))
     const touched = [...new Set(fresh.flatMap((u) => u.changes.touchedPersons))].filter((p) => !gone.has(p))
+    const ownFacts = this.ownFacts(batches, applied)
     const commits: Array<Promise<RecomputeResult>> = []
     try {
       for (let i = 0; i < Math.max(1, touched.length); i += CHUNK) {
-        const { committed } = await prepareRecompute(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [])
+        const { committed } = await prepareRecompute(this.deps.recompute, touched.slice(i, i + CHUNK), now, i === 0 ? merged : [], ownFacts)
         committed.catch(() => {}) // observed below, or given up with the run
         commits.push(committed)
       }

@@ -14,7 +14,7 @@ import type { DeadLetterRow } from '../../models/events/event-row.ts'
 import { BatchInserter, removeSpooled, type EventSink } from './batch-inserter.ts'
 import { batchAgeCheck, PULL_MESSAGES } from './batch-age.ts'
 import { EngineOutage, StoppedWhileWaiting } from './engine-outage.ts'
-import { insertBatchFacts } from './facts-inserter.ts'
+import { batchFactLines, insertBatchFacts } from './facts-inserter.ts'
 import { batchIdsOf } from './batch-ids.ts'
 import type { BatchIds } from './profile-stage.ts'
 import { storedMessage, wholeMessageLetter } from './message-decoding.ts'
@@ -282,9 +282,11 @@ export class StreamProcessor {
       // The facts insert (a session of its own) and then the profile stage (batches waiting for it
       // are taken together) run while the next batch's events insert; acks stay in order.
       const afterStore = this.opts.afterStore
-      const ids = batchIdsOf(results)
+      // The profile stage counts the persons the batch creates from these lines, as inserted.
+      const facts = batchFactLines(results, refused)
+      const ids = { ...batchIdsOf(results), facts }
       const profiled = (async () => {
-        await this.inserter.untilInserted(() => insertBatchFacts(this.sink, results, refused))
+        await this.inserter.untilInserted(() => insertBatchFacts(this.sink, facts))
         if (afterStore) await this.inserter.untilInserted(() => afterStore(ids))
       })()
       profiled.catch(() => {}) // handled in finish()

@@ -23,13 +23,13 @@ function factOf(r: FactRow): RolledFact {
   }
 }
 
-/** The facts of the ids up to the day of `now`, as the engine's JSONCompact text (parsed by featuresOfFactsText). */
-export async function readFactsText(client: ClickHouseClient, ids: readonly string[], now: number): Promise<string> {
+/** Every stored fact of the ids, as the engine's JSONCompact text (parsed by featuresOfFactsText, which drops those after its now). */
+export async function readFactsText(client: ClickHouseClient, ids: readonly string[]): Promise<string> {
   if (ids.length === 0) return ''
   // One JSON document rather than a line per fact: about half the parsing time for large answers.
   const result = await client.query({
     query: query('person_facts'),
-    query_params: { ids, now: Math.round(now) },
+    query_params: { ids },
     format: 'JSONCompact',
     clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   })
@@ -68,7 +68,7 @@ export async function readPersonFeatures(
   deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
 ): Promise<PersonFeatures[]> {
   if (persons.length === 0) return []
-  return featuresOfFactsText(await readFactsText(client, persons.flatMap((p) => p.ids), now), persons, now, deadlines)
+  return featuresOfFactsText(await readFactsText(client, persons.flatMap((p) => p.ids)), persons, now, deadlines)
 }
 
 /** The ids with any fact in (from, to] (ms): persons whose windows slide past an event between two sweeps. */

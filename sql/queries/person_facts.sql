@@ -1,6 +1,7 @@
--- The stored facts (sql/migrations/007_feature_rollups.sql) of the ids {ids} up to the day of
--- {now} (ms), one row per fact, copies included: models/tags/features-from-facts.ts drops the
--- copies and counts the windows. The key `h` goes as text: it is a UInt64.
+-- The stored facts (sql/migrations/007_feature_rollups.sql) of the ids {ids}, one row per fact,
+-- copies included: models/tags/features-from-facts.ts drops the copies and then the facts after
+-- its now (not before: the copy kept is the one received first, which may be dated after that
+-- now), and counts the windows. The key `h` goes as text: it is a UInt64.
 SELECT
     id,
     toString(f.h),
@@ -24,4 +25,4 @@ SELECT
     f.plan
 FROM feature_rollup
 ARRAY JOIN facts AS f
-WHERE id IN {ids:Array(String)} AND day <= toDate32(fromUnixTimestamp64Milli({now:Int64}, 'UTC'))
+WHERE id IN {ids:Array(String)}
