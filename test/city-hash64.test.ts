@@ -4,7 +4,7 @@
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cityHash64 } from '../models/numerics/city-hash64.ts'
+import { cityHash64 } from '../models/tags/city-hash64.ts'
 import { openClickHouse, type ClickHouse } from '../sql/clickhouse-client.ts'
 import { tempDir } from './helpers/test-pulse.ts'
 

@@ -2,7 +2,7 @@
 // of all its ids as the feature rollup stores them (sql/migrations/007_feature_rollups.sql). The
 // engine only finds the facts; the windows are counted here, where they cost a microsecond a fact
 // instead of a large aggregate query.
-import { cityHash64 } from '../numerics/city-hash64.ts'
+import { cityHash64 } from './city-hash64.ts'
 import type { EventFact } from './event-facts.ts'
 import type { OpenComplaint, PersonFeatures, WindowedOrders } from './person-features.ts'
 import { WINDOW_EDGES_DAYS } from './person-features.ts'

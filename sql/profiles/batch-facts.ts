@@ -5,12 +5,8 @@
 // (sql/migrations/007_feature_rollups.sql reads the same detail array).
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
 import { COMPLAINT_DEADLINES_MS, featuresFromFacts, type RolledFact } from '../../models/tags/features-from-facts.ts'
+import { unescapedField } from '../writers/feature-facts-writer.ts'
 
-const UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n', '\\r': '\r' }
-
-function unescaped(field: string): string {
-  return field.includes('\\') ? field.replace(/\\[\\tnr]/g, (e) => UNESCAPES[e]) : field
-}
 
 /** The detail column: [amount, category, channel, complaint, complaint id, severity, topic, nps, region, age band, plan]. */
 type Detail = [number | null, string, string, '' | 'filed' | 'resolved', string, string, string, number | null, string, string, string]
@@ -18,9 +14,9 @@ const NO_DETAIL: Detail = [0, '', '', '', '', '', '', null, '', '', '']
 
 function factOfLine(f: string[]): RolledFact {
   const flags = Number(f[5])
-  const d = f[6] === '' ? NO_DETAIL : (JSON.parse(unescaped(f[6])) as Detail)
+  const d = f[6] === '' ? NO_DETAIL : (JSON.parse(unescapedField(f[6])) as Detail)
   return {
-    h: '', source: unescaped(f[0]), messageId: unescaped(f[1]), ts: Number(f[3]), receivedAt: Number(f[4]),
+    h: '', source: unescapedField(f[0]), messageId: unescapedField(f[1]), ts: Number(f[3]), receivedAt: Number(f[4]),
     activity: (flags & 1) !== 0, login: (flags & 2) !== 0, order: (flags & 4) !== 0, coupon: (flags & 8) !== 0, enquiry: (flags & 16) !== 0,
     // JSON has no NaN or infinity: the writer wrote null, which the engine files as 0.
     amount: d[0] ?? 0, category: d[1], channel: d[2], complaint: d[3], complaintId: d[4], severity: d[5], topic: d[6], nps: d[7], region: d[8], ageBand: d[9], plan: d[10],
@@ -34,7 +30,7 @@ export function batchFactsOfIds(lines: string, keyIds: ReadonlySet<string>): Map
   for (const line of lines.split('\n')) {
     if (line === '') continue
     const f = line.split('\t')
-    const keyId = unescaped(f[2])
+    const keyId = unescapedField(f[2])
     if (!keyIds.has(keyId)) continue
     const list = out.get(keyId)
     if (list) list.push(factOfLine(f))

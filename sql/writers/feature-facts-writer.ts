@@ -65,9 +65,14 @@ export function factLines(facts: readonly EventFact[], escapeFreeSource = false)
   return out
 }
 
+/** A field of a fact line as it was before the writer escaped it. */
+export function unescapedField(field: string): string {
+  return field.includes('\\') ? field.replace(/\\[\\tnr]/g, (e) => UNESCAPES[e]) : field
+}
+
 /** The (source, message id) a fact line is of, unescaped. */
 export function factLineEvent(line: string): { source: string; messageId: string } {
-  const [source = '', messageId = ''] = line.split('\t', 2).map((s) => s.replace(/\\[\\tnr]/g, (e) => UNESCAPES[e]))
+  const [source = '', messageId = ''] = line.split('\t', 2).map(unescapedField)
   return { source, messageId }
 }
 
