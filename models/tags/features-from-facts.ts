@@ -196,3 +196,16 @@ export function featuresFromFacts(
     nextWindowExit: exits.length ? Math.min(...exits) : null,
   }
 }
+
+/** The features of each person as of `now` from the facts of its ids (by id), in the order given. */
+export function featuresOfPersons(
+  factsOfId: ReadonlyMap<string, readonly RolledFact[]>,
+  persons: ReadonlyArray<{ personId: string; ids: string[] }>,
+  now: number,
+  deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
+): PersonFeatures[] {
+  return persons.map((p) => {
+    const facts = p.ids.length === 1 ? factsOfId.get(p.ids[0]) ?? [] : p.ids.flatMap((id) => factsOfId.get(id) ?? [])
+    return featuresFromFacts(p.personId, p.ids, facts, now, deadlines)
+  })
+}

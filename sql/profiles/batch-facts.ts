@@ -4,7 +4,7 @@
 // read (README, Rolling features), with the same values the engine would file
 // (sql/migrations/007_feature_rollups.sql reads the same detail array).
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
-import { COMPLAINT_DEADLINES_MS, featuresFromFacts, type RolledFact } from '../../models/tags/features-from-facts.ts'
+import { COMPLAINT_DEADLINES_MS, featuresOfPersons, type RolledFact } from '../../models/tags/features-from-facts.ts'
 import { unescapedField } from '../writers/feature-facts-writer.ts'
 
 
@@ -46,6 +46,5 @@ export function featuresOfBatchFacts(
   now: number,
   deadlines: Readonly<Record<string, number>> = COMPLAINT_DEADLINES_MS,
 ): PersonFeatures[] {
-  const factsOfId = batchFactsOfIds(lines, new Set(persons.flatMap((p) => p.ids)))
-  return persons.map((p) => featuresFromFacts(p.personId, p.ids, p.ids.flatMap((id) => factsOfId.get(id) ?? []), now, deadlines))
+  return featuresOfPersons(batchFactsOfIds(lines, new Set(persons.flatMap((p) => p.ids))), persons, now, deadlines)
 }

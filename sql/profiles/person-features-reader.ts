@@ -4,7 +4,7 @@
 // parsing and counting can run on another thread than the engine call.
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { PersonFeatures } from '../../models/tags/person-features.ts'
-import { COMPLAINT_DEADLINES_MS, featuresFromFacts, type RolledFact } from '../../models/tags/features-from-facts.ts'
+import { COMPLAINT_DEADLINES_MS, featuresOfPersons, type RolledFact } from '../../models/tags/features-from-facts.ts'
 import { namedQuery } from '../named-query.ts'
 import { query } from '../sql-files.ts'
 
@@ -53,10 +53,7 @@ export function featuresOfFactsText(
     if (list) list.push(factOf(r))
     else factsOfId.set(r[0], [factOf(r)])
   }
-  return persons.map((p) => {
-    const facts = p.ids.length === 1 ? factsOfId.get(p.ids[0]) ?? [] : p.ids.flatMap((id) => factsOfId.get(id) ?? [])
-    return featuresFromFacts(p.personId, p.ids, facts, now, deadlines)
-  })
+  return featuresOfPersons(factsOfId, persons, now, deadlines)
 }
 
 /** The features of each person as of `now` (ms), from the facts of all its ids, in the order given. */
